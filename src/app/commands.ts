@@ -1,0 +1,217 @@
+import { randomUUID } from "node:crypto";
+import { requireAdmin, requireEditor, requirePrincipal, type Principal } from "../auth/principal.ts";
+import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
+import { badInput, DomainError, notFound } from "../domain/errors.ts";
+import type { RecordedEvent } from "../domain/events.ts";
+import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
+import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
+import { fingerprint } from "./fingerprint.ts";
+import type { Loaded, Repository } from "./repository.ts";
+
+/** What every mutation may carry besides its own fields. */
+export interface CommandOptions {
+  commandId?: string | null;
+  expectedVersion?: number | null;
+  reason?: string | null;
+}
+
+export interface CommandContext {
+  principal: Principal | null;
+  correlationId?: string | null;
+}
+
+export interface CommandOutcome {
+  /** Ids of what the command created or touched (collectivityId, matrixId, factorId...). */
+  ids: Record<string, string>;
+  version: number;
+  position: string;
+  events: RecordedEvent[];
+  replayed: boolean;
+}
+
+type Ids = Record<string, string>;
+
+interface Spec<State, Command> {
+  repo: Repository<State, Command>;
+  aggregateId: string;
+  name: string;
+  input: object;
+  options: CommandOptions;
+  ids: Ids;
+  /** Checks the caller may run this command on this state; throws when not. */
+  authorize(state: State | null, principal: Principal): void;
+  command: Command;
+  ownerId?: string;
+}
+
+const MAX_RETRIES = 5;
+
+/**
+ * Runs commands: load by folding, decide, append, remember. Optimistic
+ * concurrency: a caller's expectedVersion that no longer holds is a CONFLICT;
+ * without one, a lost race is decided again on the fresh state.
+ */
+export class CommandHandler {
+  constructor(
+    private readonly store: EventStore,
+    private readonly collectivities: Repository<Collectivity, CollectivityCommand>,
+    private readonly matrices: Repository<Matrix, MatrixCommand>,
+    private readonly onAppended: (events: RecordedEvent[]) => void = () => undefined,
+  ) {}
+
+  async execute<State, Command>(spec: Spec<State, Command>, ctx: CommandContext): Promise<CommandOutcome> {
+    const principal = requirePrincipal(ctx.principal);
+    const commandId = spec.options.commandId ?? null;
+    if (commandId !== null && (commandId.trim() === "" || commandId.length > 200)) {
+      throw badInput("commandId", "commandId must be 1 to 200 characters");
+    }
+    const print = fingerprint({ name: spec.name, input: spec.input, subject: principal.subject });
+    const earlier = commandId ? await this.replay(commandId, print) : null;
+    if (earlier) return earlier;
+
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await spec.repo.load(spec.aggregateId);
+      spec.authorize(loaded.state, principal);
+      const expected = spec.options.expectedVersion;
+      if (expected != null && expected !== loaded.version) throw conflict(expected, loaded.version);
+
+      const events = spec.repo.type.decide(spec.command, loaded.state);
+      if (events.length === 0) return unchanged(spec.ids, loaded);
+
+      try {
+        const appended = await this.store.append({
+          streamId: spec.repo.streamId(spec.aggregateId),
+          streamType: spec.repo.type.streamType,
+          ownerId: spec.ownerId ?? null,
+          expectedVersion: loaded.version,
+          events,
+          metadata: { actor: principal.subject, reason: spec.options.reason ?? null, commandId, correlationId: ctx.correlationId ?? null },
+          idempotency: commandId ? { fingerprint: print, result: spec.ids } : undefined,
+        });
+        await spec.repo.appended(spec.aggregateId, loaded, appended.events);
+        this.onAppended(appended.events);
+        return { ids: spec.ids, version: appended.version, position: appended.position, events: appended.events, replayed: false };
+      } catch (error) {
+        if (error instanceof DuplicateCommandError) return (await this.replay(commandId!, print))!;
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (expected != null || attempt >= MAX_RETRIES) {
+          const current = await spec.repo.load(spec.aggregateId);
+          throw conflict(expected ?? loaded.version, current.version);
+        }
+      }
+    }
+  }
+
+  private async replay(commandId: string, print: string): Promise<CommandOutcome | null> {
+    const stored = await this.store.findCommand(commandId);
+    if (!stored) return null;
+    if (stored.fingerprint !== print) {
+      throw badInput("commandId", `commandId ${commandId} was already used for a different command`);
+    }
+    const { version, position, ...ids } = stored.result;
+    return { ids: ids as Ids, version, position, events: [], replayed: true };
+  }
+
+  // ---- collectivities ------------------------------------------------------
+
+  registerCollectivity(
+    input: { name: string; kind: Collectivity["kind"]; population: number; officialCode?: string | null; financialPotentialPerCapita?: number | null; regionCode?: string | null },
+    options: CommandOptions,
+    ctx: CommandContext,
+  ) {
+    const collectivityId = randomUUID();
+    return this.execute(
+      {
+        repo: this.collectivities,
+        aggregateId: collectivityId,
+        name: "registerCollectivity",
+        input,
+        options,
+        ids: { collectivityId },
+        authorize: (_state, principal) => requireAdmin(principal),
+        command: { type: "RegisterCollectivity", collectivityId, ...input },
+      },
+      ctx,
+    );
+  }
+
+  updateCollectivityProfile(
+    input: { collectivityId: string; name?: string | null; population?: number | null; financialPotentialPerCapita?: number | null; regionCode?: string | null },
+    options: CommandOptions,
+    ctx: CommandContext,
+  ) {
+    return this.execute(
+      {
+        repo: this.collectivities,
+        aggregateId: input.collectivityId,
+        name: "updateCollectivityProfile",
+        input,
+        options,
+        ids: { collectivityId: input.collectivityId },
+        authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
+        command: { type: "UpdateCollectivityProfile", ...input },
+      },
+      ctx,
+    );
+  }
+
+  // ---- matrices ------------------------------------------------------------
+
+  async openMatrix(input: { collectivityId: string; title: string }, options: CommandOptions, ctx: CommandContext) {
+    requireEditor(ctx.principal, input.collectivityId);
+    const collectivity = await this.collectivities.load(input.collectivityId);
+    if (!collectivity.state) throw notFound("collectivity", input.collectivityId);
+    const matrixId = randomUUID();
+    return this.execute(
+      {
+        repo: this.matrices,
+        aggregateId: matrixId,
+        name: "openMatrix",
+        input,
+        options,
+        ids: { matrixId },
+        authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
+        command: { type: "OpenMatrix", matrixId, collectivityId: input.collectivityId, title: input.title },
+        ownerId: input.collectivityId,
+      },
+      ctx,
+    );
+  }
+
+  /** Any command on an existing matrix: the caller must be allowed to edit its collectivity. */
+  onMatrix(
+    name: string,
+    input: { matrixId: string } & object,
+    command: MatrixCommand,
+    ids: Ids,
+    options: CommandOptions,
+    ctx: CommandContext,
+  ) {
+    return this.execute(
+      {
+        repo: this.matrices,
+        aggregateId: input.matrixId,
+        name,
+        input,
+        options,
+        ids: { matrixId: input.matrixId, ...ids },
+        authorize: (state, principal) => {
+          if (state) requireEditor(principal, state.collectivityId);
+        },
+        command,
+      },
+      ctx,
+    );
+  }
+}
+
+function conflict(expected: number, actual: number): DomainError {
+  return new DomainError("CONFLICT", `expected version ${expected} but the stream is at version ${actual}`, {
+    expectedVersion: expected,
+    actualVersion: actual,
+  });
+}
+
+function unchanged(ids: Ids, loaded: Loaded<unknown>): CommandOutcome {
+  return { ids, version: loaded.version, position: loaded.position!, events: [], replayed: false };
+}

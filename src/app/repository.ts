@@ -1,0 +1,76 @@
+import { LRUCache } from "lru-cache";
+import type { NewEvent, RecordedEvent } from "../domain/events.ts";
+import type { EventStore } from "../eventstore/store.ts";
+
+export interface AggregateType<State, Command> {
+  streamType: string;
+  decide(command: Command, state: State | null): NewEvent[];
+  evolve(state: State | null, event: RecordedEvent): State | null;
+}
+
+export interface Loaded<State> {
+  state: State | null;
+  version: number;
+  position: string | null;
+}
+
+const SNAPSHOT_EVERY = 50;
+
+/**
+ * Loads aggregates by folding their stream. Deciding a command must not slow
+ * down as a stream grows, so a load starts from the newest state this process
+ * has seen (an LRU cache) or from the stream's stored snapshot, and reads only
+ * the events after it. Both are caches: the events stay the truth.
+ */
+export class Repository<State, Command> {
+  private readonly cache = new LRUCache<string, Loaded<State> & { state: State }>({ max: 5000 });
+
+  constructor(
+    private readonly store: EventStore,
+    readonly type: AggregateType<State, Command>,
+  ) {}
+
+  streamId = (id: string): string => `${this.type.streamType}-${id}`;
+
+  async load(id: string): Promise<Loaded<State>> {
+    const streamId = this.streamId(id);
+    const start = this.cache.get(streamId) ?? (await this.fromSnapshot(streamId));
+    const events = await this.store.readStream(streamId, { afterVersion: start.version });
+    const loaded = this.fold(start, events);
+    this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  /** Time travel: the state as it stood at a version or at an instant, folded from the first event. */
+  async loadAt(id: string, at: { toVersion?: number; until?: Date }): Promise<Loaded<State>> {
+    const events = await this.store.readStream(this.streamId(id), at);
+    return this.fold({ state: null, version: 0, position: null }, events);
+  }
+
+  fold(start: Loaded<State>, events: RecordedEvent[]): Loaded<State> {
+    let { state } = start;
+    for (const event of events) state = this.type.evolve(state, event);
+    const last = events[events.length - 1];
+    return last ? { state, version: last.version, position: last.position } : start;
+  }
+
+  /** After an append: cache the new state and, every SNAPSHOT_EVERY versions, store it. */
+  async appended(id: string, before: Loaded<State>, events: RecordedEvent[]): Promise<Loaded<State>> {
+    const streamId = this.streamId(id);
+    const after = this.fold(before, events);
+    this.remember(streamId, after);
+    const crossed = Math.floor(after.version / SNAPSHOT_EVERY) > Math.floor(before.version / SNAPSHOT_EVERY);
+    if (crossed && after.state) await this.store.saveSnapshot(streamId, after.version, after);
+    return after;
+  }
+
+  private remember(streamId: string, loaded: Loaded<State>): void {
+    if (loaded.state) this.cache.set(streamId, loaded as Loaded<State> & { state: State });
+  }
+
+  private async fromSnapshot(streamId: string): Promise<Loaded<State>> {
+    const info = await this.store.streamInfo(streamId);
+    if (info?.snapshot && info.snapshotVersion > 0) return info.snapshot as Loaded<State>;
+    return { state: null, version: 0, position: null };
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z.url().optional(),
+  REDIS_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  PILOTIS_DATA_DIR: z.string().min(1).default(".pilotis"),
+  PILOTIS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  PILOTIS_DEMO_DATA: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  PILOTIS_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(100),
+  PILOTIS_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  PILOTIS_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  PILOTIS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  PILOTIS_STALE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  PILOTIS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment into a typed config; a bad value stops start-up with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

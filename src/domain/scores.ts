@@ -1,0 +1,60 @@
+import type { Factor, Matrix, Strategy } from "./matrix.ts";
+import { isInternal, QUADRANTS, quadrantSides, type Quadrant } from "./types.ts";
+
+/**
+ * IFE / EFE total: sum of (weight / sum of weights on that side) x rating.
+ * Null when the side has no factor, or only zero weights, since nothing can
+ * then be weighed.
+ */
+export function weightedScore(factors: readonly Factor[]): number | null {
+  const total = factors.reduce((sum, f) => sum + f.weight, 0);
+  if (factors.length === 0 || total === 0) return null;
+  return factors.reduce((sum, f) => sum + (f.weight / total) * f.rating, 0);
+}
+
+export const liveFactors = (matrix: Matrix): Factor[] => Object.values(matrix.factors).filter((f) => !f.removed);
+
+export interface MatrixScores {
+  internal: number | null;
+  external: number | null;
+  strategiesByQuadrant: { quadrant: Quadrant; count: number }[];
+}
+
+/** Abandoned strategies are no longer part of the plan and are not counted. */
+export function scoreMatrix(matrix: Matrix): MatrixScores {
+  const factors = liveFactors(matrix);
+  const strategies = Object.values(matrix.strategies).filter((s) => s.status !== "ABANDONED");
+  return {
+    internal: weightedScore(factors.filter((f) => isInternal(f.kind))),
+    external: weightedScore(factors.filter((f) => !isInternal(f.kind))),
+    strategiesByQuadrant: QUADRANTS.map((quadrant) => ({ quadrant, count: strategies.filter((s) => s.quadrant === quadrant).length })),
+  };
+}
+
+export interface CrossMatrix {
+  quadrant: Quadrant;
+  rows: Factor[];
+  columns: Factor[];
+  cells: { internalFactor: Factor; externalFactor: Factor; strategies: Strategy[] }[];
+}
+
+/** The TOWS grid of one quadrant: every (internal x external) pair, empty ones included. */
+export function crossMatrix(matrix: Matrix, quadrant: Quadrant): CrossMatrix {
+  const [rowKind, columnKind] = quadrantSides(quadrant);
+  const factors = liveFactors(matrix);
+  const rows = factors.filter((f) => f.kind === rowKind);
+  const columns = factors.filter((f) => f.kind === columnKind);
+  const strategies = Object.values(matrix.strategies);
+  return {
+    quadrant,
+    rows,
+    columns,
+    cells: rows.flatMap((row) =>
+      columns.map((column) => ({
+        internalFactor: row,
+        externalFactor: column,
+        strategies: strategies.filter((s) => s.internalFactorId === row.id && s.externalFactorId === column.id),
+      })),
+    ),
+  };
+}

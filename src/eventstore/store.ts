@@ -1,0 +1,242 @@
+import type { Db } from "../db/client.ts";
+import type { NewEvent, RecordedEvent } from "../domain/events.ts";
+import { parsePosition, START, type LogPoint } from "./position.ts";
+
+export interface EventMetadata {
+  actor: string;
+  reason?: string | null;
+  commandId?: string | null;
+  correlationId?: string | null;
+  causationId?: string | null;
+}
+
+export interface AppendRequest {
+  streamId: string;
+  streamType: string;
+  /** A matrix's collectivity: lets the directory list a collectivity's matrices. */
+  ownerId?: string | null;
+  /** The version the caller decided on; 0 for a new stream. */
+  expectedVersion: number;
+  events: NewEvent[];
+  metadata: EventMetadata;
+  /** With metadata.commandId: what a replay of this command must get back. */
+  idempotency?: { fingerprint: string; result: Record<string, unknown> };
+}
+
+export interface AppendResult {
+  events: RecordedEvent[];
+  version: number;
+  position: string;
+}
+
+export interface StoredCommand {
+  fingerprint: string;
+  streamId: string;
+  result: Record<string, unknown> & { position: string; version: number };
+}
+
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`stream ${streamId} moved past version ${expectedVersion}`);
+  }
+}
+
+export class DuplicateCommandError extends Error {
+  constructor(readonly commandId: string) {
+    super(`command ${commandId} was already recorded`);
+  }
+}
+
+interface EventRow {
+  stream_id: string;
+  stream_version: number;
+  position: string;
+  type: string;
+  payload: unknown;
+  actor: string;
+  reason: string | null;
+  occurred_at: Date;
+}
+
+const EVENT_COLUMNS = `stream_id, stream_version, event_position(transaction_id, global_position) AS position,
+  type, payload, actor, reason, occurred_at`;
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  streamId: row.stream_id,
+  version: row.stream_version,
+  position: row.position,
+  type: row.type,
+  data: row.payload,
+  actor: row.actor,
+  reason: row.reason,
+  occurredAt: new Date(row.occurred_at),
+});
+
+// One statement, hence one implicit transaction and one round trip: the
+// events, the stream directory row and the idempotency record commit together
+// or not at all. UNIQUE(stream_id, stream_version) refuses a stale append, and
+// the commands primary key refuses a replayed command id.
+const APPEND_SQL = `
+WITH input AS (
+  SELECT ord::int AS ord, e->>'type' AS type, e->'data' AS payload
+  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(e, ord)
+), appended AS (
+  INSERT INTO events (stream_id, stream_version, type, payload, actor, reason, command_id, correlation_id, causation_id)
+  SELECT $1, $2::int + ord, type, payload, $4, $5, $6, $7, $8 FROM input ORDER BY ord
+  RETURNING ${EVENT_COLUMNS}
+), directory AS (
+  INSERT INTO streams (stream_id, stream_type, owner_id, version)
+  VALUES ($1, $9, $10, $2::int + (SELECT count(*) FROM input)::int)
+  ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now()
+), command AS (
+  INSERT INTO commands (command_id, fingerprint, stream_id, result)
+  SELECT $6, $11, $1, $12::jsonb || jsonb_build_object('version', max(stream_version), 'position', max(position))
+  FROM appended
+  WHERE $6::text IS NOT NULL AND $11::text IS NOT NULL
+)
+SELECT * FROM appended ORDER BY stream_version`;
+
+/** The unique index an append ran into, read from Prisma's driver-adapter error. */
+function violatedUniqueIndex(error: unknown): string | null {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: string; constraint?: { index?: string } } } } })
+    ?.meta?.driverAdapterError?.cause;
+  return cause?.kind === "UniqueConstraintViolation" ? (cause.constraint?.index ?? null) : null;
+}
+
+export class EventStore {
+  constructor(private readonly db: Db) {}
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    if (request.events.length === 0) throw new Error("append needs at least one event");
+    const { metadata } = request;
+    try {
+      const rows = await this.db.$queryRawUnsafe<EventRow[]>(
+        APPEND_SQL,
+        request.streamId,
+        request.expectedVersion,
+        JSON.stringify(request.events.map((e) => ({ type: e.type, data: e.data }))),
+        metadata.actor,
+        metadata.reason ?? null,
+        metadata.commandId ?? null,
+        metadata.correlationId ?? null,
+        metadata.causationId ?? null,
+        request.streamType,
+        request.ownerId ?? null,
+        request.idempotency?.fingerprint ?? null,
+        request.idempotency ? JSON.stringify(request.idempotency.result) : null,
+      );
+      const events = rows.map(toRecorded);
+      const last = events[events.length - 1]!;
+      return { events, version: last.version, position: last.position };
+    } catch (error) {
+      const index = violatedUniqueIndex(error);
+      if (index === "commands_pkey") throw new DuplicateCommandError(metadata.commandId!);
+      if (index === "events_stream_id_stream_version_key" || index === "streams_pkey") {
+        throw new ConcurrencyError(request.streamId, request.expectedVersion);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Keeps a stream's folded state so later loads read only the events after
+   * it. A cache, not a source of truth: written apart from the append, and
+   * never moved backwards.
+   */
+  async saveSnapshot(streamId: string, version: number, state: unknown): Promise<void> {
+    await this.db.$executeRawUnsafe(
+      "UPDATE streams SET snapshot = $2::jsonb, snapshot_version = $3 WHERE stream_id = $1 AND snapshot_version < $3",
+      streamId,
+      JSON.stringify(state),
+      version,
+    );
+  }
+
+  async findCommand(commandId: string): Promise<StoredCommand | null> {
+    const rows = await this.db.$queryRawUnsafe<{ fingerprint: string; stream_id: string; result: StoredCommand["result"] }[]>(
+      "SELECT fingerprint, stream_id, result FROM commands WHERE command_id = $1",
+      commandId,
+    );
+    const row = rows[0];
+    return row ? { fingerprint: row.fingerprint, streamId: row.stream_id, result: row.result } : null;
+  }
+
+  /** Events of one stream in version order, optionally after a version, up to a version or up to a time. */
+  async readStream(
+    streamId: string,
+    options: { afterVersion?: number; toVersion?: number; until?: Date } = {},
+  ): Promise<RecordedEvent[]> {
+    const rows = await this.db.$queryRawUnsafe<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE stream_id = $1 AND stream_version > $2
+         AND ($3::int IS NULL OR stream_version <= $3::int)
+         AND ($4::timestamptz IS NULL OR occurred_at <= $4::timestamptz)
+       ORDER BY stream_version`,
+      streamId,
+      options.afterVersion ?? 0,
+      options.toVersion ?? null,
+      options.until ?? null,
+    );
+    return rows.map(toRecorded);
+  }
+
+  async streamInfo(streamId: string): Promise<{ version: number; snapshot: unknown; snapshotVersion: number; streamType: string; ownerId: string | null } | null> {
+    const rows = await this.db.$queryRawUnsafe<{ version: number; snapshot: unknown; snapshot_version: number; stream_type: string; owner_id: string | null }[]>(
+      "SELECT version, snapshot, snapshot_version, stream_type, owner_id FROM streams WHERE stream_id = $1",
+      streamId,
+    );
+    const row = rows[0];
+    return row
+      ? { version: row.version, snapshot: row.snapshot, snapshotVersion: row.snapshot_version, streamType: row.stream_type, ownerId: row.owner_id }
+      : null;
+  }
+
+  /**
+   * The global log after a position, in log order, never passing an event
+   * whose transaction might still commit: only transactions older than the
+   * oldest one still running are read, so nothing can later appear before the
+   * last event returned.
+   */
+  async readLog(options: { after?: string | null; limit: number; streamId?: string | null }): Promise<RecordedEvent[]> {
+    const from: LogPoint = options.after ? parsePosition(options.after, "after") : START;
+    const rows = await this.db.$queryRawUnsafe<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND ($3::text IS NULL OR stream_id = $3::text)
+       ORDER BY transaction_id, global_position
+       LIMIT $4`,
+      from.transactionId.toString(),
+      from.globalPosition.toString(),
+      options.streamId ?? null,
+      options.limit,
+    );
+    return rows.map(toRecorded);
+  }
+
+  /** The position of the last event a log reader may see now (null when the log is empty). */
+  async headPosition(): Promise<string | null> {
+    const rows = await this.db.$queryRawUnsafe<{ position: string }[]>(
+      `SELECT event_position(transaction_id, global_position) AS position FROM events
+       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    return rows[0]?.position ?? null;
+  }
+
+  async listStreams(options: { streamType: string; ownerId?: string | null; afterStreamId?: string | null; limit: number }) {
+    return this.db.$queryRawUnsafe<{ stream_id: string; version: number }[]>(
+      `SELECT stream_id, version FROM streams
+       WHERE stream_type = $1 AND ($2::text IS NULL OR owner_id = $2::text)
+         AND ($3::text IS NULL OR stream_id > $3::text)
+       ORDER BY stream_id LIMIT $4`,
+      options.streamType,
+      options.ownerId ?? null,
+      options.afterStreamId ?? null,
+      options.limit,
+    );
+  }
+}
