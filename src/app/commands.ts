@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { requireAdmin, requireEditor, requirePrincipal, type Principal } from "../auth/principal.ts";
+import { AccessError, requireAdmin, requireEditor, requirePrincipal, type Principal } from "../auth/principal.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
 import { badInput, DomainError, notFound } from "../domain/errors.ts";
 import type { RecordedEvent } from "../domain/events.ts";
@@ -40,6 +40,8 @@ interface Spec<State, Command> {
   ids: Ids;
   /** Checks the caller may run this command on this state; throws when not. */
   authorize(state: State | null, principal: Principal): void;
+  /** The collectivity the changed stream belongs to, for change notifications. */
+  collectivityOf(state: State): string;
   command: Command;
   ownerId?: string;
 }
@@ -56,7 +58,7 @@ export class CommandHandler {
     private readonly store: EventStore,
     private readonly collectivities: Repository<Collectivity, CollectivityCommand>,
     private readonly matrices: Repository<Matrix, MatrixCommand>,
-    private readonly onAppended: (events: RecordedEvent[]) => void = () => undefined,
+    private readonly onAppended: (events: RecordedEvent[], collectivityId: string) => void = () => undefined,
   ) {}
 
   async execute<State, Command>(spec: Spec<State, Command>, ctx: CommandContext): Promise<CommandOutcome> {
@@ -88,8 +90,8 @@ export class CommandHandler {
           metadata: { actor: principal.subject, reason: spec.options.reason ?? null, commandId, correlationId: ctx.correlationId ?? null },
           idempotency: commandId ? { fingerprint: print, result: spec.ids } : undefined,
         });
-        await spec.repo.appended(spec.aggregateId, loaded, appended.events);
-        this.onAppended(appended.events);
+        const after = await spec.repo.appended(spec.aggregateId, loaded, appended.events);
+        if (after.state) this.onAppended(appended.events, spec.collectivityOf(after.state));
         return { ids: spec.ids, version: appended.version, position: appended.position, events: appended.events, replayed: false };
       } catch (error) {
         if (error instanceof DuplicateCommandError) return (await this.replay(commandId!, print))!;
@@ -129,6 +131,7 @@ export class CommandHandler {
         options,
         ids: { collectivityId },
         authorize: (_state, principal) => requireAdmin(principal),
+        collectivityOf: (state) => state.id,
         command: { type: "RegisterCollectivity", collectivityId, ...input },
       },
       ctx,
@@ -149,6 +152,7 @@ export class CommandHandler {
         options,
         ids: { collectivityId: input.collectivityId },
         authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
+        collectivityOf: (state) => state.id,
         command: { type: "UpdateCollectivityProfile", ...input },
       },
       ctx,
@@ -171,6 +175,7 @@ export class CommandHandler {
         options,
         ids: { matrixId },
         authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
+        collectivityOf: (state) => state.collectivityId,
         command: { type: "OpenMatrix", matrixId, collectivityId: input.collectivityId, title: input.title },
         ownerId: input.collectivityId,
       },
@@ -197,7 +202,9 @@ export class CommandHandler {
         ids: { matrixId: input.matrixId, ...ids },
         authorize: (state, principal) => {
           if (state) requireEditor(principal, state.collectivityId);
+          else if (principal.role === "OBSERVER") throw new AccessError("FORBIDDEN", "an OBSERVER token may not change anything");
         },
+        collectivityOf: (state) => state.collectivityId,
         command,
       },
       ctx,

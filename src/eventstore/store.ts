@@ -95,7 +95,7 @@ WITH input AS (
   INSERT INTO commands (command_id, fingerprint, stream_id, result)
   SELECT $6, $11, $1, $12::jsonb || jsonb_build_object('version', max(stream_version), 'position', max(position))
   FROM appended
-  WHERE $6::text IS NOT NULL AND $11::text IS NOT NULL
+  HAVING $6::text IS NOT NULL AND $11::text IS NOT NULL
 )
 SELECT * FROM appended ORDER BY stream_version`;
 

@@ -1,0 +1,12 @@
+import { loadConfig } from "../config.ts";
+import { migrate } from "../db/migrator.ts";
+import { openDatabase } from "../runtime.ts";
+
+const config = loadConfig();
+const database = await openDatabase(config);
+try {
+  const applied = await migrate(database.url);
+  process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "database is up to date\n");
+} finally {
+  await database.embedded?.stop();
+}

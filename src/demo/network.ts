@@ -1,0 +1,154 @@
+// A small, clearly fictional network for a first start: three collectivities
+// with matrices built from the catalogue and a little decision history.
+// User-facing content stays in French, as the network writes it.
+import type { CommandHandler, CommandContext } from "../app/commands.ts";
+import { catalogueEntry } from "../domain/catalogue/index.ts";
+import type { FactorKind, StrategyStatus } from "../domain/types.ts";
+
+interface DemoCollectivity {
+  name: string;
+  kind: "COMMUNE" | "COMMUNAUTE_DE_COMMUNES" | "DEPARTEMENT";
+  population: number;
+  officialCode: string;
+  financialPotentialPerCapita: number;
+  regionCode: string;
+  matrixTitle: string;
+  factors: string[];
+  strategies: { key: string; path: StrategyStatus[]; reason: string }[];
+  tools: string[];
+  publish: boolean;
+}
+
+export const DEMO_NETWORK: DemoCollectivity[] = [
+  {
+    name: "Commune fictive de Val-d'Exemple",
+    kind: "COMMUNE",
+    population: 12_480,
+    officialCode: "200000008",
+    financialPotentialPerCapita: 1_104.5,
+    regionCode: "75",
+    matrixTitle: "Diagnostic innovation 2026 (démonstration)",
+    factors: ["S1", "S3", "W2", "W4", "O2", "O3", "T1", "T3"],
+    strategies: [
+      { key: "SO-S3-O3", path: ["ADOPTED", "IN_PROGRESS"], reason: "Validé en comité de direction" },
+      { key: "WO-W4-O2", path: ["ADOPTED"], reason: "Inscrit au budget primitif" },
+      { key: "WT-W2-T1", path: ["ABANDONED"], reason: "Reporté après les élections" },
+      { key: "ST-S1-T3", path: [], reason: "" },
+    ],
+    tools: ["TOOL-SO-06", "TOOL-WT-02"],
+    publish: true,
+  },
+  {
+    name: "Communauté de communes fictive des Coteaux-Imaginaires",
+    kind: "COMMUNAUTE_DE_COMMUNES",
+    population: 38_950,
+    officialCode: "200000016",
+    financialPotentialPerCapita: 412.75,
+    regionCode: "84",
+    matrixTitle: "Matrice SWOT du projet de territoire (démonstration)",
+    factors: ["S2", "S4", "W1", "W3", "O1", "O2", "T2"],
+    strategies: [
+      { key: "SO-S2-O1", path: ["ADOPTED", "IN_PROGRESS", "DONE"], reason: "Projet de territoire voté" },
+      { key: "WT-W1-T2", path: ["ADOPTED"], reason: "Observatoire partagé avec les communes membres" },
+      { key: "WO-W3-O2", path: [], reason: "" },
+    ],
+    tools: ["TOOL-ST-02"],
+    publish: true,
+  },
+  {
+    name: "Département fictif de Terre-Démo",
+    kind: "DEPARTEMENT",
+    population: 542_300,
+    officialCode: "200000024",
+    financialPotentialPerCapita: 688.2,
+    regionCode: "53",
+    matrixTitle: "Capacité d'innovation de l'administration départementale (brouillon)",
+    factors: ["S3", "W2", "O3", "T3"],
+    strategies: [{ key: "WT-W2-T3", path: [], reason: "" }],
+    tools: [],
+    publish: false,
+  },
+];
+
+const factorKind = (key: string): FactorKind => catalogueEntry(key)!.factorKind!;
+
+/** Builds the demo network through the same commands as the API, so it has a real history. */
+export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandContext): Promise<void> {
+  for (const demo of DEMO_NETWORK) {
+    const { ids: { collectivityId } } = await commands.registerCollectivity(
+      {
+        name: demo.name,
+        kind: demo.kind,
+        population: demo.population,
+        officialCode: demo.officialCode,
+        financialPotentialPerCapita: demo.financialPotentialPerCapita,
+        regionCode: demo.regionCode,
+      },
+      {},
+      ctx,
+    );
+    const { ids: { matrixId } } = await commands.openMatrix({ collectivityId: collectivityId!, title: demo.matrixTitle }, {}, ctx);
+    const factorIds = new Map<string, string>();
+    for (const key of demo.factors) {
+      const entry = catalogueEntry(key)!;
+      const factorId = crypto.randomUUID();
+      await commands.onMatrix(
+        "addFactor",
+        { matrixId: matrixId! },
+        { type: "AddFactor", matrixId: matrixId!, factorId, kind: factorKind(key), label: entry.label, description: entry.description, catalogueKey: key },
+        { factorId },
+        { reason: "Atelier de diagnostic avec l'équipe de direction" },
+        ctx,
+      );
+      factorIds.set(key, factorId);
+    }
+    const strategyIds: string[] = [];
+    for (const plan of demo.strategies) {
+      const entry = catalogueEntry(plan.key)!;
+      const strategyId = crypto.randomUUID();
+      await commands.onMatrix(
+        "proposeStrategy",
+        { matrixId: matrixId! },
+        {
+          type: "ProposeStrategy",
+          matrixId: matrixId!,
+          strategyId,
+          internalFactorId: factorIds.get(entry.internalFactorKey!)!,
+          externalFactorId: factorIds.get(entry.externalFactorKey!)!,
+          title: entry.label,
+          catalogueKey: plan.key,
+          priority: 2,
+        },
+        { strategyId },
+        {},
+        ctx,
+      );
+      for (const status of plan.path) {
+        await commands.onMatrix(
+          "changeStrategyStatus",
+          { matrixId: matrixId! },
+          { type: "ChangeStrategyStatus", matrixId: matrixId!, strategyId, status },
+          { strategyId },
+          { reason: plan.reason },
+          ctx,
+        );
+      }
+      strategyIds.push(strategyId);
+    }
+    for (const key of demo.tools) {
+      const entry = catalogueEntry(key)!;
+      const initiativeId = crypto.randomUUID();
+      await commands.onMatrix(
+        "addInitiative",
+        { matrixId: matrixId! },
+        { type: "AddInitiative", matrixId: matrixId!, initiativeId, title: entry.label, quadrant: entry.quadrant!, catalogueKey: key, strategyIds: strategyIds.slice(0, 1) },
+        { initiativeId },
+        {},
+        ctx,
+      );
+    }
+    if (demo.publish) {
+      await commands.onMatrix("publishMatrix", { matrixId: matrixId! }, { type: "PublishMatrix", matrixId: matrixId! }, {}, { reason: "Présenté au conseil" }, ctx);
+    }
+  }
+}

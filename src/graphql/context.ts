@@ -1,0 +1,15 @@
+import type { CommandHandler } from "../app/commands.ts";
+import type { QueryService } from "../app/queries.ts";
+import type { Principal } from "../auth/principal.ts";
+import type { Db } from "../db/client.ts";
+import type { LiveEvents } from "../app/live.ts";
+
+/** What every resolver gets: the caller and the application services. Resolvers only translate. */
+export interface Context {
+  db: Db;
+  principal: Principal | null;
+  commands: CommandHandler;
+  queries: QueryService;
+  live: LiveEvents;
+  requestId: string;
+}

@@ -1,0 +1,12 @@
+import { builder } from "./builder.ts";
+import "./types/scalars.ts";
+import "./types/catalogue.ts";
+import "./types/events.ts";
+import "./types/benchmark.ts";
+import "./types/collectivity.ts";
+import "./types/matrix.ts";
+import "./types/queries.ts";
+import "./types/mutations.ts";
+import "./types/subscriptions.ts";
+
+export const schema = builder.toSchema({ sortSchema: false });

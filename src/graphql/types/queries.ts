@@ -1,0 +1,59 @@
+import { catalogueEntries } from "../../domain/catalogue/index.ts";
+import { builder } from "../builder.ts";
+import { notYetAvailable } from "../errors.ts";
+import { PeerGroup, PeerGroupBenchmark, PeerGroupInput } from "./benchmark.ts";
+import { CatalogueEntry } from "./catalogue.ts";
+import { Collectivity, CollectivityConnection } from "./collectivity.ts";
+import { EventConnection } from "./events.ts";
+import { Matrix } from "./matrix.ts";
+import { CatalogueEntryKindEnum, CollectivityKindEnum } from "./scalars.ts";
+
+builder.queryType({
+  fields: (t) => ({
+    collectivity: t.field({
+      type: Collectivity,
+      nullable: true,
+      args: { id: t.arg.id({ required: true }) },
+      resolve: (_root, args, ctx) => ctx.queries.collectivity(String(args.id), ctx.principal),
+    }),
+    collectivities: t.field({
+      type: CollectivityConnection,
+      args: { kind: t.arg({ type: CollectivityKindEnum }), first: t.arg.int(), after: t.arg.string() },
+      resolve: (_root, args, ctx) => ctx.queries.collectivityPage(args, ctx.principal),
+    }),
+    matrix: t.field({
+      type: Matrix,
+      nullable: true,
+      description:
+        "asOf / atVersion: the matrix as it stood then, folded from its events. minPosition: wait (bounded) until that position is readable, else fail with STALE; this gives read-your-writes after a mutation.",
+      args: {
+        id: t.arg.id({ required: true }),
+        asOf: t.arg({ type: "DateTime" }),
+        atVersion: t.arg.int(),
+        minPosition: t.arg.string(),
+      },
+      resolve: (_root, args, ctx) => ctx.queries.matrix(String(args.id), args, ctx.principal),
+    }),
+    events: t.field({
+      type: EventConnection,
+      description: "Without streamId, the whole log (admins only)",
+      args: { streamId: t.arg.string(), after: t.arg.string(), first: t.arg.int() },
+      resolve: (_root, args, ctx) => ctx.queries.events(args, ctx.principal),
+    }),
+    catalogue: t.field({
+      type: [CatalogueEntry],
+      args: { kind: t.arg({ type: CatalogueEntryKindEnum }) },
+      resolve: (_root, args) => catalogueEntries(args.kind ?? undefined),
+    }),
+    peerGroups: t.field({
+      type: [PeerGroup],
+      args: { kind: t.arg({ type: CollectivityKindEnum }) },
+      resolve: () => notYetAvailable("peer groups"),
+    }),
+    benchmark: t.field({
+      type: PeerGroupBenchmark,
+      args: { peerGroup: t.arg({ type: PeerGroupInput, required: true }) },
+      resolve: () => notYetAvailable("benchmarks"),
+    }),
+  }),
+});

@@ -1,0 +1,39 @@
+import { loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { startPilotis } from "./runtime.ts";
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL);
+
+const pilotis = await startPilotis(config, logger);
+logger.info({ url: pilotis.server.url, database: config.DATABASE_URL ? "external" : "embedded" }, "Pilotis is listening");
+
+if (pilotis.adminToken) {
+  process.stdout.write(`
+Pilotis is running at ${pilotis.server.url} (GraphiQL in a browser).
+Admin token: ${pilotis.adminToken}
+
+Try:
+  curl -s ${pilotis.server.url} \\
+    -H 'content-type: application/json' \\
+    -H 'authorization: Bearer ${pilotis.adminToken}' \\
+    -d '{"query":"{ collectivities(first: 5) { totalCount edges { node { name kind matrices { title status scores { internal external } } } } } }"}'
+
+`);
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  try {
+    await pilotis.close();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, "shutdown failed");
+    process.exit(1);
+  }
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,76 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createServices, type Services } from "./app/services.ts";
+import { authenticate, issueToken } from "./auth/tokens.ts";
+import type { Config } from "./config.ts";
+import { createDb } from "./db/client.ts";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded.ts";
+import { migrate } from "./db/migrator.ts";
+import { seedDemoNetwork } from "./demo/network.ts";
+import type { Logger } from "./logger.ts";
+import { startServer, type RunningServer } from "./server.ts";
+
+export interface Pilotis {
+  services: Services;
+  server: RunningServer;
+  /** An admin token for the person who started the service, when this start can show one. */
+  adminToken: string | null;
+  close(): Promise<void>;
+}
+
+/** Where the database is: DATABASE_URL, or PGlite kept under PILOTIS_DATA_DIR. */
+export async function openDatabase(config: Config): Promise<{ url: string; poolSize: number; embedded: EmbeddedPostgres | null }> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, poolSize: config.PILOTIS_DB_POOL_SIZE, embedded: null };
+  const embedded = await startEmbeddedPostgres(join(config.PILOTIS_DATA_DIR, "pgdata"));
+  return { url: embedded.url, poolSize: 1, embedded };
+}
+
+/**
+ * The embedded admin token is kept in the data folder (owner-only) so that a
+ * restart can print it again; a revoked or lost one is replaced.
+ */
+async function embeddedAdminToken(services: Services, config: Config): Promise<string> {
+  const file = join(config.PILOTIS_DATA_DIR, "admin-token");
+  if (existsSync(file)) {
+    const token = readFileSync(file, "utf8").trim();
+    if (await authenticate(services.db, token)) return token;
+  }
+  const { token } = await issueToken(services.db, { role: "ADMIN", subject: "admin (local)" });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return token;
+}
+
+export async function startPilotis(config: Config, logger: Logger): Promise<Pilotis> {
+  const database = await openDatabase(config);
+  const applied = await migrate(database.url);
+  if (applied.length > 0) logger.info({ applied }, "migrations applied");
+  const db = createDb({ url: database.url, poolSize: database.poolSize });
+  const services = createServices(db, {
+    maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
+    staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
+  });
+
+  let adminToken: string | null = null;
+  const empty = (await services.store.headPosition()) === null;
+  if (config.PILOTIS_DEMO_DATA && empty) {
+    const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
+    await seedDemoNetwork(services.commands, { principal: seeder.principal });
+    await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });
+    logger.info("demo network loaded");
+  }
+  if (database.embedded) adminToken = await embeddedAdminToken(services, config);
+  else if (empty) adminToken = (await issueToken(db, { role: "ADMIN", subject: "admin (first start)" })).token;
+
+  const server = await startServer(services, config, logger);
+  return {
+    services,
+    server,
+    adminToken,
+    async close() {
+      await server.close();
+      await db.$disconnect();
+      await database.embedded?.stop();
+    },
+  };
+}

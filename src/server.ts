@@ -1,0 +1,79 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Services } from "./app/services.ts";
+import type { Config } from "./config.ts";
+import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
+import type { Logger } from "./logger.ts";
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  /** Stops taking requests, lets those in flight finish (bounded), then closes. */
+  close(): Promise<void>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/** Refuses bodies larger than the limit before any byte is parsed; a POST must say its length. */
+function bodyTooLarge(req: IncomingMessage, res: ServerResponse, max: number): boolean {
+  if (req.method !== "POST") return false;
+  const length = req.headers["content-length"];
+  if (length === undefined) {
+    json(res, 411, { errors: [{ message: "a Content-Length header is required", extensions: { code: "BAD_USER_INPUT" } }] });
+    return true;
+  }
+  if (Number(length) > max) {
+    json(res, 413, { errors: [{ message: `request body over ${max} bytes`, extensions: { code: "BAD_USER_INPUT" } }] });
+    return true;
+  }
+  return false;
+}
+
+export async function startServer(services: Services, config: Config, logger: Logger): Promise<RunningServer> {
+  const yoga = createGraphQLHandler(services, config, logger);
+  let shuttingDown = false;
+
+  const server = createServer((req, res) => {
+    const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 100) || crypto.randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/health") return json(res, 200, { status: "ok" });
+    if (path === "/ready") {
+      if (shuttingDown) return json(res, 503, { status: "shutting down" });
+      services.db.$queryRawUnsafe("SELECT 1").then(
+        () => json(res, 200, { status: "ready" }),
+        (error: Error) => json(res, 503, { status: "database unavailable", error: error.message }),
+      );
+      return;
+    }
+    if (bodyTooLarge(req, res, config.PILOTIS_MAX_BODY_BYTES)) return;
+    requestIds.run(requestId, () => {
+      void yoga(req, res, { requestId });
+    });
+  });
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+
+  return {
+    server,
+    url: `http://${host}:${port}/graphql`,
+    async close() {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.PILOTIS_SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
+      await yoga.dispose();
+    },
+  };
+}
