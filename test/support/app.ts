@@ -1,0 +1,70 @@
+import { createServices, type Services } from "../../src/app/services.ts";
+import type { Role } from "../../src/auth/principal.ts";
+import { issueToken } from "../../src/auth/tokens.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { createDb } from "../../src/db/client.ts";
+import { createLogger } from "../../src/logger.ts";
+import { startServer, type RunningServer } from "../../src/server.ts";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestApp {
+  url: string;
+  services: Services;
+  database: TestDatabase;
+  adminToken: string;
+  token(role: Role, collectivityId?: string): Promise<string>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  /** Runs a mutation that must succeed and returns its data. */
+  ok<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
+  eventCount(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The real server over HTTP on a loopback port, on its own database. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
+  const db = createDb({ url: database.url, poolSize: database.poolSize });
+  const services = createServices(db, { maxPageSize: config.PILOTIS_MAX_PAGE_SIZE, staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS });
+  const server: RunningServer = await startServer(services, config, createLogger("silent"));
+  const adminToken = (await issueToken(db, { role: "ADMIN", subject: "test-admin" })).token;
+
+  const gql = async <T,>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) => {
+    const res = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as GraphQLResponse<T>;
+    return { ...body, status: res.status };
+  };
+
+  return {
+    url: server.url,
+    services,
+    database,
+    adminToken,
+    token: async (role, collectivityId) => (await issueToken(db, { role, collectivityId: collectivityId ?? null, subject: `${role.toLowerCase()}-test` })).token,
+    gql,
+    async ok(query, variables, token) {
+      const result = await gql(query, variables, token);
+      if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+      return result.data as never;
+    },
+    async eventCount() {
+      const rows = await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events");
+      return rows[0]!.n;
+    },
+    async close() {
+      await server.close();
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}

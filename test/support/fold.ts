@@ -1,0 +1,31 @@
+import type { NewEvent, RecordedEvent } from "../../src/domain/events.ts";
+
+/** Runs decide then evolve as the store would, with made-up metadata: a tiny in-memory stream for domain tests. */
+export class InMemoryStream<State, Command> {
+  state: State | null = null;
+  events: RecordedEvent[] = [];
+
+  constructor(
+    private readonly decide: (command: Command, state: State | null) => NewEvent[],
+    private readonly evolve: (state: State | null, event: RecordedEvent) => State | null,
+    private readonly streamId = "stream-1",
+  ) {}
+
+  run(command: Command, meta: { actor?: string; reason?: string | null; at?: Date } = {}): RecordedEvent[] {
+    const produced = this.decide(command, this.state).map((e, i): RecordedEvent => {
+      const version = this.events.length + i + 1;
+      return {
+        ...e,
+        streamId: this.streamId,
+        version,
+        position: `0000000000000001-${version.toString(16).padStart(16, "0")}`,
+        occurredAt: meta.at ?? new Date(Date.UTC(2026, 0, 1) + version * 60_000),
+        actor: meta.actor ?? "tester",
+        reason: meta.reason ?? null,
+      };
+    });
+    for (const event of produced) this.state = this.evolve(this.state, event);
+    this.events.push(...produced);
+    return produced;
+  }
+}
