@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
+import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
+import { Repository } from "../../src/app/repository.ts";
+import { createDb, type Db } from "../../src/db/client.ts";
+import { DomainError } from "../../src/domain/errors.ts";
+import { EventStore } from "../../src/eventstore/store.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+
+let database: TestDatabase;
+let db: Db;
+let store: EventStore;
+const admin: CommandContext = { principal: { tokenId: "t", role: "ADMIN", collectivityId: null, subject: "admin" } };
+
+/** A fresh handler with cold caches, as another API process would be. */
+function handler() {
+  const collectivities = new Repository(store, CollectivityAggregate);
+  const matrices = new Repository(store, MatrixAggregate);
+  return { commands: new CommandHandler(store, collectivities, matrices), collectivities, matrices };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ url: database.url, poolSize: database.poolSize });
+  store = new EventStore(db);
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await database.drop();
+});
+
+const count = async () => (await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events"))[0]!.n;
+
+async function newMatrix(commands: CommandHandler) {
+  const c = await commands.registerCollectivity({ name: "Commune", kind: "COMMUNE", population: 100 }, {}, admin);
+  const m = await commands.openMatrix({ collectivityId: c.ids.collectivityId!, title: "M" }, {}, admin);
+  return m.ids.matrixId!;
+}
+
+describe("command handling on the real database", () => {
+  it("a replayed command id returns the first result and appends nothing, even when replays race", async () => {
+    const { commands } = handler();
+    const input = { name: "Commune idempotente", kind: "COMMUNE" as const, population: 500 };
+    const before = await count();
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => handler().commands.registerCollectivity(input, { commandId: "register-1" }, admin)));
+    expect(await count()).toBe(before + 1);
+    const ids = new Set(outcomes.map((o) => o.ids.collectivityId));
+    expect(ids.size).toBe(1);
+    expect(new Set(outcomes.map((o) => o.position)).size).toBe(1);
+    const again = await commands.registerCollectivity(input, { commandId: "register-1" }, admin);
+    expect(again).toMatchObject({ replayed: true, ids: outcomes[0]!.ids, position: outcomes[0]!.position });
+    expect(await count()).toBe(before + 1);
+  });
+
+  it("refuses a command id reused for a different command, writing nothing", async () => {
+    const { commands } = handler();
+    await commands.registerCollectivity({ name: "A", kind: "COMMUNE", population: 1 }, { commandId: "reused" }, admin);
+    const before = await count();
+    await expect(commands.registerCollectivity({ name: "B", kind: "COMMUNE", population: 1 }, { commandId: "reused" }, admin)).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+      extensions: { field: "commandId" },
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it("a stale expectedVersion is a CONFLICT with the actual version, and nothing is written", async () => {
+    const { commands } = handler();
+    const matrixId = await newMatrix(commands);
+    const before = await count();
+    const error = await commands
+      .onMatrix("renameMatrix", { matrixId }, { type: "RenameMatrix", matrixId, title: "N" }, {}, { expectedVersion: 5 }, admin)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: "CONFLICT", extensions: { actualVersion: 1 } });
+    expect(await count()).toBe(before);
+  });
+
+  it("commands racing from cold processes without expectedVersion are all applied, each once", async () => {
+    const matrixId = await newMatrix(handler().commands);
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => {
+        const factorId = `f-${i}`;
+        return handler().commands.onMatrix("addFactor", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "STRENGTH", label: `F${i}` }, { factorId }, {}, admin);
+      }),
+    );
+    const loaded = await handler().matrices.load(matrixId);
+    expect(loaded.version).toBe(11);
+    expect(Object.keys(loaded.state!.factors).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `f-${i}`).sort());
+  });
+
+  it("a long stream loads from its snapshot and equals a full fold", async () => {
+    const { commands } = handler();
+    const matrixId = await newMatrix(commands);
+    for (let i = 0; i < 120; i++) {
+      const factorId = `g-${i % 5}`;
+      const command = i < 5
+        ? { type: "AddFactor" as const, matrixId, factorId, kind: "THREAT" as const, label: "x" }
+        : { type: "ReviseFactor" as const, matrixId, factorId, weight: i };
+      await commands.onMatrix("f", { matrixId }, command, { factorId }, {}, admin);
+    }
+    const info = await store.streamInfo(`matrix-${matrixId}`);
+    expect(info?.version).toBe(121);
+    expect(info?.snapshotVersion).toBe(100);
+    const cold = handler().matrices;
+    const fromSnapshot = await cold.load(matrixId);
+    const fullFold = await cold.loadAt(matrixId, {});
+    expect(fromSnapshot).toEqual(fullFold);
+    expect(fromSnapshot.state?.factors["g-4"]?.weight).toBe(119);
+  });
+
+  it("time travel folds the stream up to a version or an instant", async () => {
+    const { commands, matrices } = handler();
+    const matrixId = await newMatrix(commands);
+    await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: "Deux" }, {}, {}, admin);
+    const between = new Date();
+    await new Promise((r) => setTimeout(r, 20));
+    await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: "Trois" }, {}, {}, admin);
+    expect((await matrices.loadAt(matrixId, { toVersion: 1 })).state?.title).toBe("M");
+    expect((await matrices.loadAt(matrixId, { until: between })).state?.title).toBe("Deux");
+    expect((await matrices.load(matrixId)).state?.title).toBe("Trois");
+  });
+});

@@ -1,0 +1,196 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "../../src/db/client.ts";
+import type { RecordedEvent } from "../../src/domain/events.ts";
+import { ConcurrencyError, DuplicateCommandError, EventStore } from "../../src/eventstore/store.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+
+let database: TestDatabase;
+let db: Db;
+let store: EventStore;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ url: database.url, poolSize: database.poolSize });
+  store = new EventStore(db);
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await database.drop();
+});
+
+const one = (streamId: string, expectedVersion: number, extra: Partial<Parameters<EventStore["append"]>[0]> = {}) =>
+  store.append({
+    streamId,
+    streamType: "test",
+    expectedVersion,
+    events: [{ type: "Happened", data: { n: expectedVersion + 1 } }],
+    metadata: { actor: "tester" },
+    ...extra,
+  });
+
+const countIn = async (streamId: string) =>
+  (await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", streamId))[0]!.n;
+
+describe("append", () => {
+  it("writes several events of one command with consecutive versions and increasing positions", async () => {
+    const result = await store.append({
+      streamId: "multi", streamType: "test", expectedVersion: 0,
+      events: [{ type: "A", data: {} }, { type: "B", data: { x: 1 } }, { type: "C", data: {} }],
+      metadata: { actor: "tester", reason: "why", correlationId: "corr" },
+    });
+    expect(result.events.map((e) => [e.version, e.type])).toEqual([[1, "A"], [2, "B"], [3, "C"]]);
+    const positions = result.events.map((e) => e.position);
+    expect([...positions].sort()).toEqual(positions);
+    expect(new Set(positions).size).toBe(3);
+    expect(result.events[0]).toMatchObject({ actor: "tester", reason: "why" });
+  });
+
+  it("refuses a stale expected version and writes nothing", async () => {
+    await one("stale", 0);
+    await one("stale", 1);
+    await expect(one("stale", 1)).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append({
+      streamId: "stale", streamType: "test", expectedVersion: 1,
+      events: [{ type: "X", data: {} }, { type: "Y", data: {} }, { type: "Z", data: {} }],
+      metadata: { actor: "tester" },
+    })).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await countIn("stale")).toBe(2);
+  });
+
+  it("lets exactly one of many racing appends at the same version win", async () => {
+    await one("race", 0);
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => one("race", 1)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ConcurrencyError);
+    expect(await countIn("race")).toBe(2);
+  });
+
+  it("lets exactly one of two streams racing to be created win", async () => {
+    const results = await Promise.allSettled([one("born", 0), one("born", 0), one("born", 0)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await countIn("born")).toBe(1);
+  });
+
+  it("records a command id once: a replay writes nothing and the first result stays", async () => {
+    const idem = { fingerprint: "f1", result: { thing: "t1" } };
+    const first = await one("idem", 0, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: idem });
+    await expect(one("idem", 1, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: idem })).rejects.toBeInstanceOf(DuplicateCommandError);
+    expect(await countIn("idem")).toBe(1);
+    expect(await store.findCommand("cmd-1")).toEqual({
+      fingerprint: "f1", streamId: "idem", result: { thing: "t1", version: 1, position: first.position },
+    });
+  });
+});
+
+describe("append-only", () => {
+  it.each([
+    ["UPDATE events SET actor = 'mallory'"],
+    ["DELETE FROM events"],
+    ["TRUNCATE events"],
+  ])("the database refuses %s", async (sql) => {
+    await one(`immutable-${sql.length}`, 0);
+    const before = await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events");
+    await expect(db.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
+    expect(await db.$queryRawUnsafe("SELECT count(*)::int AS n FROM events")).toEqual(before);
+  });
+});
+
+describe("reading a stream", () => {
+  it("reads whole, up to a version and up to a time", async () => {
+    await one("history", 0);
+    await one("history", 1);
+    const cut = new Date();
+    await new Promise((r) => setTimeout(r, 20));
+    await one("history", 2);
+    expect((await store.readStream("history")).map((e) => e.version)).toEqual([1, 2, 3]);
+    expect((await store.readStream("history", { toVersion: 2 })).map((e) => e.version)).toEqual([1, 2]);
+    expect((await store.readStream("history", { until: cut })).map((e) => e.version)).toEqual([1, 2]);
+    expect((await store.readStream("history", { afterVersion: 2 })).map((e) => e.version)).toEqual([3]);
+  });
+});
+
+describe("reading the global log", () => {
+  async function drain(after: string | null): Promise<{ events: RecordedEvent[]; last: string | null }> {
+    const events: RecordedEvent[] = [];
+    let cursor = after;
+    for (;;) {
+      const page = await store.readLog({ after: cursor, limit: 50 });
+      if (page.length === 0) return { events, last: cursor };
+      events.push(...page);
+      cursor = page[page.length - 1]!.position;
+    }
+  }
+
+  it("never passes an event whose transaction commits late, and moves on once it commits", async (ctx) => {
+    if (database.embedded) ctx.skip(); // PGlite serves one connection: no transaction can stay open beside the reader
+    const start = (await drain(null)).last;
+    const held = new pg.Client({ connectionString: database.url });
+    await held.connect();
+    await held.query("BEGIN");
+    await held.query(
+      "INSERT INTO events (stream_id, stream_version, type, payload, actor) VALUES ('late', 1, 'Late', '{}', 'tester')",
+    );
+    await one("after-late-1", 0);
+    await one("after-late-2", 0);
+    const whileOpen = await drain(start);
+    expect(whileOpen.events.map((e) => e.streamId)).not.toContain("after-late-1");
+    expect(whileOpen.events.map((e) => e.streamId)).not.toContain("late");
+    await held.query("COMMIT");
+    await held.end();
+    const afterCommit = await drain(whileOpen.last);
+    expect(afterCommit.events.map((e) => e.streamId)).toEqual(["late", "after-late-1", "after-late-2"]);
+  });
+
+  it("is not blocked by a rolled-back append's gap", async (ctx) => {
+    if (database.embedded) ctx.skip();
+    const start = (await drain(null)).last;
+    const rolledBack = new pg.Client({ connectionString: database.url });
+    await rolledBack.connect();
+    await rolledBack.query("BEGIN");
+    await rolledBack.query("INSERT INTO events (stream_id, stream_version, type, payload, actor) VALUES ('ghost', 1, 'G', '{}', 't')");
+    await one("after-ghost", 0);
+    await rolledBack.query("ROLLBACK");
+    await rolledBack.end();
+    const read = await drain(start);
+    expect(read.events.map((e) => e.streamId)).toEqual(["after-ghost"]);
+  });
+
+  it("with many concurrent appenders and a reader running meanwhile, the reader sees every event exactly once, in order per stream", async () => {
+    const start = (await drain(null)).last;
+    const writers = 8;
+    const perWriter = database.embedded ? 15 : 40;
+    let done = false;
+    const seen: RecordedEvent[] = [];
+    const reader = (async () => {
+      let cursor = start;
+      while (!done || (await store.readLog({ after: cursor, limit: 1 })).length > 0) {
+        const page = await store.readLog({ after: cursor, limit: 25 });
+        seen.push(...page);
+        if (page.length > 0) cursor = page[page.length - 1]!.position;
+        else await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let v = 0; v < perWriter; v++) {
+          const events = Array.from({ length: 1 + (v % 3) }, (_, i) => ({ type: "Tick", data: { w, v, i } }));
+          const base = (await store.readStream(`writer-${w}`)).length;
+          await store.append({ streamId: `writer-${w}`, streamType: "test", expectedVersion: base, events, metadata: { actor: "t" } });
+        }
+      }),
+    );
+    done = true;
+    await reader;
+    const expected = Array.from({ length: perWriter }, (_, v) => 1 + (v % 3)).reduce((a, b) => a + b, 0) * writers;
+    const keys = seen.map((e) => `${e.streamId}:${e.version}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toHaveLength(expected);
+    const positions = seen.map((e) => e.position);
+    expect([...positions].sort()).toEqual(positions);
+    for (let w = 0; w < writers; w++) {
+      const versions = seen.filter((e) => e.streamId === `writer-${w}`).map((e) => e.version);
+      expect(versions).toEqual(versions.map((_, i) => i + 1));
+    }
+  });
+});
