@@ -38,17 +38,20 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
       return { ...services, principal, requestId: id };
     },
     maskedErrors: {
+      // Duck-typed on purpose: graphql may be loaded both as ESM and CJS, so
+      // an error built by Yoga need not be an instance of our GraphQLError.
       maskError(error) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        const path = error instanceof GraphQLError ? error.path : undefined;
-        const mapped = toContractError(original, path);
+        const wrapper = error as { originalError?: unknown; path?: readonly (string | number)[]; extensions?: { code?: unknown } };
+        const original = wrapper.originalError ?? null;
+        const mapped = toContractError(original ?? error, wrapper.path);
         if (mapped) return mapped;
-        if (original instanceof GraphQLError && original.extensions?.code) return original;
-        if (error instanceof GraphQLError && !original) return error;
+        const inner = original as { extensions?: { code?: unknown } } | null;
+        if (inner?.extensions?.code) return original as Error;
+        if (!original && error instanceof Error && "extensions" in error) return error;
         const requestId = requestIds.getStore() ?? null;
-        logger.error({ err: original ?? error, requestId, path }, "internal error");
+        logger.error({ err: original ?? error, requestId, path: wrapper.path }, "internal error");
         return new GraphQLError("Internal server error", {
-          path,
+          path: wrapper.path,
           extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
         });
       },
