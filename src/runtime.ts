@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createServices, type Services } from "./app/services.ts";
 import { authenticate, issueToken } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
-import { createDb } from "./db/client.ts";
+import { createDatabase } from "./db/client.ts";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded.ts";
 import { migrate } from "./db/migrator.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
@@ -45,8 +45,9 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   const database = await openDatabase(config);
   const applied = await migrate(database.url);
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
-  const db = createDb({ url: database.url, poolSize: database.poolSize });
-  const services = createServices(db, {
+  const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
+  const db = connection.prisma;
+  const services = createServices(connection, {
     maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
     staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
   });
@@ -69,7 +70,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     adminToken,
     async close() {
       await server.close();
-      await db.$disconnect();
+      await connection.close();
       await database.embedded?.stop();
     },
   };

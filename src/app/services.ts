@@ -1,4 +1,4 @@
-import type { Db } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { CollectivityAggregate, MatrixAggregate } from "./aggregates.ts";
 import { CommandHandler } from "./commands.ts";
@@ -7,8 +7,8 @@ import { QueryService, type QueryLimits } from "./queries.ts";
 import { Repository } from "./repository.ts";
 
 /** Wires the application: one store, one repository per aggregate, commands and queries sharing them. */
-export function createServices(db: Db, limits: QueryLimits) {
-  const store = new EventStore(db);
+export function createServices(database: Database, limits: QueryLimits) {
+  const store = new EventStore(database.pool);
   const collectivities = new Repository(store, CollectivityAggregate);
   const matrices = new Repository(store, MatrixAggregate);
   const live = createLiveEvents();
@@ -16,7 +16,7 @@ export function createServices(db: Db, limits: QueryLimits) {
     publishAppended(live, events, collectivityId),
   );
   const queries = new QueryService(store, collectivities, matrices, limits);
-  return { db, store, commands, queries, live };
+  return { db: database.prisma, store, commands, queries, live };
 }
 
 export type Services = ReturnType<typeof createServices>;

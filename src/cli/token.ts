@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { issueToken } from "../auth/tokens.ts";
 import type { Role } from "../auth/principal.ts";
 import { loadConfig } from "../config.ts";
-import { createDb } from "../db/client.ts";
+import { createDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { openDatabase } from "../runtime.ts";
 
@@ -23,7 +23,8 @@ if ((role === "EDITOR") !== Boolean(values.collectivity)) {
 
 const config = loadConfig();
 const database = await openDatabase(config);
-const db = createDb({ url: database.url, poolSize: 1 });
+const connection = createDatabase({ url: database.url, poolSize: 1 });
+const db = connection.prisma;
 try {
   await migrate(database.url);
   const { token, principal } = await issueToken(db, {
@@ -34,6 +35,6 @@ try {
   process.stderr.write(`${principal.role} token for ${principal.subject}${principal.collectivityId ? ` (collectivity ${principal.collectivityId})` : ""}:\n`);
   process.stdout.write(`${token}\n`);
 } finally {
-  await db.$disconnect();
+  await connection.close();
   await database.embedded?.stop();
 }

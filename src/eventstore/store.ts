@@ -1,4 +1,4 @@
-import type { Db } from "../db/client.ts";
+import type pg from "pg";
 import type { NewEvent, RecordedEvent } from "../domain/events.ts";
 import { parsePosition, START, type LogPoint } from "./position.ts";
 
@@ -76,8 +76,9 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
 });
 
 // One statement, hence one implicit transaction and one round trip: the
-// events, the stream directory row and the idempotency record commit together
-// or not at all. UNIQUE(stream_id, stream_version) refuses a stale append, and
+// events, a new stream's directory row and the idempotency record commit
+// together or not at all. The directory is written only when a stream is
+// born, so appends to existing streams touch one table plus the command log. UNIQUE(stream_id, stream_version) refuses a stale append, and
 // the commands primary key refuses a replayed command id.
 const APPEND_SQL = `
 WITH input AS (
@@ -88,9 +89,9 @@ WITH input AS (
   SELECT $1, $2::int + ord, type, payload, $4, $5, $6, $7, $8 FROM input ORDER BY ord
   RETURNING ${EVENT_COLUMNS}
 ), directory AS (
-  INSERT INTO streams (stream_id, stream_type, owner_id, version)
-  VALUES ($1, $9, $10, $2::int + (SELECT count(*) FROM input)::int)
-  ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now()
+  INSERT INTO streams (stream_id, stream_type, owner_id)
+  SELECT $1, $9, $10 WHERE $2::int = 0
+  ON CONFLICT (stream_id) DO NOTHING
 ), command AS (
   INSERT INTO commands (command_id, fingerprint, stream_id, result)
   SELECT $6, $11, $1, $12::jsonb || jsonb_build_object('version', max(stream_version), 'position', max(position))
@@ -99,21 +100,24 @@ WITH input AS (
 )
 SELECT * FROM appended ORDER BY stream_version`;
 
-/** The unique index an append ran into, read from Prisma's driver-adapter error. */
+/** The unique index an append ran into (PostgreSQL's unique_violation, 23505). */
 function violatedUniqueIndex(error: unknown): string | null {
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: string; constraint?: { index?: string } } } } })
-    ?.meta?.driverAdapterError?.cause;
-  return cause?.kind === "UniqueConstraintViolation" ? (cause.constraint?.index ?? null) : null;
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError?.code === "23505" ? (pgError.constraint ?? null) : null;
 }
 
 export class EventStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async rows<T extends unknown[]>(sql: string, ...params: unknown[]): Promise<T> {
+    return (await this.pool.query(sql, params)).rows as T;
+  }
 
   async append(request: AppendRequest): Promise<AppendResult> {
     if (request.events.length === 0) throw new Error("append needs at least one event");
     const { metadata } = request;
     try {
-      const rows = await this.db.$queryRawUnsafe<EventRow[]>(
+      const rows = await this.rows<EventRow[]>(
         APPEND_SQL,
         request.streamId,
         request.expectedVersion,
@@ -147,7 +151,7 @@ export class EventStore {
    * never moved backwards.
    */
   async saveSnapshot(streamId: string, version: number, state: unknown): Promise<void> {
-    await this.db.$executeRawUnsafe(
+    await this.rows<unknown[]>(
       "UPDATE streams SET snapshot = $2::jsonb, snapshot_version = $3 WHERE stream_id = $1 AND snapshot_version < $3",
       streamId,
       JSON.stringify(state),
@@ -156,7 +160,7 @@ export class EventStore {
   }
 
   async findCommand(commandId: string): Promise<StoredCommand | null> {
-    const rows = await this.db.$queryRawUnsafe<{ fingerprint: string; stream_id: string; result: StoredCommand["result"] }[]>(
+    const rows = await this.rows<{ fingerprint: string; stream_id: string; result: StoredCommand["result"] }[]>(
       "SELECT fingerprint, stream_id, result FROM commands WHERE command_id = $1",
       commandId,
     );
@@ -169,7 +173,7 @@ export class EventStore {
     streamId: string,
     options: { afterVersion?: number; toVersion?: number; until?: Date } = {},
   ): Promise<RecordedEvent[]> {
-    const rows = await this.db.$queryRawUnsafe<EventRow[]>(
+    const rows = await this.rows<EventRow[]>(
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE stream_id = $1 AND stream_version > $2
          AND ($3::int IS NULL OR stream_version <= $3::int)
@@ -183,15 +187,13 @@ export class EventStore {
     return rows.map(toRecorded);
   }
 
-  async streamInfo(streamId: string): Promise<{ version: number; snapshot: unknown; snapshotVersion: number; streamType: string; ownerId: string | null } | null> {
-    const rows = await this.db.$queryRawUnsafe<{ version: number; snapshot: unknown; snapshot_version: number; stream_type: string; owner_id: string | null }[]>(
-      "SELECT version, snapshot, snapshot_version, stream_type, owner_id FROM streams WHERE stream_id = $1",
+  async streamInfo(streamId: string): Promise<{ snapshot: unknown; snapshotVersion: number; streamType: string; ownerId: string | null } | null> {
+    const rows = await this.rows<{ snapshot: unknown; snapshot_version: number; stream_type: string; owner_id: string | null }[]>(
+      "SELECT snapshot, snapshot_version, stream_type, owner_id FROM streams WHERE stream_id = $1",
       streamId,
     );
     const row = rows[0];
-    return row
-      ? { version: row.version, snapshot: row.snapshot, snapshotVersion: row.snapshot_version, streamType: row.stream_type, ownerId: row.owner_id }
-      : null;
+    return row ? { snapshot: row.snapshot, snapshotVersion: row.snapshot_version, streamType: row.stream_type, ownerId: row.owner_id } : null;
   }
 
   /**
@@ -202,7 +204,7 @@ export class EventStore {
    */
   async readLog(options: { after?: string | null; limit: number; streamId?: string | null }): Promise<RecordedEvent[]> {
     const from: LogPoint = options.after ? parsePosition(options.after, "after") : START;
-    const rows = await this.db.$queryRawUnsafe<EventRow[]>(
+    const rows = await this.rows<EventRow[]>(
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -219,7 +221,7 @@ export class EventStore {
 
   /** The position of the last event a log reader may see now (null when the log is empty). */
   async headPosition(): Promise<string | null> {
-    const rows = await this.db.$queryRawUnsafe<{ position: string }[]>(
+    const rows = await this.rows<{ position: string }[]>(
       `SELECT event_position(transaction_id, global_position) AS position FROM events
        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
@@ -228,8 +230,8 @@ export class EventStore {
   }
 
   async listStreams(options: { streamType: string; ownerId?: string | null; afterStreamId?: string | null; limit: number }) {
-    return this.db.$queryRawUnsafe<{ stream_id: string; version: number }[]>(
-      `SELECT stream_id, version FROM streams
+    return this.rows<{ stream_id: string }[]>(
+      `SELECT stream_id FROM streams
        WHERE stream_type = $1 AND ($2::text IS NULL OR owner_id = $2::text)
          AND ($3::text IS NULL OR stream_id > $3::text)
        ORDER BY stream_id LIMIT $4`,

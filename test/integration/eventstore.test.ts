@@ -1,21 +1,23 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../../src/db/client.ts";
+import { createDatabase, type Database } from "../../src/db/client.ts";
 import type { RecordedEvent } from "../../src/domain/events.ts";
 import { ConcurrencyError, DuplicateCommandError, EventStore } from "../../src/eventstore/store.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 let database: TestDatabase;
-let db: Db;
+let connection: Database;
+let db: Database["prisma"];
 let store: EventStore;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = createDb({ url: database.url, poolSize: database.poolSize });
-  store = new EventStore(db);
+  connection = createDatabase({ url: database.url, poolSize: database.poolSize });
+  db = connection.prisma;
+  store = new EventStore(connection.pool);
 });
 afterAll(async () => {
-  await db.$disconnect();
+  await connection.close();
   await database.drop();
 });
 

@@ -2,7 +2,7 @@ import { createServices, type Services } from "../../src/app/services.ts";
 import type { Role } from "../../src/auth/principal.ts";
 import { issueToken } from "../../src/auth/tokens.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { createDb } from "../../src/db/client.ts";
+import { createDatabase } from "../../src/db/client.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
@@ -30,8 +30,9 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
-  const db = createDb({ url: database.url, poolSize: database.poolSize });
-  const services = createServices(db, { maxPageSize: config.PILOTIS_MAX_PAGE_SIZE, staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS });
+  const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
+  const db = connection.prisma;
+  const services = createServices(connection, { maxPageSize: config.PILOTIS_MAX_PAGE_SIZE, staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS });
   const server: RunningServer = await startServer(services, config, createLogger("silent"));
   const adminToken = (await issueToken(db, { role: "ADMIN", subject: "test-admin" })).token;
 
@@ -63,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await server.close();
-      await db.$disconnect();
+      await connection.close();
       await database.drop();
     },
   };

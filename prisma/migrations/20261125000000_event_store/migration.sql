@@ -41,11 +41,9 @@ CREATE TABLE "streams" (
     "stream_id"        TEXT PRIMARY KEY,
     "stream_type"      TEXT NOT NULL,
     "owner_id"         TEXT,
-    "version"          INTEGER NOT NULL,
     "snapshot"         JSONB,
     "snapshot_version" INTEGER NOT NULL DEFAULT 0,
-    "created_at"       TIMESTAMPTZ(6) NOT NULL DEFAULT now(),
-    "updated_at"       TIMESTAMPTZ(6) NOT NULL DEFAULT now()
+    "created_at"       TIMESTAMPTZ(6) NOT NULL DEFAULT now()
 );
 
 CREATE INDEX "streams_stream_type_created_at_idx" ON "streams" ("stream_type", "created_at");
