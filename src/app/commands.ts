@@ -46,7 +46,10 @@ interface Spec<State, Command> {
   ownerId?: string;
 }
 
-const MAX_RETRIES = 5;
+// Each round of a race has one winner, so this many racers on one stream all
+// get through; the jitter keeps the losers from colliding again in lockstep.
+const MAX_ATTEMPTS = 12;
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
 
 /**
  * Runs commands: load by folding, decide, append, remember. Optimistic
@@ -96,10 +99,11 @@ export class CommandHandler {
       } catch (error) {
         if (error instanceof DuplicateCommandError) return (await this.replay(commandId!, print))!;
         if (!(error instanceof ConcurrencyError)) throw error;
-        if (expected != null || attempt >= MAX_RETRIES) {
+        if (expected != null || attempt >= MAX_ATTEMPTS) {
           const current = await spec.repo.load(spec.aggregateId);
           throw conflict(expected ?? loaded.version, current.version);
         }
+        await backoff(attempt);
       }
     }
   }
