@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decideCollectivity, evolveCollectivity, type CollectivityCommand } from "../../src/domain/collectivity.ts";
-import { DomainError } from "../../src/domain/errors.ts";
 import { isValidSiren } from "../../src/domain/siren.ts";
 import { InMemoryStream } from "../support/fold.ts";
+import { refusal } from "../support/refusal.ts";
 
 const register = (overrides: Partial<Extract<CollectivityCommand, { type: "RegisterCollectivity" }>> = {}): CollectivityCommand => ({
   type: "RegisterCollectivity",
@@ -14,16 +14,6 @@ const register = (overrides: Partial<Extract<CollectivityCommand, { type: "Regis
 });
 
 const stream = () => new InMemoryStream(decideCollectivity, evolveCollectivity);
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-}
 
 describe("SIREN", () => {
   it("accepts nine digits with a valid Luhn checksum", () => {

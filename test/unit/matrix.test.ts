@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "../../src/domain/errors.ts";
 import { canMoveTo, decideMatrix, evolveMatrix, type MatrixCommand, type Matrix } from "../../src/domain/matrix.ts";
 import { STRATEGY_STATUSES, type FactorKind, type StrategyStatus } from "../../src/domain/types.ts";
 import { InMemoryStream } from "../support/fold.ts";
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-}
+import { refusal } from "../support/refusal.ts";
 
 function openMatrix() {
   const s = new InMemoryStream<Matrix, MatrixCommand>(decideMatrix, evolveMatrix, "matrix-m1");
