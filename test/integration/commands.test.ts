@@ -1,37 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
 import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
-import { createDatabase, type Database } from "../../src/db/client.ts";
 import { DomainError } from "../../src/domain/errors.ts";
-import { EventStore } from "../../src/eventstore/store.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { useEventStore } from "../support/store.ts";
 
-let database: TestDatabase;
-let connection: Database;
-let db: Database["prisma"];
-let store: EventStore;
+const fx = useEventStore();
 const admin: CommandContext = { principal: { tokenId: "t", role: "ADMIN", collectivityId: null, subject: "admin" } };
 
 /** A fresh handler with cold caches, as another API process would be. */
 function handler() {
-  const collectivities = new Repository(store, CollectivityAggregate);
-  const matrices = new Repository(store, MatrixAggregate);
-  return { commands: new CommandHandler(store, collectivities, matrices), collectivities, matrices };
+  const collectivities = new Repository(fx.store, CollectivityAggregate);
+  const matrices = new Repository(fx.store, MatrixAggregate);
+  return { commands: new CommandHandler(fx.store, collectivities, matrices), collectivities, matrices };
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  connection = createDatabase({ url: database.url, poolSize: database.poolSize });
-  db = connection.prisma;
-  store = new EventStore(connection.pool);
-});
-afterAll(async () => {
-  await connection.close();
-  await database.drop();
-});
-
-const count = async () => (await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events"))[0]!.n;
+const count = async () => (await fx.db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events"))[0]!.n;
 
 async function newMatrix(commands: CommandHandler) {
   const c = await commands.registerCollectivity({ name: "Commune", kind: "COMMUNE", population: 100 }, {}, admin);
@@ -100,7 +84,7 @@ describe("command handling on the real database", () => {
         : { type: "ReviseFactor" as const, matrixId, factorId, weight: i };
       await commands.onMatrix("f", { matrixId }, command, { factorId }, {}, admin);
     }
-    const info = await store.streamInfo(`matrix-${matrixId}`);
+    const info = await fx.store.streamInfo(`matrix-${matrixId}`);
     expect(info?.snapshotVersion).toBe(100);
     const cold = handler().matrices;
     const fromSnapshot = await cold.load(matrixId);

@@ -1,28 +1,14 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, type Database } from "../../src/db/client.ts";
+import { describe, expect, it } from "vitest";
 import type { RecordedEvent } from "../../src/domain/events.ts";
 import { ConcurrencyError, DuplicateCommandError, EventStore } from "../../src/eventstore/store.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { useEventStore } from "../support/store.ts";
 
-let database: TestDatabase;
-let connection: Database;
-let db: Database["prisma"];
-let store: EventStore;
+const fx = useEventStore();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  connection = createDatabase({ url: database.url, poolSize: database.poolSize });
-  db = connection.prisma;
-  store = new EventStore(connection.pool);
-});
-afterAll(async () => {
-  await connection.close();
-  await database.drop();
-});
 
 const one = (streamId: string, expectedVersion: number, extra: Partial<Parameters<EventStore["append"]>[0]> = {}) =>
-  store.append({
+  fx.store.append({
     streamId,
     streamType: "test",
     expectedVersion,
@@ -32,11 +18,11 @@ const one = (streamId: string, expectedVersion: number, extra: Partial<Parameter
   });
 
 const countIn = async (streamId: string) =>
-  (await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", streamId))[0]!.n;
+  (await fx.db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1", streamId))[0]!.n;
 
 describe("append", () => {
   it("writes several events of one command with consecutive versions and increasing positions", async () => {
-    const result = await store.append({
+    const result = await fx.store.append({
       streamId: "multi", streamType: "test", expectedVersion: 0,
       events: [{ type: "A", data: {} }, { type: "B", data: { x: 1 } }, { type: "C", data: {} }],
       metadata: { actor: "tester", reason: "why", correlationId: "corr" },
@@ -52,7 +38,7 @@ describe("append", () => {
     await one("stale", 0);
     await one("stale", 1);
     await expect(one("stale", 1)).rejects.toBeInstanceOf(ConcurrencyError);
-    await expect(store.append({
+    await expect(fx.store.append({
       streamId: "stale", streamType: "test", expectedVersion: 1,
       events: [{ type: "X", data: {} }, { type: "Y", data: {} }, { type: "Z", data: {} }],
       metadata: { actor: "tester" },
@@ -79,7 +65,7 @@ describe("append", () => {
     const first = await one("idem", 0, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: idem });
     await expect(one("idem", 1, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: idem })).rejects.toBeInstanceOf(DuplicateCommandError);
     expect(await countIn("idem")).toBe(1);
-    expect(await store.findCommand("cmd-1")).toEqual({
+    expect(await fx.store.findCommand("cmd-1")).toEqual({
       fingerprint: "f1", streamId: "idem", result: { thing: "t1", version: 1, position: first.position },
     });
   });
@@ -92,9 +78,9 @@ describe("append-only", () => {
     ["TRUNCATE events"],
   ])("the database refuses %s", async (sql) => {
     await one(`immutable-${sql.length}`, 0);
-    const before = await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events");
-    await expect(db.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
-    expect(await db.$queryRawUnsafe("SELECT count(*)::int AS n FROM events")).toEqual(before);
+    const before = await fx.db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events");
+    await expect(fx.db.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
+    expect(await fx.db.$queryRawUnsafe("SELECT count(*)::int AS n FROM events")).toEqual(before);
   });
 });
 
@@ -105,10 +91,10 @@ describe("reading a stream", () => {
     const cut = new Date();
     await new Promise((r) => setTimeout(r, 20));
     await one("history", 2);
-    expect((await store.readStream("history")).map((e) => e.version)).toEqual([1, 2, 3]);
-    expect((await store.readStream("history", { toVersion: 2 })).map((e) => e.version)).toEqual([1, 2]);
-    expect((await store.readStream("history", { until: cut })).map((e) => e.version)).toEqual([1, 2]);
-    expect((await store.readStream("history", { afterVersion: 2 })).map((e) => e.version)).toEqual([3]);
+    expect((await fx.store.readStream("history")).map((e) => e.version)).toEqual([1, 2, 3]);
+    expect((await fx.store.readStream("history", { toVersion: 2 })).map((e) => e.version)).toEqual([1, 2]);
+    expect((await fx.store.readStream("history", { until: cut })).map((e) => e.version)).toEqual([1, 2]);
+    expect((await fx.store.readStream("history", { afterVersion: 2 })).map((e) => e.version)).toEqual([3]);
   });
 });
 
@@ -117,7 +103,7 @@ describe("reading the global log", () => {
     const events: RecordedEvent[] = [];
     let cursor = after;
     for (;;) {
-      const page = await store.readLog({ after: cursor, limit: 50 });
+      const page = await fx.store.readLog({ after: cursor, limit: 50 });
       if (page.length === 0) return { events, last: cursor };
       events.push(...page);
       cursor = page[page.length - 1]!.position;
@@ -125,9 +111,9 @@ describe("reading the global log", () => {
   }
 
   it("never passes an event whose transaction commits late, and moves on once it commits", async (ctx) => {
-    if (database.embedded) ctx.skip(); // PGlite serves one connection: no transaction can stay open beside the reader
+    if (fx.database.embedded) ctx.skip(); // PGlite serves one connection: no transaction can stay open beside the reader
     const start = (await drain(null)).last;
-    const held = new pg.Client({ connectionString: database.url });
+    const held = new pg.Client({ connectionString: fx.database.url });
     await held.connect();
     await held.query("BEGIN");
     await held.query(
@@ -145,9 +131,9 @@ describe("reading the global log", () => {
   });
 
   it("is not blocked by a rolled-back append's gap", async (ctx) => {
-    if (database.embedded) ctx.skip();
+    if (fx.database.embedded) ctx.skip();
     const start = (await drain(null)).last;
-    const rolledBack = new pg.Client({ connectionString: database.url });
+    const rolledBack = new pg.Client({ connectionString: fx.database.url });
     await rolledBack.connect();
     await rolledBack.query("BEGIN");
     await rolledBack.query("INSERT INTO events (stream_id, stream_version, type, payload, actor) VALUES ('ghost', 1, 'G', '{}', 't')");
@@ -161,13 +147,13 @@ describe("reading the global log", () => {
   it("with many concurrent appenders and a reader running meanwhile, the reader sees every event exactly once, in order per stream", async () => {
     const start = (await drain(null)).last;
     const writers = 8;
-    const perWriter = database.embedded ? 15 : 40;
+    const perWriter = fx.database.embedded ? 15 : 40;
     let done = false;
     const seen: RecordedEvent[] = [];
     const reader = (async () => {
       let cursor = start;
-      while (!done || (await store.readLog({ after: cursor, limit: 1 })).length > 0) {
-        const page = await store.readLog({ after: cursor, limit: 25 });
+      while (!done || (await fx.store.readLog({ after: cursor, limit: 1 })).length > 0) {
+        const page = await fx.store.readLog({ after: cursor, limit: 25 });
         seen.push(...page);
         if (page.length > 0) cursor = page[page.length - 1]!.position;
         else await new Promise((r) => setTimeout(r, 2));
@@ -177,8 +163,8 @@ describe("reading the global log", () => {
       Array.from({ length: writers }, async (_, w) => {
         for (let v = 0; v < perWriter; v++) {
           const events = Array.from({ length: 1 + (v % 3) }, (_, i) => ({ type: "Tick", data: { w, v, i } }));
-          const base = (await store.readStream(`writer-${w}`)).length;
-          await store.append({ streamId: `writer-${w}`, streamType: "test", expectedVersion: base, events, metadata: { actor: "t" } });
+          const base = (await fx.store.readStream(`writer-${w}`)).length;
+          await fx.store.append({ streamId: `writer-${w}`, streamType: "test", expectedVersion: base, events, metadata: { actor: "t" } });
         }
       }),
     );
