@@ -9,14 +9,17 @@ export interface EmbeddedPostgres {
 
 /**
  * Serves PGlite (PostgreSQL compiled to WebAssembly) on a loopback socket, so
- * node-postgres, Prisma and the migrator talk to it like to any server. It
- * serves one connection at a time: callers must use a pool of one.
+ * node-postgres, Prisma and the migrator talk to it like to any server.
+ * PGlite is a single backend: callers must use a pool of one, so that only
+ * one session ever sends queries. The server still accepts a few sockets,
+ * because a pool replacing a connection opens the new one before the old
+ * one's socket is gone, and PGlite's default limit of one refused it.
  * `dataDir` undefined keeps everything in memory (tests).
  */
 export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedPostgres> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 });
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 4 });
   await server.start();
   const address = server.getServerConn();
   return {

@@ -109,8 +109,22 @@ function violatedUniqueIndex(error: unknown): string | null {
 export class EventStore {
   constructor(private readonly pool: pg.Pool) {}
 
+  /**
+   * pg's pool.query() throws away the connection after any error; a refused
+   * append (a race, a replay) is an ordinary answer, so the connection is
+   * kept unless the error did not come from the server.
+   */
   private async rows<T extends unknown[]>(sql: string, ...params: unknown[]): Promise<T> {
-    return (await this.pool.query(sql, params)).rows as T;
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return (await client.query(sql, params)).rows as T;
+    } catch (error) {
+      if (!(error as { code?: string }).code) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
