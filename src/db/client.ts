@@ -26,6 +26,10 @@ export function createDatabase({ url, poolSize }: DbOptions): Database {
   // would hold back the xmin horizon the global log reader waits on.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, idle_in_transaction_session_timeout: 10_000 });
   pool.on("error", () => undefined);
+  // A new connection starts with no prepared statements on PostgreSQL; on
+  // embedded PGlite every connection shares one backend, which still holds
+  // those of the connection this one replaces.
+  pool.on("connect", (client) => void client.query("DEALLOCATE ALL").catch(() => undefined));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

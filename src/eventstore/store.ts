@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { NewEvent, RecordedEvent } from "../domain/events.ts";
 import { parsePosition, START, type LogPoint } from "./position.ts";
@@ -100,6 +101,19 @@ WITH input AS (
 )
 SELECT * FROM appended ORDER BY stream_version`;
 
+// The store's statements are fixed texts, prepared once per connection under
+// a name derived from the text: planning the append's CTEs cost more than
+// executing them (npm run bench: 0.37 of the raw INSERT rate unprepared).
+const statementNames = new Map<string, string>();
+const statementName = (sql: string): string => {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `pilotis_${createHash("sha1").update(sql).digest("hex").slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+};
+
 /** The unique index an append ran into (PostgreSQL's unique_violation, 23505). */
 function violatedUniqueIndex(error: unknown): string | null {
   const pgError = error as { code?: string; constraint?: string };
@@ -118,7 +132,7 @@ export class EventStore {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      return (await client.query(sql, params)).rows as T;
+      return (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T;
     } catch (error) {
       if (!(error as { code?: string }).code) broken = error as Error;
       throw error;
