@@ -24,12 +24,18 @@ export interface Database {
 export function createDatabase({ url, poolSize }: DbOptions): Database {
   // The app's own sessions may never sit idle in a transaction for long: that
   // would hold back the xmin horizon the global log reader waits on.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idle_in_transaction_session_timeout: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idle_in_transaction_session_timeout: 10_000,
+    // A new connection starts with no prepared statements on PostgreSQL; on
+    // embedded PGlite every connection shares one backend, which still holds
+    // those of the connection this one replaces.
+    onConnect: async (client: pg.ClientBase) => {
+      await client.query("DEALLOCATE ALL");
+    },
+  });
   pool.on("error", () => undefined);
-  // A new connection starts with no prepared statements on PostgreSQL; on
-  // embedded PGlite every connection shares one backend, which still holds
-  // those of the connection this one replaces.
-  pool.on("connect", (client) => void client.query("DEALLOCATE ALL").catch(() => undefined));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -96,12 +96,14 @@ describe("command handling on the real database", () => {
   it("time travel folds the stream up to a version or an instant", async () => {
     const { commands, matrices } = handler();
     const matrixId = await newMatrix(commands);
-    await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: "Deux" }, {}, {}, admin);
+    const two = await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: "Deux" }, {}, {}, admin);
     const between = new Date();
     await new Promise((r) => setTimeout(r, 20));
     await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: "Trois" }, {}, {}, admin);
     expect((await matrices.loadAt(matrixId, { toVersion: 1 })).state?.title).toBe("M");
     expect((await matrices.loadAt(matrixId, { until: between })).state?.title).toBe("Deux");
+    // an event's own time, as the API shows it, includes that event
+    expect((await matrices.loadAt(matrixId, { until: new Date(two.events[0]!.occurredAt.toISOString()) })).version).toBe(2);
     expect((await matrices.load(matrixId)).state?.title).toBe("Trois");
   });
 });

@@ -15,7 +15,10 @@ CREATE TABLE "events" (
     "command_id"      TEXT,
     "correlation_id"  TEXT,
     "causation_id"    TEXT,
-    "occurred_at"     TIMESTAMPTZ(6) NOT NULL DEFAULT now()
+    -- Milliseconds, as the API shows them, truncated so that an event is
+    -- never later than the clock: matrix(asOf: <an event's occurredAt>)
+    -- then includes that event.
+    "occurred_at"     TIMESTAMPTZ(3) NOT NULL DEFAULT date_trunc('milliseconds', now())
 );
 
 CREATE UNIQUE INDEX "events_stream_id_stream_version_key" ON "events" ("stream_id", "stream_version");
