@@ -70,6 +70,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     adminToken,
     async close() {
       await server.close();
+      await services.flush();
       await connection.close();
       await database.embedded?.stop();
     },

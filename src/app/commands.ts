@@ -6,7 +6,7 @@ import type { RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
 import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
 import { fingerprint } from "./fingerprint.ts";
-import type { Loaded, Repository } from "./repository.ts";
+import type { Repository } from "./repository.ts";
 
 /** What every mutation may carry besides its own fields. */
 export interface CommandOptions {
@@ -20,7 +20,9 @@ export interface CommandContext {
   correlationId?: string | null;
 }
 
-export interface CommandOutcome {
+export interface CommandOutcome<State = unknown> {
+  /** The aggregate as the command left it; null for a replay, which reads nothing. */
+  state: State | null;
   /** Ids of what the command created or touched (collectivityId, matrixId, factorId...). */
   ids: Record<string, string>;
   version: number;
@@ -64,7 +66,7 @@ export class CommandHandler {
     private readonly onAppended: (events: RecordedEvent[], collectivityId: string) => void = () => undefined,
   ) {}
 
-  async execute<State, Command>(spec: Spec<State, Command>, ctx: CommandContext): Promise<CommandOutcome> {
+  async execute<State, Command>(spec: Spec<State, Command>, ctx: CommandContext): Promise<CommandOutcome<State>> {
     const principal = requirePrincipal(ctx.principal);
     const commandId = spec.options.commandId ?? null;
     if (commandId !== null && (commandId.trim() === "" || commandId.length > 200)) {
@@ -81,7 +83,7 @@ export class CommandHandler {
       if (expected != null && expected !== loaded.version) throw conflict(expected, loaded.version);
 
       const events = spec.repo.type.decide(spec.command, loaded.state);
-      if (events.length === 0) return unchanged(spec.ids, loaded);
+      if (events.length === 0) return { ids: spec.ids, state: loaded.state, version: loaded.version, position: loaded.position!, events: [], replayed: false };
 
       try {
         const appended = await this.store.append({
@@ -93,9 +95,9 @@ export class CommandHandler {
           metadata: { actor: principal.subject, reason: spec.options.reason ?? null, commandId, correlationId: ctx.correlationId ?? null },
           idempotency: commandId ? { fingerprint: print, result: spec.ids } : undefined,
         });
-        const after = await spec.repo.appended(spec.aggregateId, loaded, appended.events);
+        const after = spec.repo.appended(spec.aggregateId, loaded, appended.events);
         if (after.state) this.onAppended(appended.events, spec.collectivityOf(after.state));
-        return { ids: spec.ids, version: appended.version, position: appended.position, events: appended.events, replayed: false };
+        return { ids: spec.ids, state: after.state, version: appended.version, position: appended.position, events: appended.events, replayed: false };
       } catch (error) {
         if (error instanceof DuplicateCommandError) return (await this.replay(commandId!, print))!;
         if (!(error instanceof ConcurrencyError)) throw error;
@@ -108,14 +110,14 @@ export class CommandHandler {
     }
   }
 
-  private async replay(commandId: string, print: string): Promise<CommandOutcome | null> {
+  private async replay(commandId: string, print: string): Promise<CommandOutcome<never> | null> {
     const stored = await this.store.findCommand(commandId);
     if (!stored) return null;
     if (stored.fingerprint !== print) {
       throw badInput("commandId", `commandId ${commandId} was already used for a different command`);
     }
     const { version, position, ...ids } = stored.result;
-    return { ids: ids as Ids, version, position, events: [], replayed: true };
+    return { ids: ids as Ids, state: null, version, position, events: [], replayed: true };
   }
 
   // ---- collectivities ------------------------------------------------------
@@ -221,8 +223,4 @@ function conflict(expected: number, actual: number): DomainError {
     expectedVersion: expected,
     actualVersion: actual,
   });
-}
-
-function unchanged(ids: Ids, loaded: Loaded<unknown>): CommandOutcome {
-  return { ids, version: loaded.version, position: loaded.position!, events: [], replayed: false };
 }

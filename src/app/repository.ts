@@ -24,6 +24,7 @@ const SNAPSHOT_EVERY = 50;
  */
 export class Repository<State, Command> {
   private readonly cache = new LRUCache<string, Loaded<State> & { state: State }>({ max: 5000 });
+  private readonly snapshotWrites = new Set<Promise<void>>();
 
   constructor(
     private readonly store: EventStore,
@@ -54,14 +55,28 @@ export class Repository<State, Command> {
     return last ? { state, version: last.version, position: last.position } : start;
   }
 
-  /** After an append: cache the new state and, every SNAPSHOT_EVERY versions, store it. */
-  async appended(id: string, before: Loaded<State>, events: RecordedEvent[]): Promise<Loaded<State>> {
+  /**
+   * After an append: cache the new state and, every SNAPSHOT_EVERY versions,
+   * store it. The snapshot is written without holding up the command (it was
+   * the slowest part of one command in fifty); a lost one only makes the next
+   * cold load read more events.
+   */
+  appended(id: string, before: Loaded<State>, events: RecordedEvent[]): Loaded<State> {
     const streamId = this.streamId(id);
     const after = this.fold(before, events);
     this.remember(streamId, after);
     const crossed = Math.floor(after.version / SNAPSHOT_EVERY) > Math.floor(before.version / SNAPSHOT_EVERY);
-    if (crossed && after.state) await this.store.saveSnapshot(streamId, after.version, after);
+    if (crossed && after.state) {
+      const write = this.store.saveSnapshot(streamId, after.version, after).catch(() => undefined);
+      this.snapshotWrites.add(write);
+      void write.finally(() => this.snapshotWrites.delete(write));
+    }
     return after;
+  }
+
+  /** Waits for the snapshot writes under way (before shutting down). */
+  async flush(): Promise<void> {
+    await Promise.all(this.snapshotWrites);
   }
 
   private remember(streamId: string, loaded: Loaded<State>): void {

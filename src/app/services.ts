@@ -16,7 +16,10 @@ export function createServices(database: Database, limits: QueryLimits) {
     publishAppended(live, events, collectivityId),
   );
   const queries = new QueryService(store, collectivities, matrices, limits);
-  return { db: database.prisma, store, commands, queries, live };
+  const flush = async () => {
+    await Promise.all([collectivities.flush(), matrices.flush()]);
+  };
+  return { db: database.prisma, store, commands, queries, live, flush };
 }
 
 export type Services = ReturnType<typeof createServices>;

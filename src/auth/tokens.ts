@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { Db } from "../db/client.ts";
 import type { Principal, Role } from "./principal.ts";
 
@@ -34,4 +35,23 @@ export async function authenticate(db: Db, token: string): Promise<Principal | n
   const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!row || row.revokedAt) return null;
   return { tokenId: row.id, role: row.role, collectivityId: row.collectivityId, subject: row.subject };
+}
+
+/** How long a looked-up token is trusted without asking the database again; a revocation takes effect within it. */
+export const TOKEN_CACHE_MS = 10_000;
+
+/**
+ * authenticate() with a short memory, so that a busy client costs one token
+ * lookup per TOKEN_CACHE_MS rather than one per request. Unknown tokens are
+ * remembered too, so guessing does not reach the database each time.
+ */
+export function cachedAuthenticator(db: Db): (token: string) => Promise<Principal | null> {
+  const cache = new LRUCache<string, { principal: Principal | null }>({ max: 10_000, ttl: TOKEN_CACHE_MS });
+  return async (token) => {
+    const hit = cache.get(token);
+    if (hit) return hit.principal;
+    const principal = await authenticate(db, token);
+    cache.set(token, { principal });
+    return principal;
+  };
 }

@@ -3,7 +3,7 @@ import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { GraphQLError } from "graphql";
 import { createYoga } from "graphql-yoga";
-import { authenticate } from "../auth/tokens.ts";
+import { cachedAuthenticator } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Context } from "./context.ts";
@@ -19,6 +19,7 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 
 export function createGraphQLHandler(services: Services, config: Config, logger: Logger) {
   const limiter = new RateLimiter(config.PILOTIS_RATE_LIMIT_PER_MINUTE);
+  const authenticate = cachedAuthenticator(services.db);
 
   return createYoga<{ requestId?: string }, Context>({
     schema,
@@ -29,7 +30,7 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
     context: async ({ request, requestId }) => {
       const id = requestId ?? requestIds.getStore() ?? crypto.randomUUID();
       const token = BEARER.exec(request.headers.get("authorization") ?? "")?.[1] ?? null;
-      const principal = token ? await authenticate(services.db, token) : null;
+      const principal = token ? await authenticate(token) : null;
       if (!limiter.take(principal?.tokenId ?? request.headers.get("x-forwarded-for") ?? "anonymous")) {
         throw new GraphQLError("too many requests from this token, slow down", {
           extensions: { code: "RATE_LIMITED", http: { status: 429 } },

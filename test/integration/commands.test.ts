@@ -75,7 +75,7 @@ describe("command handling on the real database", () => {
   });
 
   it("a long stream loads from its snapshot and equals a full fold", async () => {
-    const { commands } = handler();
+    const { commands, matrices } = handler();
     const matrixId = await newMatrix(commands);
     for (let i = 0; i < 120; i++) {
       const factorId = `g-${i % 5}`;
@@ -84,6 +84,7 @@ describe("command handling on the real database", () => {
         : { type: "ReviseFactor" as const, matrixId, factorId, weight: i };
       await commands.onMatrix("f", { matrixId }, command, { factorId }, {}, admin);
     }
+    await matrices.flush();
     const info = await fx.store.streamInfo(`matrix-${matrixId}`);
     expect(info?.snapshotVersion).toBe(100);
     const cold = handler().matrices;

@@ -64,6 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await server.close();
+      await services.flush();
       await connection.close();
       await database.drop();
     },

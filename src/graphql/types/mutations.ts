@@ -219,29 +219,29 @@ function split<T extends WithOptions>(input: T) {
   return { fields, options: { commandId, expectedVersion, reason } as CommandOptions };
 }
 
-async function matrixAfter(ctx: Context, outcome: CommandOutcome): Promise<MatrixState> {
-  const matrix = await ctx.queries.matrix(outcome.ids.matrixId!, {}, ctx.principal);
-  return matrix!;
+/** The matrix as the command left it; a replay, which holds only ids, reads it. */
+async function matrixAfter(ctx: Context, outcome: CommandOutcome<MatrixState>): Promise<MatrixState> {
+  return outcome.state ?? (await ctx.queries.matrix(outcome.ids.matrixId!, {}, ctx.principal))!;
 }
 
-async function collectivityPayload(ctx: Context, outcome: CommandOutcome) {
-  const collectivity = await ctx.queries.collectivity(outcome.ids.collectivityId!, ctx.principal);
+async function collectivityPayload(ctx: Context, outcome: CommandOutcome<CollectivityState>) {
+  const collectivity = outcome.state ?? (await ctx.queries.collectivity(outcome.ids.collectivityId!, ctx.principal));
   return { collectivity: collectivity!, position: outcome.position };
 }
 
-const matrixPayload = async (ctx: Context, outcome: CommandOutcome) => ({ matrix: await matrixAfter(ctx, outcome), position: outcome.position });
+const matrixPayload = async (ctx: Context, outcome: CommandOutcome<MatrixState>) => ({ matrix: await matrixAfter(ctx, outcome), position: outcome.position });
 
-async function factorPayload(ctx: Context, outcome: CommandOutcome) {
+async function factorPayload(ctx: Context, outcome: CommandOutcome<MatrixState>) {
   const matrix = await matrixAfter(ctx, outcome);
   return { factor: matrix.factors[outcome.ids.factorId!]!, matrix, position: outcome.position };
 }
 
-async function strategyPayload(ctx: Context, outcome: CommandOutcome) {
+async function strategyPayload(ctx: Context, outcome: CommandOutcome<MatrixState>) {
   const matrix = await matrixAfter(ctx, outcome);
   return { ...strategyView(matrix, matrix.strategies[outcome.ids.strategyId!]!), position: outcome.position };
 }
 
-async function initiativePayload(ctx: Context, outcome: CommandOutcome) {
+async function initiativePayload(ctx: Context, outcome: CommandOutcome<MatrixState>) {
   const matrix = await matrixAfter(ctx, outcome);
   return { matrix, initiative: matrix.initiatives[outcome.ids.initiativeId!]!, position: outcome.position };
 }
