@@ -3,7 +3,7 @@ import type { Role } from "../../src/auth/principal.ts";
 import { issueToken } from "../../src/auth/tokens.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { createDatabase } from "../../src/db/client.ts";
-import { createLogger } from "../../src/logger.ts";
+import { createLogger, type Logger } from "../../src/logger.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 
@@ -27,13 +27,13 @@ export interface TestApp {
 }
 
 /** The real server over HTTP on a loopback port, on its own database. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, logger: Logger = createLogger("silent")): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
   const services = createServices(connection, { maxPageSize: config.PILOTIS_MAX_PAGE_SIZE, staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS });
-  const server: RunningServer = await startServer(services, config, createLogger("silent"));
+  const server: RunningServer = await startServer(services, config, logger);
   const adminToken = (await issueToken(db, { role: "ADMIN", subject: "test-admin" })).token;
 
   const gql = async <T,>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) => {

@@ -1,0 +1,50 @@
+import pino from "pino";
+import { Writable } from "node:stream";
+import { afterEach, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app.ts";
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+it("answers RATE_LIMITED with 429 once a token has used its requests", async () => {
+  app = await startTestApp({ PILOTIS_RATE_LIMIT_PER_MINUTE: "3" });
+  const codes: (string | undefined)[] = [];
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const result = await app.gql(`{ collectivities { totalCount } }`);
+    codes.push(result.errors?.[0]?.extensions?.code);
+    statuses.push(result.status);
+  }
+  expect(codes).toEqual([undefined, undefined, undefined, "RATE_LIMITED"]);
+  expect(statuses.at(-1)).toBe(429);
+  const other = await app.token("OBSERVER");
+  expect((await app.gql(`{ collectivities { totalCount } }`, {}, other)).errors).toBeUndefined();
+});
+
+it("masks an internal error, and logs it with the request id the client gets", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  app = await startTestApp({}, pino({ level: "error" }, sink));
+  await app.services.db.$executeRawUnsafe("ALTER TABLE events RENAME TO events_elsewhere");
+  const res = await fetch(app.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${app.adminToken}`, "x-request-id": "req-test-42" },
+    body: JSON.stringify({ query: `{ matrix(id: "m") { id } }` }),
+  });
+  const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+  expect(res.headers.get("x-request-id")).toBe("req-test-42");
+  expect(body.errors[0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "req-test-42" } });
+  expect(JSON.stringify(body)).not.toMatch(/events|relation/);
+  const logged = lines.find((l) => l.msg === "internal error");
+  expect(logged).toMatchObject({ requestId: "req-test-42" });
+  expect(JSON.stringify(logged)).toMatch(/events/);
+  await app.services.db.$executeRawUnsafe("ALTER TABLE events_elsewhere RENAME TO events");
+});
