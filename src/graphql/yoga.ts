@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { GraphQLError } from "graphql";
-import { createYoga } from "graphql-yoga";
+import { GraphQLError, type ExecutionResult } from "graphql";
+import { createYoga, type Plugin } from "graphql-yoga";
 import { cachedAuthenticator } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
@@ -16,6 +16,54 @@ export const requestIds = new AsyncLocalStorage<string>();
 type Services = Omit<Context, "principal" | "requestId">;
 
 const BEARER = /^Bearer\s+(\S+)$/i;
+
+interface GraphQLErrorLike {
+  message: string;
+  originalError?: unknown;
+  path?: readonly (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+
+const hasCode = (error: unknown): boolean => Boolean((error as GraphQLErrorLike | null)?.extensions?.code);
+
+// graphql-js and Yoga name malformed documents with codes of their own; the
+// contract calls every invalid request BAD_USER_INPUT and keeps theirs as the reason.
+const REQUEST_ERROR_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST"]);
+
+function useContractErrorCodes(): Plugin {
+  const remap = (result: ExecutionResult): ExecutionResult =>
+    result.errors?.some((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)))
+      ? {
+          ...result,
+          errors: result.errors.map((e) =>
+            REQUEST_ERROR_CODES.has(String(e.extensions?.code))
+              ? new GraphQLError(e.message, {
+                  nodes: e.nodes,
+                  source: e.source,
+                  positions: e.positions,
+                  path: e.path,
+                  extensions: { ...e.extensions, code: "BAD_USER_INPUT", reason: e.extensions?.code },
+                })
+              : e,
+          ),
+        }
+      : result;
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) setResult(result.map(remap));
+      else if (!(Symbol.asyncIterator in result)) setResult(remap(result as ExecutionResult));
+    },
+  };
+}
+
+/** A request whose variables do not fit the schema, with the offending field named where graphql-js says it. */
+function badRequest(error: GraphQLErrorLike): GraphQLError {
+  const at = /at "([^"]+)"/.exec(error.message)?.[1] ?? /Field "([^"]+)"/.exec(error.message)?.[1];
+  const field = at?.split(".").at(-1);
+  return new GraphQLError(error.message, {
+    extensions: { ...error.extensions, code: "BAD_USER_INPUT", ...(field ? { field } : {}) },
+  });
+}
 
 export function createGraphQLHandler(services: Services, config: Config, logger: Logger) {
   const limiter = new RateLimiter(config.PILOTIS_RATE_LIMIT_PER_MINUTE);
@@ -42,22 +90,24 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
       // Duck-typed on purpose: graphql may be loaded both as ESM and CJS, so
       // an error built by Yoga need not be an instance of our GraphQLError.
       maskError(error) {
-        const wrapper = error as { originalError?: unknown; path?: readonly (string | number)[]; extensions?: { code?: unknown } };
-        const original = wrapper.originalError ?? null;
-        const mapped = toContractError(original ?? error, wrapper.path);
+        const { originalError, path } = error as GraphQLErrorLike;
+        const mapped = toContractError(originalError ?? error, path);
         if (mapped) return mapped;
-        const inner = original as { extensions?: { code?: unknown } } | null;
-        if (inner?.extensions?.code) return original as Error;
-        if (!original && error instanceof Error && "extensions" in error) return error;
+        if (hasCode(originalError)) return originalError as Error;
+        if (hasCode(error)) return error as Error;
+        // No path: the error came before execution, from the request itself
+        // (its variables did not fit the schema). Resolver errors always have one.
+        if (path === undefined && (error as Error).name === "GraphQLError") return badRequest(error as GraphQLErrorLike);
         const requestId = requestIds.getStore() ?? null;
-        logger.error({ err: original ?? error, requestId, path: wrapper.path }, "internal error");
+        logger.error({ err: originalError ?? error, requestId, path }, "internal error");
         return new GraphQLError("Internal server error", {
-          path: wrapper.path,
+          path,
           extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
         });
       },
     },
     plugins: [
+      useContractErrorCodes(),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       EnvelopArmorPlugin({
         maxDepth: { n: config.PILOTIS_MAX_DEPTH },

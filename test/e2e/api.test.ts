@@ -192,6 +192,19 @@ describe("error codes", () => {
     expect(stale.message).toMatch(/not reached/);
   });
 
+  it("variables that do not fit the schema, and malformed documents, are BAD_USER_INPUT and write nothing", async () => {
+    for (const [input, field] of [
+      [{ name: "X", kind: "VILLE", population: 1 }, "kind"],
+      [{ name: "X", kind: "COMMUNE", population: "many" }, "population"],
+      [{ name: "X", kind: "COMMUNE" }, "population"],
+    ] as const) {
+      const error = await expectRefused(REGISTER, { input }, "BAD_USER_INPUT");
+      expect(error.extensions?.field).toBe(field);
+    }
+    expect((await expectRefused(`{ matrix { id } }`, {}, "BAD_USER_INPUT")).extensions?.reason).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect((await expectRefused(`{ matrix(id: "x" `, {}, "BAD_USER_INPUT")).extensions?.reason).toBe("GRAPHQL_PARSE_FAILED");
+  });
+
   it("a replayed commandId over HTTP returns the first result and appends nothing", async () => {
     const collectivityId = await register("Commune rejouée");
     const { matrixId } = await matrixWithFactors(collectivityId);

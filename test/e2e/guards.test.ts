@@ -48,3 +48,13 @@ it("masks an internal error, and logs it with the request id the client gets", a
   expect(JSON.stringify(logged)).toMatch(/events/);
   await app.services.db.$executeRawUnsafe("ALTER TABLE events_elsewhere RENAME TO events");
 });
+
+it("refuses a query over the cost limit before running it", async () => {
+  app = await startTestApp({ PILOTIS_MAX_COST: "20" });
+  const cheap = await app.gql(`{ catalogue(kind: FACTOR) { key } }`);
+  expect(cheap.errors).toBeUndefined();
+  const costly = await app.gql(`{ collectivities { edges { node { id name kind population matrices { id title status version factors { id label weight rating } } } } } }`);
+  expect(costly.errors?.[0]?.message).toMatch(/cost/i);
+  expect(costly.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  expect(costly.data ?? null).toBeNull();
+});
