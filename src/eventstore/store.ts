@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type pg from "pg";
+import pg from "pg";
 import type { NewEvent, RecordedEvent } from "../domain/events.ts";
 import { parsePosition, START, type LogPoint } from "./position.ts";
 
@@ -121,7 +121,8 @@ function violatedUniqueIndex(error: unknown): string | null {
 }
 
 export class EventStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /** On a pool, each call takes a connection; on a client, calls run in whatever transaction it holds. */
+  constructor(private readonly db: pg.Pool | pg.PoolClient) {}
 
   /**
    * pg's pool.query() throws away the connection after any error; a refused
@@ -129,10 +130,12 @@ export class EventStore {
    * kept unless the error did not come from the server.
    */
   private async rows<T extends unknown[]>(sql: string, ...params: unknown[]): Promise<T> {
-    const client = await this.pool.connect();
+    const query = { name: statementName(sql), text: sql, values: params };
+    if (!(this.db instanceof pg.Pool)) return (await this.db.query(query)).rows as T;
+    const client = await this.db.connect();
     let broken: Error | undefined;
     try {
-      return (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T;
+      return (await client.query(query)).rows as T;
     } catch (error) {
       if (!(error as { code?: string }).code) broken = error as Error;
       throw error;

@@ -1,0 +1,177 @@
+import type pg from "pg";
+import { evolveCollectivity, type Collectivity } from "../domain/collectivity.ts";
+import type { RecordedEvent } from "../domain/events.ts";
+import type { MatrixEvent } from "../domain/matrix.ts";
+import type { StrategyStatus } from "../domain/types.ts";
+import { aggregateId, isCollectivityEvent, isMatrixEvent, type Applied, type Projector } from "./projector.ts";
+
+interface Tally {
+  matrix_id: string;
+  collectivity_id: string;
+  published: boolean;
+  factor_count: number;
+  strategies_by_status: Partial<Record<StrategyStatus, number>>;
+}
+
+interface DirectoryRow {
+  collectivity_id: string;
+  name: string;
+  kind: string;
+  population: number;
+  official_code: string | null;
+  financial_potential_per_capita: number | null;
+  region_code: string | null;
+  version: number;
+  registered_at: string;
+  updated_at: string;
+}
+
+const toState = (row: DirectoryRow): Collectivity => ({
+  id: row.collectivity_id,
+  name: row.name,
+  kind: row.kind as Collectivity["kind"],
+  population: row.population,
+  officialCode: row.official_code,
+  financialPotentialPerCapita: row.financial_potential_per_capita,
+  regionCode: row.region_code,
+  version: row.version,
+  registeredAt: new Date(row.registered_at).toISOString(),
+  updatedAt: new Date(row.updated_at).toISOString(),
+});
+
+const toRow = (c: Collectivity): DirectoryRow => ({
+  collectivity_id: c.id,
+  name: c.name,
+  kind: c.kind,
+  population: c.population,
+  official_code: c.officialCode,
+  financial_potential_per_capita: c.financialPotentialPerCapita,
+  region_code: c.regionCode,
+  version: c.version,
+  registered_at: c.registeredAt,
+  updated_at: c.updatedAt,
+});
+
+const bump = (tally: Tally, status: StrategyStatus, by: number) => {
+  tally.strategies_by_status[status] = (tally.strategies_by_status[status] ?? 0) + by;
+};
+
+/** How one matrix event changes its matrix's tally; false when it does not. */
+function tallyMatrixEvent(tally: Tally, event: RecordedEvent): boolean {
+  const e = event as RecordedEvent & MatrixEvent;
+  switch (e.type) {
+    case "MatrixPublished":
+      tally.published = true;
+      return true;
+    case "FactorAdded":
+      tally.factor_count += 1;
+      return true;
+    case "FactorRemoved":
+      tally.factor_count -= 1;
+      return true;
+    case "StrategyProposed":
+      bump(tally, "PROPOSED", 1);
+      return true;
+    case "StrategyStatusChanged":
+      bump(tally, e.data.from, -1);
+      bump(tally, e.data.to, 1);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The collectivity directory: each collectivity's profile, and counts over
+ * its published matrices (a draft's contents stay with its editors). Each
+ * matrix keeps a tally, so an event updates counts without reading the matrix.
+ */
+export const collectivityDirectory: Projector = {
+  name: "collectivity-directory",
+
+  async apply(db, events) {
+    const ids = [...new Set(events.filter(isCollectivityEvent).map(aggregateId))];
+    const matrixIds = [...new Set(events.filter(isMatrixEvent).map(aggregateId))];
+    const profiles = await db.query<DirectoryRow>("SELECT * FROM collectivity_directory WHERE collectivity_id = ANY($1::text[])", [ids]);
+    const tallyRows = await db.query<Tally>("SELECT * FROM directory_matrix_tallies WHERE matrix_id = ANY($1::text[])", [matrixIds]);
+    const states = new Map<string, Collectivity | null>(profiles.rows.map((r) => [r.collectivity_id, toState(r)]));
+    const tallies = new Map(tallyRows.rows.map((t) => [t.matrix_id, t]));
+    const changedProfiles = new Set<string>();
+    const changedTallies = new Set<string>();
+    const applied: Applied[] = [];
+
+    for (const event of events) {
+      const id = aggregateId(event);
+      if (isCollectivityEvent(event)) {
+        const before = states.get(id) ?? null;
+        if (before && event.version <= before.version) continue;
+        const after = evolveCollectivity(before, event);
+        states.set(id, after);
+        if (after) {
+          changedProfiles.add(id);
+          applied.push({ event, collectivityId: id });
+        }
+      } else if (isMatrixEvent(event)) {
+        if (event.type === "MatrixOpened") {
+          const { collectivityId } = event.data as { collectivityId: string };
+          tallies.set(id, { matrix_id: id, collectivity_id: collectivityId, published: false, factor_count: 0, strategies_by_status: {} });
+          changedTallies.add(id);
+          continue;
+        }
+        const tally = tallies.get(id);
+        if (tally && tallyMatrixEvent(tally, event)) changedTallies.add(id);
+      }
+    }
+
+    if (changedProfiles.size > 0) {
+      const rows = [...changedProfiles].map((id) => toRow(states.get(id)!));
+      await db.query(
+        `INSERT INTO collectivity_directory (collectivity_id, name, kind, population, official_code,
+           financial_potential_per_capita, region_code, version, registered_at, updated_at)
+         SELECT collectivity_id, name, kind, population, official_code, financial_potential_per_capita,
+           region_code, version, registered_at, updated_at
+         FROM jsonb_populate_recordset(NULL::collectivity_directory, $1::jsonb)
+         ON CONFLICT (collectivity_id) DO UPDATE SET
+           name = EXCLUDED.name, population = EXCLUDED.population,
+           financial_potential_per_capita = EXCLUDED.financial_potential_per_capita,
+           region_code = EXCLUDED.region_code, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
+        [JSON.stringify(rows)],
+      );
+    }
+    if (changedTallies.size > 0) {
+      const rows = [...changedTallies].map((id) => tallies.get(id)!);
+      await db.query(
+        `INSERT INTO directory_matrix_tallies
+         SELECT * FROM jsonb_populate_recordset(NULL::directory_matrix_tallies, $1::jsonb)
+         ON CONFLICT (matrix_id) DO UPDATE SET published = EXCLUDED.published,
+           factor_count = EXCLUDED.factor_count, strategies_by_status = EXCLUDED.strategies_by_status`,
+        [JSON.stringify(rows)],
+      );
+      await db.query(
+        `UPDATE collectivity_directory d SET
+           matrix_count = t.matrix_count, factor_count = t.factor_count, strategies_by_status = t.strategies_by_status
+         FROM (
+           SELECT c.collectivity_id,
+                  count(m.matrix_id)::int AS matrix_count,
+                  coalesce(sum(m.factor_count), 0)::int AS factor_count,
+                  coalesce((SELECT jsonb_object_agg(key, total) FROM (
+                     SELECT s.key, sum(s.value::int) AS total
+                     FROM directory_matrix_tallies p, jsonb_each_text(p.strategies_by_status) s
+                     WHERE p.collectivity_id = c.collectivity_id AND p.published
+                     GROUP BY s.key) sums), '{}'::jsonb) AS strategies_by_status
+           FROM unnest($1::text[]) AS c(collectivity_id)
+           LEFT JOIN directory_matrix_tallies m ON m.collectivity_id = c.collectivity_id AND m.published
+           GROUP BY c.collectivity_id
+         ) t
+         WHERE d.collectivity_id = t.collectivity_id`,
+        [[...new Set(rows.map((t) => t.collectivity_id))]],
+      );
+    }
+    return applied;
+  },
+
+  async reset(db) {
+    await db.query("DELETE FROM collectivity_directory");
+    await db.query("DELETE FROM directory_matrix_tallies");
+  },
+};

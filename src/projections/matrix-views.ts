@@ -1,0 +1,110 @@
+import type pg from "pg";
+import type { RecordedEvent } from "../domain/events.ts";
+import { evolveMatrix, type Matrix, type MatrixEvent, type Strategy } from "../domain/matrix.ts";
+import { aggregateId, isMatrixEvent, type Applied, type Projector } from "./projector.ts";
+
+interface TimelineRow {
+  position: string;
+  collectivity_id: string;
+  matrix_id: string;
+  subject_type: "STRATEGY" | "INITIATIVE";
+  subject_id: string;
+  title: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  reason: string | null;
+  at: string;
+}
+
+/** The decision an event records, read from the matrix as the event left it. */
+function decisionOf(event: RecordedEvent, after: Matrix): TimelineRow | null {
+  const e = event as RecordedEvent & MatrixEvent;
+  const base = {
+    position: event.position,
+    collectivity_id: after.collectivityId,
+    matrix_id: after.id,
+    actor: event.actor,
+    reason: event.reason,
+    at: event.occurredAt.toISOString(),
+  };
+  const strategy = (s: Strategy | undefined, from: string | null) =>
+    s ? { ...base, subject_type: "STRATEGY" as const, subject_id: s.id, title: s.title, from_status: from, to_status: s.status } : null;
+  switch (e.type) {
+    case "StrategyProposed":
+      return strategy(after.strategies[e.data.id], null);
+    case "StrategyStatusChanged":
+      return strategy(after.strategies[e.data.strategyId], e.data.from);
+    case "InitiativeAdded":
+    case "InitiativeStatusChanged": {
+      const id = e.type === "InitiativeAdded" ? e.data.id : e.data.initiativeId;
+      const initiative = after.initiatives[id];
+      if (!initiative) return null;
+      const from = e.type === "InitiativeStatusChanged" ? e.data.from : null;
+      return { ...base, subject_type: "INITIATIVE", subject_id: id, title: initiative.title, from_status: from, to_status: initiative.status };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * The matrix views and the decision timeline, from matrix events. A batch
+ * loads the views it touches in one query, folds the events with the
+ * domain's own evolve, and writes everything back in two statements. Events
+ * a view already holds (version not above its own) are ignored.
+ */
+export const matrixViews: Projector = {
+  name: "matrix-views",
+
+  async apply(db, events) {
+    const matrixEvents = events.filter(isMatrixEvent);
+    if (matrixEvents.length === 0) return [];
+    const ids = [...new Set(matrixEvents.map(aggregateId))];
+    const { rows } = await db.query<{ matrix_id: string; state: Matrix }>(
+      "SELECT matrix_id, state FROM matrix_views WHERE matrix_id = ANY($1::text[])",
+      [ids],
+    );
+    const views = new Map<string, Matrix | null>(rows.map((r) => [r.matrix_id, r.state]));
+    const timeline: TimelineRow[] = [];
+    const applied: Applied[] = [];
+    for (const event of matrixEvents) {
+      const id = aggregateId(event);
+      const before = views.get(id) ?? null;
+      if (before && event.version <= before.version) continue;
+      const after = evolveMatrix(before, event);
+      if (!after) continue;
+      views.set(id, after);
+      const decision = decisionOf(event, after);
+      if (decision) timeline.push(decision);
+      applied.push({ event, collectivityId: after.collectivityId });
+    }
+    const changed = [...new Set(applied.map((a) => aggregateId(a.event)))].map((id) => views.get(id)!);
+    if (changed.length > 0) {
+      await db.query(
+        `INSERT INTO matrix_views (matrix_id, collectivity_id, status, published_at, version, position, state, updated_at)
+         SELECT v.state->>'id', v.state->>'collectivityId', v.state->>'status', (v.state->>'publishedAt')::timestamptz,
+                (v.state->>'version')::int, v.state->>'position', v.state, (v.state->>'updatedAt')::timestamptz
+         FROM jsonb_array_elements($1::jsonb) AS v(state)
+         ON CONFLICT (matrix_id) DO UPDATE SET
+           status = EXCLUDED.status, published_at = EXCLUDED.published_at, version = EXCLUDED.version,
+           position = EXCLUDED.position, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+        [JSON.stringify(changed)],
+      );
+    }
+    if (timeline.length > 0) {
+      await db.query(
+        `INSERT INTO decision_timeline
+         SELECT * FROM jsonb_populate_recordset(NULL::decision_timeline, $1::jsonb)
+         ON CONFLICT (position) DO NOTHING`,
+        [JSON.stringify(timeline)],
+      );
+    }
+    return applied;
+  },
+
+  async reset(db) {
+    await db.query("DELETE FROM matrix_views");
+    await db.query("DELETE FROM decision_timeline");
+  },
+};

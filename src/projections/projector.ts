@@ -1,0 +1,24 @@
+import type pg from "pg";
+import type { RecordedEvent } from "../domain/events.ts";
+
+/** An event a projector has applied, with the collectivity it concerns, for live subscribers. */
+export interface Applied {
+  event: RecordedEvent;
+  collectivityId: string;
+}
+
+/**
+ * Turns events into read-model rows. apply() runs inside the transaction that
+ * also moves the projection's checkpoint, on the client it is given, and
+ * must do all its I/O through that client.
+ */
+export interface Projector {
+  name: string;
+  apply(db: pg.PoolClient, events: RecordedEvent[]): Promise<Applied[]>;
+  /** Deletes every row this projection owns, before a rebuild. */
+  reset(db: pg.PoolClient): Promise<void>;
+}
+
+export const isMatrixEvent = (event: RecordedEvent) => event.streamId.startsWith("matrix-");
+export const isCollectivityEvent = (event: RecordedEvent) => event.streamId.startsWith("collectivity-");
+export const aggregateId = (event: RecordedEvent) => event.streamId.slice(event.streamId.indexOf("-") + 1);

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
+import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
+import { Repository } from "../../src/app/repository.ts";
+import type { MatrixCommand } from "../../src/domain/matrix.ts";
+import { PROJECTORS } from "../../src/projections/index.ts";
+import type { Applied, Projector } from "../../src/projections/projector.ts";
+import { ProjectionRunner } from "../../src/projections/runner.ts";
+import { useEventStore } from "../support/store.ts";
+
+const fx = useEventStore();
+const admin: CommandContext = { principal: { tokenId: "t", role: "ADMIN", collectivityId: null, subject: "admin" } };
+
+const handler = () => new CommandHandler(fx.store, new Repository(fx.store, CollectivityAggregate), new Repository(fx.store, MatrixAggregate));
+const runner = (options: ConstructorParameters<typeof ProjectionRunner>[2] = {}, projectors = PROJECTORS) =>
+  new ProjectionRunner(fx.connection.pool, projectors, options);
+
+/** Everything the read models hold, in a stable order, for comparing two states of them. */
+async function readModels() {
+  const q = async (sql: string) => (await fx.connection.pool.query(sql)).rows;
+  return {
+    views: await q("SELECT matrix_id, collectivity_id, status, published_at, version, position, state FROM matrix_views ORDER BY matrix_id"),
+    timeline: await q("SELECT * FROM decision_timeline ORDER BY position"),
+    directory: await q("SELECT * FROM collectivity_directory ORDER BY collectivity_id"),
+    tallies: await q("SELECT * FROM directory_matrix_tallies ORDER BY matrix_id"),
+  };
+}
+
+/** A collectivity with a matrix and a little history; returns ids. */
+async function network(commands: CommandHandler, publish = true) {
+  const c = (await commands.registerCollectivity({ name: `Commune ${Math.random()}`, kind: "COMMUNE", population: 900 }, {}, admin)).ids.collectivityId!;
+  const m = (await commands.openMatrix({ collectivityId: c, title: "Diagnostic" }, {}, admin)).ids.matrixId!;
+  const on = (command: MatrixCommand, reason?: string) => commands.onMatrix("x", { matrixId: m }, command, {}, { reason }, admin);
+  await on({ type: "AddFactor", matrixId: m, factorId: "s", kind: "STRENGTH", label: "Force" });
+  await on({ type: "AddFactor", matrixId: m, factorId: "o", kind: "OPPORTUNITY", label: "Opportunité" });
+  await on({ type: "AddFactor", matrixId: m, factorId: "t", kind: "THREAT", label: "Menace" });
+  await on({ type: "ProposeStrategy", matrixId: m, strategyId: "a", internalFactorId: "s", externalFactorId: "o", title: "A" });
+  await on({ type: "ProposeStrategy", matrixId: m, strategyId: "b", internalFactorId: "s", externalFactorId: "t", title: "B" });
+  await on({ type: "ChangeStrategyStatus", matrixId: m, strategyId: "a", status: "ADOPTED" }, "Voté");
+  await on({ type: "AddInitiative", matrixId: m, initiativeId: "i", title: "Prix !", quadrant: "SO", strategyIds: ["a"] });
+  if (publish) await on({ type: "PublishMatrix", matrixId: m });
+  await on({ type: "RemoveFactor", matrixId: m, factorId: "t" }, "Hors sujet");
+  return { collectivityId: c, matrixId: m };
+}
+
+describe("projections", () => {
+  it("project matrices, the timeline and the directory as the events say", async () => {
+    const { collectivityId, matrixId } = await network(handler());
+    await runner().catchUp();
+    const models = await readModels();
+    const folded = await new Repository(fx.store, MatrixAggregate).loadAt(matrixId, {});
+    const view = models.views.find((v) => v.matrix_id === matrixId)!;
+    expect(view.state).toEqual(folded.state);
+    expect(view).toMatchObject({ status: "PUBLISHED", version: folded.version, position: folded.position });
+    const decisions = models.timeline.filter((d) => d.matrix_id === matrixId).map((d) => [d.subject_id, d.from_status, d.to_status, d.reason]);
+    expect(decisions).toEqual([
+      ["a", null, "PROPOSED", null],
+      ["b", null, "PROPOSED", null],
+      ["a", "PROPOSED", "ADOPTED", "Voté"],
+      ["i", null, "PROPOSED", null],
+      ["b", "PROPOSED", "ABANDONED", "Hors sujet"],
+    ]);
+    expect(models.directory.find((d) => d.collectivity_id === collectivityId)).toMatchObject({
+      matrix_count: 1,
+      factor_count: 2,
+      strategies_by_status: { ADOPTED: 1, ABANDONED: 1, PROPOSED: 0 },
+    });
+  });
+
+  it("count only published matrices in the directory", async () => {
+    const { collectivityId } = await network(handler(), false);
+    await runner().catchUp();
+    const row = (await readModels()).directory.find((d) => d.collectivity_id === collectivityId)!;
+    expect(row).toMatchObject({ matrix_count: 0, factor_count: 0, strategies_by_status: {} });
+  });
+
+  it("a wake-up delivered twice changes nothing the second time", async () => {
+    await network(handler());
+    expect(Object.values(await runner().catchUp()).some((n) => n > 0)).toBe(true);
+    const once = await readModels();
+    expect(await runner().catchUp()).toEqual({ "matrix-views": 0, "collectivity-directory": 0 });
+    expect(await readModels()).toEqual(once);
+  });
+
+  it("a worker dying in the middle of a batch leaves nothing half-applied, and the next run equals a rebuild", async () => {
+    await network(handler());
+    let calls = 0;
+    const dying: Projector[] = PROJECTORS.map((p) => ({
+      ...p,
+      async apply(db, events) {
+        const applied = await p.apply(db, events);
+        if (++calls === 1) throw new Error("killed after writing, before the checkpoint");
+        return applied;
+      },
+    }));
+    await expect(runner({}, dying).catchUp()).rejects.toThrow(/killed/);
+    await runner().catchUp();
+    const live = await readModels();
+    for (const p of PROJECTORS) await runner().rebuild(p.name);
+    expect(await readModels()).toEqual(live);
+  });
+
+  it("with concurrent appenders and two workers running, every event is applied exactly once, in order per stream", async () => {
+    const commands = handler();
+    const seen: Applied[] = [];
+    const workers = [runner({ batchSize: 7, onApplied: (name, applied) => name === "matrix-views" && seen.push(...applied) }), runner({ batchSize: 5, onApplied: (name, applied) => name === "matrix-views" && seen.push(...applied) })];
+    await runner().catchUp();
+    let writing = true;
+    const projecting = workers.map(async (w) => {
+      while (writing) await w.catchUp();
+      await w.catchUp();
+    });
+    const matrices = await Promise.all(Array.from({ length: 6 }, () => network(commands)));
+    await Promise.all(
+      matrices.map(async ({ matrixId }, n) => {
+        for (let i = 0; i < 15; i++) {
+          const factorId = `extra-${i}`;
+          await handler().onMatrix("f", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "WEAKNESS", label: `${n}-${i}` }, {}, {}, admin);
+        }
+      }),
+    );
+    writing = false;
+    await Promise.all(projecting);
+    for (const { matrixId } of matrices) {
+      const versions = seen.filter((a) => a.event.streamId === `matrix-${matrixId}`).map((a) => a.event.version);
+      expect(versions).toEqual(versions.map((_, i) => i + 1));
+      const folded = await new Repository(fx.store, MatrixAggregate).loadAt(matrixId, {});
+      expect(versions).toHaveLength(folded.version);
+      const view = (await readModels()).views.find((v) => v.matrix_id === matrixId)!;
+      expect(view.state).toEqual(folded.state);
+    }
+  });
+
+  it("a rebuild from zero equals the live read model, and reports the checkpoint it reached", async () => {
+    await network(handler());
+    const r = runner();
+    await r.catchUp();
+    const live = await readModels();
+    const before = await r.checkpoints();
+    for (const p of PROJECTORS) expect(await r.rebuild(p.name)).toBeGreaterThan(0);
+    expect(await readModels()).toEqual(live);
+    expect(await r.checkpoints()).toEqual(before);
+    const status = await r.status();
+    expect(status.map((s) => [s.name, s.eventsBehind])).toEqual([["matrix-views", 0], ["collectivity-directory", 0]]);
+  });
+});
