@@ -13,7 +13,9 @@ import { loadConfig } from "../src/config.ts";
 import { createDatabase } from "../src/db/client.ts";
 import { EventStore } from "../src/eventstore/store.ts";
 import { createLogger } from "../src/logger.ts";
+import { hostProjections } from "../src/projections/host.ts";
 import { startServer } from "../src/server.ts";
+import { waitForProjections } from "../test/support/projections.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 
 const admin: CommandContext = { principal: { tokenId: "bench", role: "ADMIN", collectivityId: null, subject: "bench" } };
@@ -55,7 +57,8 @@ const database = await createTestDatabase();
 const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
 const db = connection.prisma;
 const store = new EventStore(connection.pool);
-const services = createServices(connection, { maxPageSize: 100, staleTimeoutMs: 5000 });
+const projections = hostProjections(connection.pool, { catchUpMs: 2000, onError: (error) => console.error(error) });
+const services = createServices(connection, { maxPageSize: 100, staleTimeoutMs: 5000, live: projections.live, wake: projections.wake });
 const rows: [string, string, string][] = [];
 const report = (name: string, value: string, target: string) => rows.push([name, value, target]);
 const writers = database.embedded ? 1 : 8;
@@ -145,6 +148,7 @@ try {
     const external = `f${(i * 3) % 48 - ((i * 3) % 48) % 4 + 2 + (i % 2)}`;
     await services.commands.onMatrix("p", { matrixId: big }, { type: "ProposeStrategy", matrixId: big, strategyId, internalFactorId: internal, externalFactorId: external, title: `Stratégie ${i}` }, { strategyId }, {}, admin);
   }
+  await waitForProjections(connection.pool, 60_000);
   const query = `query($id: ID!) { matrix(id: $id) { id version factors { id kind label weight rating } strategies { id quadrant status title internalFactor { id } externalFactor { id } decisions { status actor at } } cross(quadrant: SO) { cells { strategies { id } } } scores { internal external strategiesByQuadrant { quadrant count } } } }`;
   const reads = await timed(500, 1, async () => {
     const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { id: big } }) });
@@ -154,6 +158,7 @@ try {
   report("matrix query (50 factors, 100 strategies) p50 / p99", `${ms(reads.p50)} / ${ms(reads.p99)}`, "p99 < 30 ms");
   await server.close();
 } finally {
+  await projections.stop();
   await services.flush();
   await connection.close();
   await database.drop();

@@ -18,6 +18,7 @@ const schema = z.object({
   PILOTIS_STALE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   PILOTIS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),
 });
 
 export type Config = z.infer<typeof schema>;

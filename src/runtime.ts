@@ -8,6 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded.ts";
 import { migrate } from "./db/migrator.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
+import { hostProjections } from "./projections/host.ts";
 import { startServer, type RunningServer } from "./server.ts";
 
 export interface Pilotis {
@@ -47,9 +48,16 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
+  const projections = hostProjections(connection.pool, {
+    redisUrl: config.REDIS_URL,
+    catchUpMs: config.PILOTIS_CATCHUP_MS,
+    onError: (error) => logger.error({ err: error }, "projection failed"),
+  });
   const services = createServices(connection, {
     maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
     staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
+    live: projections.live,
+    wake: projections.wake,
   });
 
   let adminToken: string | null = null;
@@ -70,6 +78,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     adminToken,
     async close() {
       await server.close();
+      await projections.stop();
       await services.flush();
       await connection.close();
       await database.embedded?.stop();

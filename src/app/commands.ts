@@ -42,8 +42,6 @@ interface Spec<State, Command> {
   ids: Ids;
   /** Checks the caller may run this command on this state; throws when not. */
   authorize(state: State | null, principal: Principal): void;
-  /** The collectivity the changed stream belongs to, for change notifications. */
-  collectivityOf(state: State): string;
   command: Command;
   ownerId?: string;
 }
@@ -63,7 +61,8 @@ export class CommandHandler {
     private readonly store: EventStore,
     private readonly collectivities: Repository<Collectivity, CollectivityCommand>,
     private readonly matrices: Repository<Matrix, MatrixCommand>,
-    private readonly onAppended: (events: RecordedEvent[], collectivityId: string) => void = () => undefined,
+    /** Told after every append commits: the projections have something to do. */
+    private readonly onAppended: (events: RecordedEvent[]) => void = () => undefined,
   ) {}
 
   async execute<State, Command>(spec: Spec<State, Command>, ctx: CommandContext): Promise<CommandOutcome<State>> {
@@ -96,7 +95,7 @@ export class CommandHandler {
           idempotency: commandId ? { fingerprint: print, result: spec.ids } : undefined,
         });
         const after = spec.repo.appended(spec.aggregateId, loaded, appended.events);
-        if (after.state) this.onAppended(appended.events, spec.collectivityOf(after.state));
+        this.onAppended(appended.events);
         return { ids: spec.ids, state: after.state, version: appended.version, position: appended.position, events: appended.events, replayed: false };
       } catch (error) {
         if (error instanceof DuplicateCommandError) return (await this.replay(commandId!, print))!;
@@ -137,7 +136,6 @@ export class CommandHandler {
         options,
         ids: { collectivityId },
         authorize: (_state, principal) => requireAdmin(principal),
-        collectivityOf: (state) => state.id,
         command: { type: "RegisterCollectivity", collectivityId, ...input },
       },
       ctx,
@@ -158,7 +156,6 @@ export class CommandHandler {
         options,
         ids: { collectivityId: input.collectivityId },
         authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
-        collectivityOf: (state) => state.id,
         command: { type: "UpdateCollectivityProfile", ...input },
       },
       ctx,
@@ -181,7 +178,6 @@ export class CommandHandler {
         options,
         ids: { matrixId },
         authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
-        collectivityOf: (state) => state.collectivityId,
         command: { type: "OpenMatrix", matrixId, collectivityId: input.collectivityId, title: input.title },
         ownerId: input.collectivityId,
       },
@@ -210,7 +206,6 @@ export class CommandHandler {
           if (state) requireEditor(principal, state.collectivityId);
           else if (principal.role === "OBSERVER") throw new AccessError("FORBIDDEN", "an OBSERVER token may not change anything");
         },
-        collectivityOf: (state) => state.collectivityId,
         command,
       },
       ctx,

@@ -1,13 +1,17 @@
-import { AccessError, canSeeMatrix, requireAdmin, requirePrincipal, type Principal } from "../auth/principal.ts";
+import { AccessError, canEdit, canSeeMatrix, requireAdmin, requirePrincipal, type Principal } from "../auth/principal.ts";
+import type { Db } from "../db/client.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
 import { badInput } from "../domain/errors.ts";
 import type { RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
-import type { CollectivityKind } from "../domain/types.ts";
+import type { CollectivityKind, StrategyStatus } from "../domain/types.ts";
+import type { CollectivityDirectory, DecisionEntry } from "../generated/prisma/client.ts";
 import { parsePosition } from "../eventstore/position.ts";
 import type { EventStore } from "../eventstore/store.ts";
+import { matrixViews } from "../projections/matrix-views.ts";
+import type { ProjectionStatus } from "../projections/runner.ts";
 import { StaleError } from "./errors.ts";
-import type { Loaded, Repository } from "./repository.ts";
+import type { Repository } from "./repository.ts";
 
 export interface Page<T> {
   items: { cursor: string; node: T }[];
@@ -26,17 +30,61 @@ export interface MatrixAt {
   minPosition?: string | null;
 }
 
+/** A collectivity as the directory read model lists it. */
+export interface CollectivityListing extends Collectivity {
+  matrixCount: number | null;
+  factorCount: number | null;
+  strategiesByStatus: Partial<Record<StrategyStatus, number>> | null;
+}
+
+const fromDirectory = (row: CollectivityDirectory): CollectivityListing => ({
+  id: row.collectivityId,
+  name: row.name,
+  kind: row.kind as CollectivityKind,
+  officialCode: row.officialCode,
+  population: row.population,
+  financialPotentialPerCapita: row.financialPotentialPerCapita,
+  regionCode: row.regionCode,
+  version: row.version,
+  registeredAt: row.registeredAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+  matrixCount: row.matrixCount,
+  factorCount: row.factorCount,
+  strategiesByStatus: row.strategiesByStatus as CollectivityListing["strategiesByStatus"],
+});
+
+// Cursors of the directory: name and id, so that pages follow the order.
+const encodeCursor = (c: { name: string; id: string }) => Buffer.from(JSON.stringify([c.name, c.id])).toString("base64url");
+function decodeCursor(cursor: string): { name: string; id: string } {
+  try {
+    const [name, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
+    if (typeof name === "string" && typeof id === "string") return { name, id };
+  } catch {
+    // fall through to the refusal
+  }
+  throw badInput("after", "after is not a cursor of this list");
+}
+
 /**
- * Reads by folding streams. Every read needs a token; a matrix never
- * published is seen only by those who may edit it.
+ * Reads. Current matrices, the directory and the timeline come from the read
+ * models; time travel and the event log from the event store. Every read
+ * needs a token; a matrix never published is seen only by those who may edit it.
  */
 export class QueryService {
   constructor(
+    private readonly db: Db,
     private readonly store: EventStore,
     private readonly collectivities: Repository<Collectivity, CollectivityCommand>,
     private readonly matrices: Repository<Matrix, MatrixCommand>,
+    private readonly projectionStatus: () => Promise<ProjectionStatus[]>,
     private readonly limits: QueryLimits,
   ) {}
+
+  /** Each projection's checkpoint and lag (admins only). */
+  async projections(principal: Principal | null): Promise<ProjectionStatus[]> {
+    requireAdmin(principal);
+    return this.projectionStatus();
+  }
 
   pageSize(first: number | null | undefined, field = "first"): number {
     if (first == null) return Math.min(20, this.limits.maxPageSize);
@@ -46,41 +94,48 @@ export class QueryService {
     return first;
   }
 
-  async collectivity(id: string, principal: Principal | null): Promise<Collectivity | null> {
+  /**
+   * From the directory; a collectivity the directory has not caught up with
+   * yet is folded from its stream, so that a matrix never points at nothing.
+   */
+  async collectivity(id: string, principal: Principal | null): Promise<CollectivityListing | null> {
     requirePrincipal(principal);
-    return (await this.collectivities.load(id)).state;
+    const row = await this.db.collectivityDirectory.findUnique({ where: { collectivityId: id } });
+    if (row) return fromDirectory(row);
+    const folded = (await this.collectivities.load(id)).state;
+    return folded && { ...folded, matrixCount: null, factorCount: null, strategiesByStatus: null };
   }
 
   async collectivityPage(
     args: { kind?: CollectivityKind | null; first?: number | null; after?: string | null },
     principal: Principal | null,
-  ): Promise<Page<Collectivity>> {
+  ): Promise<Page<CollectivityListing>> {
     requirePrincipal(principal);
     const size = this.pageSize(args.first);
-    const streams = await this.store.listStreams({ streamType: "collectivity", limit: 1_000_000 });
-    const all = await Promise.all(streams.map((s) => this.collectivities.load(s.stream_id.slice("collectivity-".length))));
-    const matching = all
-      .map((l) => l.state)
-      .filter((c): c is Collectivity => c !== null && (args.kind == null || c.kind === args.kind))
-      .sort((a, b) => a.name.localeCompare(b.name, "fr") || a.id.localeCompare(b.id));
-    const start = args.after ? matching.findIndex((c) => c.id === args.after) + 1 : 0;
-    if (args.after && start === 0) throw badInput("after", "after is not a cursor of this list");
-    const slice = matching.slice(start, start + size);
-    return {
-      items: slice.map((c) => ({ cursor: c.id, node: c })),
-      hasNextPage: start + size < matching.length,
-      totalCount: matching.length,
-    };
+    const after = args.after ? decodeCursor(args.after) : null;
+    const kind = args.kind ?? undefined;
+    const [rows, totalCount] = await Promise.all([
+      this.db.collectivityDirectory.findMany({
+        where: {
+          kind,
+          ...(after && { OR: [{ name: { gt: after.name } }, { name: after.name, collectivityId: { gt: after.id } }] }),
+        },
+        orderBy: [{ name: "asc" }, { collectivityId: "asc" }],
+        take: size + 1,
+      }),
+      this.db.collectivityDirectory.count({ where: { kind } }),
+    ]);
+    const items = rows.slice(0, size).map(fromDirectory);
+    return { items: items.map((c) => ({ cursor: encodeCursor(c), node: c })), hasNextPage: rows.length > size, totalCount };
   }
 
   async matricesOf(collectivityId: string, principal: Principal | null): Promise<Matrix[]> {
     const who = requirePrincipal(principal);
-    const streams = await this.store.listStreams({ streamType: "matrix", ownerId: collectivityId, limit: 10_000 });
-    const loaded = await Promise.all(streams.map((s) => this.matrices.load(s.stream_id.slice("matrix-".length))));
-    return loaded
-      .map((l) => l.state)
-      .filter((m): m is Matrix => m !== null && canSeeMatrix(who, m))
-      .sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+    const views = await this.db.matrixView.findMany({
+      where: { collectivityId, ...(canEdit(who, collectivityId) ? {} : { publishedAt: { not: null } }) },
+      orderBy: { matrixId: "asc" },
+    });
+    return views.map((v) => v.state as unknown as Matrix).sort((a, b) => a.openedAt.localeCompare(b.openedAt));
   }
 
   async matrix(id: string, at: MatrixAt, principal: Principal | null): Promise<Matrix | null> {
@@ -90,26 +145,58 @@ export class QueryService {
       throw badInput("atVersion", "atVersion must be a positive integer");
     }
     if (at.minPosition != null) await this.waitFor(at.minPosition);
-    const current = await this.matrices.load(id);
-    if (!current.state || !canSeeMatrix(who, current.state)) return null;
-    if (at.asOf == null && at.atVersion == null) return current.state;
-    const past: Loaded<Matrix> = await this.matrices.loadAt(id, {
-      toVersion: at.atVersion ?? undefined,
-      until: at.asOf ?? undefined,
-    });
-    return past.state;
+    const view = await this.db.matrixView.findUnique({ where: { matrixId: id } });
+    const current = view?.state as unknown as Matrix | undefined;
+    if (!current || !canSeeMatrix(who, current)) return null;
+    if (at.asOf == null && at.atVersion == null) return current;
+    return (await this.matrices.loadAt(id, { toVersion: at.atVersion ?? undefined, until: at.asOf ?? undefined })).state;
   }
 
-  /** Read-your-writes: waits, bounded, until the log a reader sees has reached the position. */
+  /** The matrix as the event store has it now, whatever the read models say: for answering the one who just wrote. */
+  async writtenMatrix(id: string): Promise<Matrix | null> {
+    return (await this.matrices.load(id)).state;
+  }
+
+  async writtenCollectivity(id: string): Promise<Collectivity | null> {
+    return (await this.collectivities.load(id)).state;
+  }
+
+  /** Read-your-writes: waits, bounded, until the matrix views have applied the position. */
   private async waitFor(minPosition: string): Promise<void> {
     parsePosition(minPosition, "minPosition");
     const deadline = Date.now() + this.limits.staleTimeoutMs;
     for (;;) {
-      const head = await this.store.headPosition();
-      if (head !== null && head >= minPosition) return;
-      if (Date.now() >= deadline) throw new StaleError(minPosition, head);
+      const projection = await this.db.projection.findUnique({ where: { name: matrixViews.name } });
+      const reached = projection?.checkpoint || null;
+      if (reached !== null && reached >= minPosition) return;
+      if (Date.now() >= deadline) throw new StaleError(minPosition, reached);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** Decisions on strategies and initiatives of a collectivity, newest first; those of unpublished matrices only for its editors. */
+  async timeline(
+    collectivityId: string,
+    args: { first?: number | null; after?: string | null },
+    principal: Principal | null,
+  ): Promise<Page<DecisionEntry>> {
+    const who = requirePrincipal(principal);
+    const size = this.pageSize(args.first);
+    if (args.after) parsePosition(args.after, "after");
+    const visible = canEdit(who, collectivityId)
+      ? {}
+      : { matrixId: { in: (await this.db.matrixView.findMany({ where: { collectivityId, publishedAt: { not: null } }, select: { matrixId: true } })).map((m) => m.matrixId) } };
+    const where = { collectivityId, ...visible };
+    const [rows, totalCount] = await Promise.all([
+      this.db.decisionEntry.findMany({
+        where: { ...where, ...(args.after ? { position: { lt: args.after } } : {}) },
+        orderBy: { position: "desc" },
+        take: size + 1,
+      }),
+      this.db.decisionEntry.count({ where }),
+    ]);
+    const items = rows.slice(0, size);
+    return { items: items.map((d) => ({ cursor: d.position, node: d })), hasNextPage: rows.length > size, totalCount };
   }
 
   /**

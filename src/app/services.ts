@@ -2,24 +2,31 @@ import type { Database } from "../db/client.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { CollectivityAggregate, MatrixAggregate } from "./aggregates.ts";
 import { CommandHandler } from "./commands.ts";
-import { createLiveEvents, publishAppended } from "./live.ts";
+import type { LiveEvents } from "./live.ts";
 import { QueryService, type QueryLimits } from "./queries.ts";
 import { Repository } from "./repository.ts";
+import { PROJECTORS } from "../projections/index.ts";
+import { ProjectionRunner } from "../projections/runner.ts";
+
+export interface ServiceOptions extends QueryLimits {
+  /** Where subscriptions listen; projections publish to it. */
+  live: LiveEvents;
+  /** Told after each append: the projections have work. */
+  wake: () => void;
+}
 
 /** Wires the application: one store, one repository per aggregate, commands and queries sharing them. */
-export function createServices(database: Database, limits: QueryLimits) {
+export function createServices(database: Database, options: ServiceOptions) {
   const store = new EventStore(database.pool);
   const collectivities = new Repository(store, CollectivityAggregate);
   const matrices = new Repository(store, MatrixAggregate);
-  const live = createLiveEvents();
-  const commands = new CommandHandler(store, collectivities, matrices, (events, collectivityId) =>
-    publishAppended(live, events, collectivityId),
-  );
-  const queries = new QueryService(store, collectivities, matrices, limits);
+  const commands = new CommandHandler(store, collectivities, matrices, options.wake);
+  const observer = new ProjectionRunner(database.pool, PROJECTORS);
+  const queries = new QueryService(database.prisma, store, collectivities, matrices, () => observer.status(), options);
   const flush = async () => {
     await Promise.all([collectivities.flush(), matrices.flush()]);
   };
-  return { db: database.prisma, store, commands, queries, live, flush };
+  return { db: database.prisma, store, commands, queries, live: options.live, flush };
 }
 
 export type Services = ReturnType<typeof createServices>;

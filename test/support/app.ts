@@ -4,7 +4,9 @@ import { issueToken } from "../../src/auth/tokens.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { createDatabase } from "../../src/db/client.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
+import { hostProjections } from "../../src/projections/host.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
+import { waitForProjections } from "./projections.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 
 export interface GraphQLResponse<T = any> {
@@ -23,6 +25,8 @@ export interface TestApp {
   /** Runs a mutation that must succeed and returns its data. */
   ok<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
   eventCount(): Promise<number>;
+  /** Waits until every projection has applied everything readable in the log. */
+  caughtUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,14 @@ export async function startTestApp(env: Record<string, string> = {}, logger: Log
   const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
-  const services = createServices(connection, { maxPageSize: config.PILOTIS_MAX_PAGE_SIZE, staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS });
+  const projections = hostProjections(connection.pool, { redisUrl: config.REDIS_URL, catchUpMs: config.PILOTIS_CATCHUP_MS, onError: () => undefined });
+  const services = createServices(connection, {
+    maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
+    staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
+    live: projections.live,
+    wake: projections.wake,
+  });
+  const caughtUp = () => waitForProjections(connection.pool);
   const server: RunningServer = await startServer(services, config, logger);
   const adminToken = (await issueToken(db, { role: "ADMIN", subject: "test-admin" })).token;
 
@@ -43,6 +54,8 @@ export async function startTestApp(env: Record<string, string> = {}, logger: Log
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as GraphQLResponse<T>;
+    // As a client would with minPosition: what a test reads next reflects its writes.
+    if (/^\s*mutation\b/.test(query) && !body.errors) await caughtUp();
     return { ...body, status: res.status };
   };
 
@@ -58,12 +71,14 @@ export async function startTestApp(env: Record<string, string> = {}, logger: Log
       if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
       return result.data as never;
     },
+    caughtUp,
     async eventCount() {
       const rows = await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events");
       return rows[0]!.n;
     },
     async close() {
       await server.close();
+      await projections.stop();
       await services.flush();
       await connection.close();
       await database.drop();

@@ -1,13 +1,53 @@
-import type { Page } from "../../app/queries.ts";
+import type { CollectivityListing, Page } from "../../app/queries.ts";
 import type { Collectivity as CollectivityState } from "../../domain/collectivity.ts";
+import { STRATEGY_STATUSES, type StrategyStatus } from "../../domain/types.ts";
+import type { DecisionEntry } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
 import { notYetAvailable } from "../errors.ts";
 import { CollectivityBenchmark, PeerGroup } from "./benchmark.ts";
 import { pageInfo } from "./events.ts";
 import { Matrix } from "./matrix.ts";
-import { CollectivityKindEnum, PageInfo } from "./scalars.ts";
+import { CollectivityKindEnum, PageInfo, StrategyStatusEnum } from "./scalars.ts";
 
-export const Collectivity = builder.objectRef<CollectivityState>("Collectivity");
+export const Collectivity = builder.objectRef<CollectivityState & Partial<Omit<CollectivityListing, keyof CollectivityState>>>("Collectivity");
+
+const StatusCount = builder.objectRef<{ status: StrategyStatus; count: number }>("StatusCount").implement({
+  fields: (t) => ({
+    status: t.expose("status", { type: StrategyStatusEnum }),
+    count: t.exposeInt("count"),
+  }),
+});
+
+const TimelineEntry = builder.objectRef<DecisionEntry>("TimelineEntry").implement({
+  description: "A decision on a strategy or an initiative of one of the collectivity's matrices",
+  fields: (t) => ({
+    position: t.exposeString("position"),
+    matrixId: t.exposeID("matrixId"),
+    subjectType: t.exposeString("subjectType", { description: "STRATEGY or INITIATIVE" }),
+    subjectId: t.exposeID("subjectId"),
+    title: t.exposeString("title"),
+    fromStatus: t.field({ type: StrategyStatusEnum, nullable: true, resolve: (d) => d.fromStatus as StrategyStatus | null }),
+    toStatus: t.field({ type: StrategyStatusEnum, resolve: (d) => d.toStatus as StrategyStatus }),
+    actor: t.exposeString("actor"),
+    reason: t.exposeString("reason", { nullable: true }),
+    at: t.field({ type: "DateTime", resolve: (d) => d.at }),
+  }),
+});
+
+const TimelineEdge = builder.objectRef<{ cursor: string; node: DecisionEntry }>("TimelineEdge").implement({
+  fields: (t) => ({
+    cursor: t.exposeString("cursor"),
+    node: t.field({ type: TimelineEntry, resolve: (edge) => edge.node }),
+  }),
+});
+
+const TimelineConnection = builder.objectRef<Page<DecisionEntry>>("TimelineConnection").implement({
+  fields: (t) => ({
+    edges: t.field({ type: [TimelineEdge], resolve: (page) => page.items }),
+    pageInfo: t.field({ type: PageInfo, resolve: pageInfo }),
+    totalCount: t.exposeInt("totalCount"),
+  }),
+});
 
 Collectivity.implement({
   fields: (t) => ({
@@ -26,6 +66,24 @@ Collectivity.implement({
       type: [Matrix],
       description: "The matrices this token may see",
       resolve: (c, _args, ctx) => ctx.queries.matricesOf(c.id, ctx.principal),
+    }),
+    matrixCount: t.int({
+      nullable: true,
+      description: "Published matrices (null until the directory has caught up)",
+      resolve: (c) => c.matrixCount ?? null,
+    }),
+    factorCount: t.int({ nullable: true, description: "Factors of its published matrices", resolve: (c) => c.factorCount ?? null }),
+    strategyCounts: t.field({
+      type: [StatusCount],
+      nullable: true,
+      description: "Strategies of its published matrices, by status",
+      resolve: (c) => (c.strategiesByStatus ? STRATEGY_STATUSES.map((status) => ({ status, count: c.strategiesByStatus?.[status] ?? 0 })) : null),
+    }),
+    timeline: t.field({
+      type: TimelineConnection,
+      description: "Decisions on strategies and initiatives, newest first",
+      args: { first: t.arg.int(), after: t.arg.string() },
+      resolve: (c, args, ctx) => ctx.queries.timeline(c.id, args, ctx.principal),
     }),
     peerGroup: t.field({ type: PeerGroup, resolve: () => notYetAvailable("peer groups") }),
     benchmark: t.field({

@@ -219,13 +219,13 @@ function split<T extends WithOptions>(input: T) {
   return { fields, options: { commandId, expectedVersion, reason } as CommandOptions };
 }
 
-/** The matrix as the command left it; a replay, which holds only ids, reads it. */
+/** The matrix as the command left it; a replay, which holds only ids, reads it from the event store. */
 async function matrixAfter(ctx: Context, outcome: CommandOutcome<MatrixState>): Promise<MatrixState> {
-  return outcome.state ?? (await ctx.queries.matrix(outcome.ids.matrixId!, {}, ctx.principal))!;
+  return outcome.state ?? (await ctx.queries.writtenMatrix(outcome.ids.matrixId!))!;
 }
 
 async function collectivityPayload(ctx: Context, outcome: CommandOutcome<CollectivityState>) {
-  const collectivity = outcome.state ?? (await ctx.queries.collectivity(outcome.ids.collectivityId!, ctx.principal));
+  const collectivity = outcome.state ?? (await ctx.queries.writtenCollectivity(outcome.ids.collectivityId!));
   return { collectivity: collectivity!, position: outcome.position };
 }
 

@@ -1,4 +1,5 @@
 import { catalogueEntries } from "../../domain/catalogue/index.ts";
+import type { ProjectionStatus } from "../../projections/runner.ts";
 import { builder } from "../builder.ts";
 import { notYetAvailable } from "../errors.ts";
 import { PeerGroup, PeerGroupBenchmark, PeerGroupInput } from "./benchmark.ts";
@@ -7,6 +8,15 @@ import { Collectivity, CollectivityConnection } from "./collectivity.ts";
 import { EventConnection } from "./events.ts";
 import { Matrix } from "./matrix.ts";
 import { CatalogueEntryKindEnum, CollectivityKindEnum } from "./scalars.ts";
+
+const ProjectionStatusRef = builder.objectRef<ProjectionStatus>("ProjectionStatus").implement({
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    checkpoint: t.exposeString("checkpoint", { nullable: true, description: "Position of the last event applied" }),
+    eventsBehind: t.exposeInt("eventsBehind"),
+    secondsBehind: t.exposeFloat("secondsBehind", { description: "Age of the oldest event not applied yet" }),
+  }),
+});
 
 builder.queryType({
   fields: (t) => ({
@@ -44,6 +54,11 @@ builder.queryType({
       type: [CatalogueEntry],
       args: { kind: t.arg({ type: CatalogueEntryKindEnum }) },
       resolve: (_root, args) => catalogueEntries(args.kind ?? undefined),
+    }),
+    projections: t.field({
+      type: [ProjectionStatusRef],
+      description: "Each read-model projection with its checkpoint and how far behind the log it is (admins only)",
+      resolve: (_root, _args, ctx) => ctx.queries.projections(ctx.principal),
     }),
     peerGroups: t.field({
       type: [PeerGroup],

@@ -1,0 +1,61 @@
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { Redis } from "ioredis";
+import type pg from "pg";
+import { createLiveEvents, publishApplied, type LiveEvents } from "../app/live.ts";
+import { PROJECTORS } from "./index.ts";
+import { queueScheduler } from "./queue.ts";
+import { ProjectionRunner } from "./runner.ts";
+import { localScheduler } from "./scheduler.ts";
+
+export interface ProjectionHost {
+  live: LiveEvents;
+  wake(): void;
+  /** The in-process runner; null when BullMQ workers run the projections. */
+  runner: ProjectionRunner | null;
+  stop(): Promise<void>;
+}
+
+export interface HostOptions {
+  redisUrl?: string;
+  catchUpMs: number;
+  onError: (error: unknown) => void;
+}
+
+/** Live events carried by Redis pub/sub, so that every API process hears what any worker applied. */
+export function redisLiveEvents(redisUrl: string): { live: LiveEvents; close(): void } {
+  const publishClient = new Redis(redisUrl);
+  const subscribeClient = new Redis(redisUrl);
+  return {
+    live: createLiveEvents(createRedisEventTarget({ publishClient, subscribeClient }) as never),
+    close() {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  };
+}
+
+/**
+ * Where the projections run for an API process. Without Redis: here, after
+ * each append and on a timer, with in-memory live events. With Redis: in the
+ * BullMQ workers (npm run worker); the API only sends wake-up jobs and
+ * listens to Redis for live events. Both run the same projector code.
+ */
+export function hostProjections(pool: pg.Pool, options: HostOptions): ProjectionHost {
+  if (!options.redisUrl) {
+    const live = createLiveEvents();
+    const runner = new ProjectionRunner(pool, PROJECTORS, { onApplied: (_name, applied) => publishApplied(live, applied) });
+    const scheduler = localScheduler(runner, options);
+    return { live, runner, wake: scheduler.wake, stop: scheduler.stop };
+  }
+  const redis = redisLiveEvents(options.redisUrl);
+  const scheduler = queueScheduler(options.redisUrl, options.onError);
+  return {
+    live: redis.live,
+    runner: null,
+    wake: scheduler.wake,
+    async stop() {
+      await scheduler.stop();
+      redis.close();
+    },
+  };
+}
