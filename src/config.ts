@@ -19,6 +19,7 @@ const schema = z.object({
   PILOTIS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),
+  PILOTIS_QUEUE_PREFIX: z.string().min(1).default("pilotis"),
 });
 
 export type Config = z.infer<typeof schema>;

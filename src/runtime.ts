@@ -50,6 +50,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   const db = connection.prisma;
   const projections = hostProjections(connection.pool, {
     redisUrl: config.REDIS_URL,
+    queuePrefix: config.PILOTIS_QUEUE_PREFIX,
     catchUpMs: config.PILOTIS_CATCHUP_MS,
     onError: (error) => logger.error({ err: error }, "projection failed"),
   });

@@ -17,6 +17,7 @@ export interface ProjectionHost {
 
 export interface HostOptions {
   redisUrl?: string;
+  queuePrefix?: string;
   catchUpMs: number;
   onError: (error: unknown) => void;
 }
@@ -48,7 +49,7 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
     return { live, runner, wake: scheduler.wake, stop: scheduler.stop };
   }
   const redis = redisLiveEvents(options.redisUrl);
-  const scheduler = queueScheduler(options.redisUrl, options.onError);
+  const scheduler = queueScheduler(options.redisUrl, options.queuePrefix ?? "pilotis", options.onError);
   return {
     live: redis.live,
     runner: null,

@@ -13,9 +13,9 @@ export const bullConnection = (url: string) => new Redis(url, { maxRetriesPerReq
  * The job carries no data; the worker reads the log from its checkpoint, so a
  * lost job only waits for the next one or for the periodic catch-up.
  */
-export function queueScheduler(redisUrl: string, onError: (error: unknown) => void): ProjectionScheduler {
+export function queueScheduler(redisUrl: string, prefix: string, onError: (error: unknown) => void): ProjectionScheduler {
   const connection = bullConnection(redisUrl);
-  const queue = new Queue(QUEUE_NAME, { connection });
+  const queue = new Queue(QUEUE_NAME, { connection, prefix });
   queue.on("error", onError);
   return {
     wake() {
@@ -43,17 +43,17 @@ export interface ProjectionWorker {
 export async function startProjectionWorker(
   redisUrl: string,
   runner: ProjectionRunner,
-  options: { catchUpMs: number; onError: (error: unknown) => void },
+  options: { catchUpMs: number; prefix: string; onError: (error: unknown) => void },
 ): Promise<ProjectionWorker> {
   const connection = bullConnection(redisUrl);
-  const queue = new Queue(QUEUE_NAME, { connection });
+  const queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix });
   await queue.upsertJobScheduler("catch-up", { every: options.catchUpMs }, { name: "catch-up", opts: { removeOnComplete: true, removeOnFail: 100 } });
   const worker = new Worker(
     QUEUE_NAME,
     async () => {
       await runner.catchUp();
     },
-    { connection: bullConnection(redisUrl), concurrency: 1 },
+    { connection: bullConnection(redisUrl), concurrency: 1, prefix: options.prefix },
   );
   worker.on("error", options.onError);
   worker.on("failed", (_job, error) => options.onError(error));

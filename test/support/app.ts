@@ -36,7 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, logger: Log
   const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
-  const projections = hostProjections(connection.pool, { redisUrl: config.REDIS_URL, catchUpMs: config.PILOTIS_CATCHUP_MS, onError: () => undefined });
+  const projections = hostProjections(connection.pool, { redisUrl: config.REDIS_URL, queuePrefix: config.PILOTIS_QUEUE_PREFIX, catchUpMs: config.PILOTIS_CATCHUP_MS, onError: () => undefined });
   const services = createServices(connection, {
     maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
     staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,

@@ -1,0 +1,32 @@
+// `npm run projections:rebuild [name]`: rebuilds projections from the first
+// event while the service runs; readers see the old rows until it commits.
+import { loadConfig } from "../config.ts";
+import { createDatabase } from "../db/client.ts";
+import { migrate } from "../db/migrator.ts";
+import { PROJECTORS } from "../projections/index.ts";
+import { ProjectionRunner } from "../projections/runner.ts";
+import { openDatabase } from "../runtime.ts";
+
+const names = process.argv.slice(2);
+const unknown = names.filter((n) => !PROJECTORS.some((p) => p.name === n));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown projection ${unknown.join(", ")}; known: ${PROJECTORS.map((p) => p.name).join(", ")}\n`);
+  process.exit(2);
+}
+
+const config = loadConfig();
+const database = await openDatabase(config);
+await migrate(database.url);
+const connection = createDatabase({ url: database.url, poolSize: 2 });
+try {
+  const runner = new ProjectionRunner(connection.pool, PROJECTORS);
+  for (const name of names.length > 0 ? names : PROJECTORS.map((p) => p.name)) {
+    const started = performance.now();
+    const events = await runner.rebuild(name);
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)\n`);
+  }
+} finally {
+  await connection.close();
+  await database.embedded?.stop();
+}

@@ -1,0 +1,41 @@
+// `npm run worker`: the BullMQ worker that runs the projections. Needs
+// DATABASE_URL and REDIS_URL; several may run at once.
+import { publishApplied } from "../src/app/live.ts";
+import { loadConfig } from "../src/config.ts";
+import { createDatabase } from "../src/db/client.ts";
+import { migrate } from "../src/db/migrator.ts";
+import { createLogger } from "../src/logger.ts";
+import { redisLiveEvents } from "../src/projections/host.ts";
+import { PROJECTORS } from "../src/projections/index.ts";
+import { startProjectionWorker } from "../src/projections/queue.ts";
+import { ProjectionRunner } from "../src/projections/runner.ts";
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL);
+if (!config.DATABASE_URL || !config.REDIS_URL) {
+  logger.fatal("the worker needs DATABASE_URL and REDIS_URL; without Redis, `npm start` runs the projections itself");
+  process.exit(2);
+}
+
+await migrate(config.DATABASE_URL);
+const connection = createDatabase({ url: config.DATABASE_URL, poolSize: 4 });
+const redis = redisLiveEvents(config.REDIS_URL);
+const runner = new ProjectionRunner(connection.pool, PROJECTORS, {
+  onApplied: (_name, applied) => publishApplied(redis.live, applied),
+});
+const onError = (error: unknown) => logger.error({ err: error }, "projection failed");
+const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError });
+logger.info({ projections: PROJECTORS.map((p) => p.name) }, "projection worker ready");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "worker shutting down");
+  await worker.close();
+  redis.close();
+  await connection.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
