@@ -18,9 +18,10 @@ if (!config.DATABASE_URL || !config.REDIS_URL) {
 }
 
 await migrate(config.DATABASE_URL);
-const connection = createDatabase({ url: config.DATABASE_URL, poolSize: 4 });
+const connection = createDatabase({ url: config.DATABASE_URL, poolSize: 4, applicationName: "pilotis-worker" });
 const redis = redisLiveEvents(config.REDIS_URL);
 const runner = new ProjectionRunner(connection.pool, PROJECTORS, {
+  batchSize: config.PILOTIS_PROJECTION_BATCH,
   onApplied: (_name, applied) => publishApplied(redis.live, applied),
 });
 const onError = (error: unknown) => logger.error({ err: error }, "projection failed");
@@ -33,7 +34,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "worker shutting down");
   await worker.close();
-  redis.close();
+  await redis.close();
   await connection.close();
   process.exit(0);
 }

@@ -7,6 +7,8 @@ export type Db = PrismaClient;
 export interface DbOptions {
   url: string;
   poolSize: number;
+  /** Shown in pg_stat_activity: which part of Pilotis holds a session. */
+  applicationName?: string;
 }
 
 /**
@@ -21,12 +23,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase({ url, poolSize }: DbOptions): Database {
+export function createDatabase({ url, poolSize, applicationName = "pilotis" }: DbOptions): Database {
   // The app's own sessions may never sit idle in a transaction for long: that
   // would hold back the xmin horizon the global log reader waits on.
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    application_name: applicationName,
     idle_in_transaction_session_timeout: 10_000,
     // A new connection starts with no prepared statements on PostgreSQL; on
     // embedded PGlite every connection shares one backend, which still holds

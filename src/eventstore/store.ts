@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import type { NewEvent, RecordedEvent } from "../domain/events.ts";
+import { withClient } from "../db/with-client.ts";
 import { parsePosition, START, type LogPoint } from "./position.ts";
 
 export interface EventMetadata {
@@ -124,24 +125,10 @@ export class EventStore {
   /** On a pool, each call takes a connection; on a client, calls run in whatever transaction it holds. */
   constructor(private readonly db: pg.Pool | pg.PoolClient) {}
 
-  /**
-   * pg's pool.query() throws away the connection after any error; a refused
-   * append (a race, a replay) is an ordinary answer, so the connection is
-   * kept unless the error did not come from the server.
-   */
   private async rows<T extends unknown[]>(sql: string, ...params: unknown[]): Promise<T> {
     const query = { name: statementName(sql), text: sql, values: params };
     if (!(this.db instanceof pg.Pool)) return (await this.db.query(query)).rows as T;
-    const client = await this.db.connect();
-    let broken: Error | undefined;
-    try {
-      return (await client.query(query)).rows as T;
-    } catch (error) {
-      if (!(error as { code?: string }).code) broken = error as Error;
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    return withClient(this.db, async (client) => (await client.query(query)).rows as T);
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {

@@ -23,14 +23,17 @@ export interface HostOptions {
 }
 
 /** Live events carried by Redis pub/sub, so that every API process hears what any worker applied. */
-export function redisLiveEvents(redisUrl: string): { live: LiveEvents; close(): void } {
+export function redisLiveEvents(redisUrl: string): { live: LiveEvents; close(): Promise<void> } {
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
+  // ioredis reconnects by itself; its 'error' events during an outage are expected.
+  for (const client of [publishClient, subscribeClient]) client.on("error", () => undefined);
   return {
     live: createLiveEvents(createRedisEventTarget({ publishClient, subscribeClient }) as never),
-    close() {
-      publishClient.disconnect();
-      subscribeClient.disconnect();
+    // QUIT, not a disconnect: subscribers that just went away are still
+    // unsubscribing, and a dropped connection would reject those commands.
+    async close() {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };
 }
@@ -56,7 +59,7 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
     wake: scheduler.wake,
     async stop() {
       await scheduler.stop();
-      redis.close();
+      await redis.close();
     },
   };
 }

@@ -5,8 +5,16 @@ import type { ProjectionScheduler } from "./scheduler.ts";
 
 export const QUEUE_NAME = "pilotis-projections";
 
-/** BullMQ blocks on its connections: they must retry forever rather than fail commands. */
-export const bullConnection = (url: string) => new Redis(url, { maxRetriesPerRequest: null });
+/**
+ * BullMQ blocks on its connections: they must retry forever rather than fail
+ * commands. ioredis reconnects by itself after an outage; its 'error' events
+ * meanwhile are expected (readiness reports the outage), not crashes.
+ */
+export function bullConnection(url: string): Redis {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  connection.on("error", () => undefined);
+  return connection;
+}
 
 /**
  * The API's side: after each append, a job saying "there is something new".
@@ -23,7 +31,7 @@ export function queueScheduler(redisUrl: string, prefix: string, onError: (error
     },
     async stop() {
       await queue.close();
-      connection.disconnect();
+      await connection.quit().catch(() => undefined);
     },
   };
 }
@@ -47,7 +55,12 @@ export async function startProjectionWorker(
 ): Promise<ProjectionWorker> {
   const connection = bullConnection(redisUrl);
   const queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix });
-  await queue.upsertJobScheduler("catch-up", { every: options.catchUpMs }, { name: "catch-up", opts: { removeOnComplete: true, removeOnFail: 100 } });
+  // Redis without persistence forgets the scheduler when it restarts: set it
+  // again whenever the connection comes back.
+  const schedule = () =>
+    queue.upsertJobScheduler("catch-up", { every: options.catchUpMs }, { name: "catch-up", opts: { removeOnComplete: true, removeOnFail: 100 } });
+  await schedule();
+  connection.on("ready", () => void schedule().catch(options.onError));
   const worker = new Worker(
     QUEUE_NAME,
     async () => {
@@ -66,7 +79,7 @@ export async function startProjectionWorker(
     async close() {
       await worker.close();
       await queue.close();
-      connection.disconnect();
+      await connection.quit().catch(() => undefined);
     },
   };
 }

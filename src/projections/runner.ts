@@ -1,5 +1,6 @@
 import pg from "pg";
 import { parsePosition, START } from "../eventstore/position.ts";
+import { withClient } from "../db/with-client.ts";
 import { EventStore } from "../eventstore/store.ts";
 import type { Applied, Projector } from "./projector.ts";
 
@@ -59,36 +60,17 @@ export class ProjectionRunner {
   }
 
   async runBatch(projector: Projector): Promise<BatchResult> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    let applied: Applied[] = [];
-    let count = 0;
-    try {
-      await client.query("BEGIN");
-      if (!(await this.tryLock(client, projector.name))) {
-        await client.query("ROLLBACK");
-        return { busy: true };
-      }
+    const result = await withClient(this.pool, (client) => this.inTransaction(client, async (): Promise<BatchResult & { applied?: Applied[] }> => {
+      if (!(await this.tryLock(client, projector.name))) return { busy: true };
       const checkpoint = await this.checkpointFor(client, projector.name);
       const events = await new EventStore(client).readLog({ after: checkpoint, limit: this.batchSize });
-      if (events.length > 0) {
-        applied = await projector.apply(client, events);
-        await client.query("UPDATE projections SET checkpoint = $2, updated_at = now() WHERE name = $1", [
-          projector.name,
-          events[events.length - 1]!.position,
-        ]);
-      }
-      await client.query("COMMIT");
-      count = events.length;
-    } catch (error) {
-      broken = error as Error;
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-    if (applied.length > 0) this.options.onApplied?.(projector.name, applied);
-    return { busy: false, count };
+      if (events.length === 0) return { busy: false, count: 0 };
+      const applied = await projector.apply(client, events);
+      await this.saveCheckpoint(client, projector.name, events[events.length - 1]!.position);
+      return { busy: false, count: events.length, applied };
+    }));
+    if ("applied" in result && result.applied && result.applied.length > 0) this.options.onApplied?.(projector.name, result.applied);
+    return result.busy ? { busy: true } : { busy: false, count: result.count };
   }
 
   /**
@@ -98,16 +80,13 @@ export class ProjectionRunner {
    */
   async rebuild(name: string): Promise<number> {
     const projector = this.projector(name);
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    let total = 0;
-    try {
-      await client.query("BEGIN");
+    return withClient(this.pool, (client) => this.inTransaction(client, async () => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('pilotis-projection'), hashtext($1))", [name]);
       await this.checkpointFor(client, name);
       await projector.reset(client);
       const store = new EventStore(client);
       let after: string | null = null;
+      let total = 0;
       for (;;) {
         const events = await store.readLog({ after, limit: this.batchSize * 4 });
         if (events.length === 0) break;
@@ -115,16 +94,9 @@ export class ProjectionRunner {
         after = events[events.length - 1]!.position;
         total += events.length;
       }
-      await client.query("UPDATE projections SET checkpoint = $2, updated_at = now() WHERE name = $1", [name, after ?? ""]);
-      await client.query("COMMIT");
+      await this.saveCheckpoint(client, name, after ?? "");
       return total;
-    } catch (error) {
-      broken = error as Error;
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    }));
   }
 
   async checkpoints(): Promise<Map<string, string | null>> {
@@ -147,6 +119,23 @@ export class ProjectionRunner {
       result.push({ name, checkpoint, eventsBehind: behind, secondsBehind: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0 });
     }
     return result;
+  }
+
+  /** Commits what `work` did, or rolls it all back when it throws. */
+  private async inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+    await client.query("BEGIN");
+    try {
+      const result = await work();
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async saveCheckpoint(client: pg.PoolClient, name: string, position: string): Promise<void> {
+    await client.query("UPDATE projections SET checkpoint = $2, updated_at = now() WHERE name = $1", [name, position]);
   }
 
   private async tryLock(client: pg.PoolClient, name: string): Promise<boolean> {

@@ -32,7 +32,7 @@ it("masks an internal error, and logs it with the request id the client gets", a
       done();
     },
   });
-  app = await startTestApp({}, pino({ level: "error" }, sink));
+  app = await startTestApp({}, { logger: pino({ level: "error" }, sink) });
   await app.services.db.$executeRawUnsafe("ALTER TABLE matrix_views RENAME TO views_elsewhere");
   const res = await fetch(app.url, {
     method: "POST",

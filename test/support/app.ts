@@ -31,8 +31,15 @@ export interface TestApp {
 }
 
 /** The real server over HTTP on a loopback port, on its own database. */
-export async function startTestApp(env: Record<string, string> = {}, logger: Logger = createLogger("silent")): Promise<TestApp> {
-  const database = await createTestDatabase();
+export interface TestAppOptions {
+  logger?: Logger;
+  /** Share a database with other apps (several API processes); it is then not dropped on close. */
+  database?: TestDatabase;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const logger = options.logger ?? createLogger("silent");
+  const database = options.database ?? (await createTestDatabase());
   const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
@@ -81,7 +88,7 @@ export async function startTestApp(env: Record<string, string> = {}, logger: Log
       await projections.stop();
       await services.flush();
       await connection.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECTORS } from "../../src/projections/index.ts";
+import { ProjectionRunner } from "../../src/projections/runner.ts";
+import { startTestApp, type TestApp } from "../support/app.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { waitForProjections } from "../support/projections.ts";
+import { REDIS_URL, redisAnswers, redisServerInstalled, startOwnRedis, type OwnRedis } from "../support/redis.ts";
+import { subscribeSse } from "../support/sse.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const redisUp = await redisAnswers();
+if (!redisUp && process.env.CI === "true") throw new Error(`CI=true but Redis does not answer at ${REDIS_URL}`);
+if (!redisUp) process.stderr.write(`\n!! Redis does not answer at ${REDIS_URL}: the BullMQ worker tests are SKIPPED\n\n`);
+
+const admin = { principal: { tokenId: "t", role: "ADMIN" as const, collectivityId: null, subject: "admin-direct" } };
+
+function startWorker(database: TestDatabase, redisUrl: string, prefix: string, extra: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "workers/projector.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: redisUrl, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_CATCHUP_MS: "300", LOG_LEVEL: "error", ...extra },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+}
+
+async function stop(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM") {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill(signal);
+  await exited;
+}
+
+async function readModels(pool: pg.Pool) {
+  const q = async (sql: string) => (await pool.query(sql)).rows;
+  return {
+    views: await q("SELECT matrix_id, version, position, state FROM matrix_views ORDER BY matrix_id"),
+    timeline: await q("SELECT * FROM decision_timeline ORDER BY position"),
+    directory: await q("SELECT * FROM collectivity_directory ORDER BY collectivity_id"),
+    tallies: await q("SELECT * FROM directory_matrix_tallies ORDER BY matrix_id"),
+  };
+}
+
+/** Read models as they are, and as a rebuild from the first event makes them: the two must be equal. */
+async function expectEqualToRebuild(pool: pg.Pool) {
+  const live = await readModels(pool);
+  const runner = new ProjectionRunner(pool, PROJECTORS);
+  for (const p of PROJECTORS) await runner.rebuild(p.name);
+  expect(await readModels(pool)).toEqual(live);
+}
+
+/** Many commands on a few matrices, straight through the command handler. */
+async function writeHistory(app: TestApp, matrices: number, factorsEach: number) {
+  const { commands } = app.services;
+  const c = (await commands.registerCollectivity({ name: `Commune ${Math.random()}`, kind: "COMMUNE", population: 500 }, {}, admin)).ids.collectivityId!;
+  const ids: string[] = [];
+  for (let m = 0; m < matrices; m++) ids.push((await commands.openMatrix({ collectivityId: c, title: `M${m}` }, {}, admin)).ids.matrixId!);
+  await Promise.all(
+    ids.map(async (matrixId) => {
+      for (let i = 0; i < factorsEach; i++) {
+        const factorId = `f${i}`;
+        await commands.onMatrix("f", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "OPPORTUNITY", label: `O${i}` }, {}, {}, admin);
+      }
+    }),
+  );
+  return { collectivityId: c, matrixIds: ids };
+}
+
+describe.skipIf(!redisUp)("BullMQ projection workers", () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it("a change made through one API process reaches a subscriber of another, once the worker applied it", async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}`;
+    const worker = startWorker(database, REDIS_URL, prefix);
+    const env = { REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix };
+    const [one, two] = [await startTestApp(env, { database }), await startTestApp(env, { database })];
+    try {
+      const c = await one.ok(`mutation { registerCollectivity(input: { name: "Commune diffusée", kind: COMMUNE, population: 3000 }) { collectivity { id } } }`);
+      const collectivityId = c.registerCollectivity.collectivity.id;
+      const m = await one.ok(`mutation($c: ID!) { openMatrix(input: { collectivityId: $c, title: "En direct" }) { matrix { id } } }`, { c: collectivityId });
+      const matrixId = m.openMatrix.matrix.id;
+      const events = await subscribeSse(two.url, two.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { type version streamId } }`, { c: collectivityId });
+      const changes = await subscribeSse(two.url, two.adminToken, `subscription($m: ID!) { matrixChanged(matrixId: $m) { event { type version } matrix { version factors { label } } } }`, { m: matrixId });
+      await new Promise((r) => setTimeout(r, 200));
+      await one.ok(`mutation($m: ID!) { addFactor(input: { matrixId: $m, kind: THREAT, label: "Isolement" }) { position } }`, { m: matrixId });
+      await one.ok(`mutation($m: ID!) { renameMatrix(input: { matrixId: $m, title: "En direct, renommée" }) { position } }`, { m: matrixId });
+      expect((await events.next()).data.collectivityEvents).toEqual({ type: "FactorAdded", version: 2, streamId: `matrix-${matrixId}` });
+      expect((await events.next()).data.collectivityEvents).toMatchObject({ type: "MatrixRenamed", version: 3 });
+      const first = (await changes.next()).data.matrixChanged;
+      expect(first).toEqual({ event: { type: "FactorAdded", version: 2 }, matrix: { version: 2, factors: [{ label: "Isolement" }] } });
+      expect((await changes.next()).data.matrixChanged.event).toEqual({ type: "MatrixRenamed", version: 3 });
+      events.close();
+      changes.close();
+    } finally {
+      await one.close();
+      await two.close();
+      await stop(worker);
+    }
+  });
+
+  it("a worker killed with SIGKILL in the middle of a batch leaves read models that equal a rebuild once another takes over", async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}`;
+    const app = await startTestApp({ REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix }, { database });
+    try {
+      await writeHistory(app, 8, 60);
+      const victim = startWorker(database, REDIS_URL, prefix, { PILOTIS_PROJECTION_BATCH: "7" });
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM matrix_views");
+        if (rows[0]!.n > 0 || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await stop(victim, "SIGKILL");
+      const behind = (await new ProjectionRunner(pool, PROJECTORS).status()).reduce((n, s) => n + s.eventsBehind, 0);
+      expect(behind).toBeGreaterThan(0);
+      const heir = startWorker(database, REDIS_URL, prefix);
+      try {
+        await waitForProjections(pool, 30_000);
+      } finally {
+        await stop(heir);
+      }
+      await expectEqualToRebuild(pool);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("recovers by itself when its database connections are cut in the middle of a run", async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}`;
+    const app = await startTestApp({ REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix }, { database });
+    await writeHistory(app, 6, 60);
+    const worker = startWorker(database, REDIS_URL, prefix, { PILOTIS_PROJECTION_BATCH: "5" });
+    try {
+      let cut = 0;
+      for (const until = Date.now() + 15_000; cut < 3 && Date.now() < until; ) {
+        const { rows } = await pool.query<{ n: number }>(
+          "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'pilotis-worker' AND datname = current_database()",
+        );
+        cut += rows[0]!.n;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(cut).toBeGreaterThanOrEqual(3);
+      await waitForProjections(pool, 30_000);
+      await expectEqualToRebuild(pool);
+    } finally {
+      await app.close();
+      await stop(worker);
+    }
+  });
+
+  it.skipIf(!redisServerInstalled())("recovers by itself when Redis restarts mid-run, losing every job", async () => {
+    const redis: OwnRedis = await startOwnRedis();
+    const prefix = "restart";
+    const app = await startTestApp({ REDIS_URL: redis.url, PILOTIS_QUEUE_PREFIX: prefix }, { database });
+    const worker = startWorker(database, redis.url, prefix);
+    try {
+      await writeHistory(app, 2, 10);
+      await waitForProjections(pool, 20_000);
+      await redis.kill();
+      await writeHistory(app, 2, 10);
+      await redis.start();
+      await waitForProjections(pool, 20_000);
+      await expectEqualToRebuild(pool);
+    } finally {
+      await app.close();
+      await stop(worker);
+      await redis.kill();
+    }
+  });
+});

@@ -1,0 +1,56 @@
+/** A GraphQL subscription over Server-Sent Events, read as a test would: one payload at a time. */
+export interface SseSubscription {
+  next(timeoutMs?: number): Promise<any>;
+  close(): void;
+}
+
+export async function subscribeSse(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<SseSubscription> {
+  const abort = new AbortController();
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+    signal: abort.signal,
+  });
+  if (!res.ok || !res.body) throw new Error(`subscription refused: ${res.status} ${await res.text()}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  const queue: any[] = [];
+  const waiting: ((value: any) => void)[] = [];
+  let buffer = "";
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("");
+          if (!data) continue;
+          const payload = JSON.parse(data);
+          const resolve = waiting.shift();
+          if (resolve) resolve(payload);
+          else queue.push(payload);
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return {
+    next(timeoutMs = 10_000) {
+      const ready = queue.shift();
+      if (ready) return Promise.resolve(ready);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no subscription payload in time")), timeoutMs);
+        waiting.push((value) => {
+          clearTimeout(timer);
+          resolve(value);
+        });
+      });
+    },
+    close: () => abort.abort(),
+  };
+}
