@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Services } from "./app/services.ts";
 import type { Config } from "./config.ts";
+import { cachedAuthenticator } from "./auth/tokens.ts";
+import { attachWebSocket } from "./graphql/websocket.ts";
 import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
 import type { Logger } from "./logger.ts";
 
@@ -55,6 +57,7 @@ export async function startServer(services: Services, config: Config, logger: Lo
     });
   });
   server.requestTimeout = 30_000;
+  const websocket = attachWebSocket(server, yoga, cachedAuthenticator(services.db));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -68,6 +71,7 @@ export async function startServer(services: Services, config: Config, logger: Lo
     url: `http://${host}:${port}/graphql`,
     async close() {
       shuttingDown = true;
+      await websocket.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.PILOTIS_SHUTDOWN_GRACE_MS);

@@ -69,15 +69,17 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
   const limiter = new RateLimiter(config.PILOTIS_RATE_LIMIT_PER_MINUTE);
   const authenticate = cachedAuthenticator(services.db);
 
-  return createYoga<{ requestId?: string }, Context>({
+  return createYoga<{ requestId?: string; connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: { title: "Pilotis", headers: JSON.stringify({ Authorization: "Bearer <token printed at start>" }) },
     logging: false,
-    context: async ({ request, requestId }) => {
+    context: async ({ request, requestId, connectionParams }) => {
       const id = requestId ?? requestIds.getStore() ?? crypto.randomUUID();
-      const token = BEARER.exec(request.headers.get("authorization") ?? "")?.[1] ?? null;
+      // Over WebSocket the token travels in graphql-ws's connection parameters.
+      const header = typeof connectionParams?.authorization === "string" ? connectionParams.authorization : request.headers.get("authorization");
+      const token = BEARER.exec(header ?? "")?.[1] ?? null;
       const principal = token ? await authenticate(token) : null;
       if (!limiter.take(principal?.tokenId ?? request.headers.get("x-forwarded-for") ?? "anonymous")) {
         throw new GraphQLError("too many requests from this token, slow down", {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECTORS } from "../../src/projections/index.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { createTestDatabase, postgresAnswers, type TestDatabase } from "../support/database.ts";
 import { waitForProjections } from "../support/projections.ts";
 import { REDIS_URL, redisAnswers, redisServerInstalled, startOwnRedis, type OwnRedis } from "../support/redis.ts";
 import { subscribeSse } from "../support/sse.ts";
@@ -14,6 +14,9 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const redisUp = await redisAnswers();
 if (!redisUp && process.env.CI === "true") throw new Error(`CI=true but Redis does not answer at ${REDIS_URL}`);
 if (!redisUp) process.stderr.write(`\n!! Redis does not answer at ${REDIS_URL}: the BullMQ worker tests are SKIPPED\n\n`);
+// Worker processes need sessions of their own beside the API's: PGlite's single backend cannot give them.
+const postgresUp = await postgresAnswers();
+if (redisUp && !postgresUp) process.stderr.write("\n!! PostgreSQL does not answer: the BullMQ worker tests are SKIPPED (they need several sessions)\n\n");
 
 const admin = { principal: { tokenId: "t", role: "ADMIN" as const, collectivityId: null, subject: "admin-direct" } };
 
@@ -67,7 +70,7 @@ async function writeHistory(app: TestApp, matrices: number, factorsEach: number)
   return { collectivityId: c, matrixIds: ids };
 }
 
-describe.skipIf(!redisUp)("BullMQ projection workers", () => {
+describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
   let database: TestDatabase;
   let pool: pg.Pool;
   beforeAll(async () => {

@@ -1,0 +1,58 @@
+import type { Server } from "node:http";
+import type { ExecutionArgs } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { createGraphQLHandler } from "./yoga.ts";
+
+type Yoga = ReturnType<typeof createGraphQLHandler>;
+type Enveloped = ReturnType<Yoga["getEnveloped"]>;
+
+const BEARER = /^Bearer\s+\S+$/i;
+
+/**
+ * GraphQL over WebSocket (the graphql-ws protocol) on /graphql, through the
+ * same Yoga pipeline as HTTP: same schema, plugins, context and errors. The
+ * token is checked at connect: `connectionParams: { authorization: "Bearer …" }`.
+ */
+export function attachWebSocket(server: Server, yoga: Yoga, authenticate: (token: string) => Promise<unknown>) {
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const disposable = useServer(
+    {
+      execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args as ExecutionArgs),
+      onConnect: async (ctx) => {
+        const header = ctx.connectionParams?.authorization;
+        if (typeof header !== "string" || !BEARER.test(header)) return false;
+        return Boolean(await authenticate(header.replace(/^Bearer\s+/i, "")));
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          request: new Request(`http://localhost${yoga.graphqlEndpoint}`, { headers: {} }),
+          connectionParams: ctx.connectionParams,
+        });
+        const document = enveloped.parse(params.query);
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema: enveloped.schema,
+          document,
+          operationName: params.operationName,
+          variableValues: params.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: enveloped,
+        };
+      },
+    },
+    wss,
+  );
+  return {
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app.ts";
+import { subscribeSse } from "../support/sse.ts";
+import { collect, wsClient } from "../support/ws.ts";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app?.close());
+
+async function matrix(token = app.adminToken) {
+  const c = await app.ok(`mutation { registerCollectivity(input: { name: "Commune abonnée", kind: COMMUNE, population: 1500 }) { collectivity { id } } }`);
+  const collectivityId = c.registerCollectivity.collectivity.id as string;
+  const m = await app.ok(`mutation($c: ID!) { openMatrix(input: { collectivityId: $c, title: "Suivie" }) { matrix { id } } }`, { c: collectivityId }, token);
+  return { collectivityId, matrixId: m.openMatrix.matrix.id as string };
+}
+
+const addFactors = async (matrixId: string, labels: string[]) => {
+  for (const label of labels) await app.ok(`mutation($m: ID!, $l: String!) { addFactor(input: { matrixId: $m, kind: STRENGTH, label: $l }) { position } }`, { m: matrixId, l: label });
+};
+
+const CHANGED = `subscription($m: ID!) { matrixChanged(matrixId: $m) { event { type version } matrix { version } } }`;
+
+describe("subscriptions", () => {
+  it("over WebSocket (graphql-ws), each change arrives once and in order", async () => {
+    const { matrixId } = await matrix();
+    const client = wsClient(app.url, app.adminToken);
+    const sub = collect(client, CHANGED, { m: matrixId });
+    await new Promise((r) => setTimeout(r, 200));
+    await addFactors(matrixId, ["Un", "Deux", "Trois"]);
+    await sub.waitFor(3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sub.errors).toEqual([]);
+    expect(sub.received.map((r) => r.data.matrixChanged.event.version)).toEqual([2, 3, 4]);
+    expect(sub.received.map((r) => r.data.matrixChanged.matrix.version)).toEqual([2, 3, 4]);
+    sub.dispose();
+    await client.dispose();
+  });
+
+  it("over Server-Sent Events, each change arrives once and in order", async () => {
+    const { matrixId } = await matrix();
+    const sub = await subscribeSse(app.url, app.adminToken, CHANGED, { m: matrixId });
+    await new Promise((r) => setTimeout(r, 200));
+    await addFactors(matrixId, ["A", "B"]);
+    const versions = [(await sub.next()).data.matrixChanged.event.version, (await sub.next()).data.matrixChanged.event.version];
+    expect(versions).toEqual([2, 3]);
+    await expect(sub.next(300)).rejects.toThrow(/no subscription payload/);
+    sub.close();
+  });
+
+  it("checks the token at connect, and keeps a draft's changes from tokens that may not see it", async () => {
+    const refused = wsClient(app.url, "pil_not-a-token");
+    const denied = collect(refused, CHANGED, { m: "x" });
+    await denied.waitFor(1, 2000).catch(() => undefined);
+    expect(denied.errors.length).toBeGreaterThan(0);
+    await refused.dispose();
+
+    const { matrixId } = await matrix();
+    const observer = wsClient(app.url, await app.token("OBSERVER"));
+    const hidden = collect(observer, CHANGED, { m: matrixId });
+    await hidden.waitFor(1, 2000).catch(() => undefined);
+    expect(hidden.received.flatMap((r) => r.errors ?? []).map((e: any) => e.extensions?.code)).toContain("NOT_FOUND");
+    await observer.dispose();
+  });
+
+  it("a subscriber that never reads holds up neither the projections nor the other subscribers", async () => {
+    const { matrixId } = await matrix();
+    const stalled = await subscribeSse(app.url, app.adminToken, CHANGED, { m: matrixId });
+    const client = wsClient(app.url, app.adminToken);
+    const reader = collect(client, CHANGED, { m: matrixId });
+    await new Promise((r) => setTimeout(r, 200));
+    const labels = Array.from({ length: 40 }, (_, i) => `F${i}`);
+    await addFactors(matrixId, labels);
+    await reader.waitFor(40);
+    expect(reader.received.map((r) => r.data.matrixChanged.event.version)).toEqual(labels.map((_, i) => i + 2));
+    stalled.close();
+    reader.dispose();
+    await client.dispose();
+  });
+});
