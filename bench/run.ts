@@ -14,6 +14,7 @@ import { createDatabase } from "../src/db/client.ts";
 import { EventStore } from "../src/eventstore/store.ts";
 import { createLogger } from "../src/logger.ts";
 import { hostProjections } from "../src/projections/host.ts";
+import { benchProjections } from "./projections.ts";
 import { startServer } from "../src/server.ts";
 import { waitForProjections } from "../test/support/projections.ts";
 import { createTestDatabase } from "../test/support/database.ts";
@@ -163,6 +164,8 @@ try {
   await connection.close();
   await database.drop();
 }
+
+await benchProjections(report);
 
 const width = Math.max(...rows.map((r) => r[0].length));
 process.stdout.write(`\nPilotis benchmark — ${database.embedded ? "embedded PGlite (PostgreSQL did not answer)" : "local PostgreSQL"}, node ${process.version}\n\n`);

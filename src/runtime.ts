@@ -4,8 +4,8 @@ import { createServices, type Services } from "./app/services.ts";
 import { authenticate, issueToken } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import { createDatabase } from "./db/client.ts";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded.ts";
 import { migrate } from "./db/migrator.ts";
+import { openDatabase } from "./db/open.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
 import { hostProjections } from "./projections/host.ts";
@@ -17,13 +17,6 @@ export interface Pilotis {
   /** An admin token for the person who started the service, when this start can show one. */
   adminToken: string | null;
   close(): Promise<void>;
-}
-
-/** Where the database is: DATABASE_URL, or PGlite kept under PILOTIS_DATA_DIR. */
-export async function openDatabase(config: Config): Promise<{ url: string; poolSize: number; embedded: EmbeddedPostgres | null }> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL, poolSize: config.PILOTIS_DB_POOL_SIZE, embedded: null };
-  const embedded = await startEmbeddedPostgres(join(config.PILOTIS_DATA_DIR, "pgdata"));
-  return { url: embedded.url, poolSize: 1, embedded };
 }
 
 /**

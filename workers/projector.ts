@@ -2,7 +2,7 @@
 // DATABASE_URL and REDIS_URL; several may run at once.
 import { publishApplied } from "../src/app/live.ts";
 import { loadConfig } from "../src/config.ts";
-import { createDatabase } from "../src/db/client.ts";
+import { createPool } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrator.ts";
 import { createLogger } from "../src/logger.ts";
 import { redisLiveEvents } from "../src/projections/host.ts";
@@ -18,9 +18,9 @@ if (!config.DATABASE_URL || !config.REDIS_URL) {
 }
 
 await migrate(config.DATABASE_URL);
-const connection = createDatabase({ url: config.DATABASE_URL, poolSize: 4, applicationName: "pilotis-worker" });
+const pool = createPool({ url: config.DATABASE_URL, poolSize: 4, applicationName: "pilotis-worker" });
 const redis = redisLiveEvents(config.REDIS_URL);
-const runner = new ProjectionRunner(connection.pool, PROJECTORS, {
+const runner = new ProjectionRunner(pool, PROJECTORS, {
   batchSize: config.PILOTIS_PROJECTION_BATCH,
   onApplied: (_name, applied) => publishApplied(redis.live, applied),
 });
@@ -35,7 +35,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "worker shutting down");
   await worker.close();
   await redis.close();
-  await connection.close();
+  await pool.end();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,10 +1,9 @@
 import { createPubSub, type PubSubEventTarget } from "graphql-yoga";
-import type { RecordedEvent } from "../domain/events.ts";
 import type { Applied } from "../projections/projector.ts";
 
 type Topics = {
-  "stream:changed": [streamId: string, event: RecordedEvent];
-  "collectivity:changed": [collectivityId: string, event: RecordedEvent];
+  "stream:changed": [streamId: string, change: Applied];
+  "collectivity:changed": [collectivityId: string, change: Applied];
 };
 
 /**
@@ -17,12 +16,12 @@ export type LiveEvents = ReturnType<typeof createLiveEvents>;
 export const createLiveEvents = (eventTarget?: PubSubEventTarget<Topics>) => createPubSub<Topics>({ eventTarget });
 
 export function publishApplied(live: LiveEvents, applied: Applied[]): void {
-  for (const { event, collectivityId } of applied) {
-    live.publish("stream:changed", event.streamId, event);
-    live.publish("collectivity:changed", collectivityId, event);
+  for (const change of applied) {
+    live.publish("stream:changed", change.event.streamId, change);
+    live.publish("collectivity:changed", change.collectivityId, change);
   }
 }
 
-/** An event that crossed Redis arrives as JSON: its time is a string again. */
-export const revived = (event: RecordedEvent): RecordedEvent =>
-  event.occurredAt instanceof Date ? event : { ...event, occurredAt: new Date(event.occurredAt) };
+/** A change that crossed Redis arrives as JSON: its event's time is a string again. */
+export const revived = (change: Applied): Applied =>
+  change.event.occurredAt instanceof Date ? change : { ...change, event: { ...change.event, occurredAt: new Date(change.event.occurredAt) } };

@@ -1,6 +1,6 @@
 import { loadConfig } from "../config.ts";
 import { migrate } from "../db/migrator.ts";
-import { openDatabase } from "../runtime.ts";
+import { openDatabase } from "../db/open.ts";
 
 const config = loadConfig();
 const database = await openDatabase(config);

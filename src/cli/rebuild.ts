@@ -1,11 +1,11 @@
 // `npm run projections:rebuild [name]`: rebuilds projections from the first
 // event while the service runs; readers see the old rows until it commits.
 import { loadConfig } from "../config.ts";
-import { createDatabase } from "../db/client.ts";
+import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { PROJECTORS } from "../projections/index.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
-import { openDatabase } from "../runtime.ts";
+import { openDatabase } from "../db/open.ts";
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !PROJECTORS.some((p) => p.name === n));
@@ -17,9 +17,9 @@ if (unknown.length > 0) {
 const config = loadConfig();
 const database = await openDatabase(config);
 await migrate(database.url);
-const connection = createDatabase({ url: database.url, poolSize: 2 });
+const pool = createPool({ url: database.url, poolSize: 1, applicationName: "pilotis-rebuild" });
 try {
-  const runner = new ProjectionRunner(connection.pool, PROJECTORS);
+  const runner = new ProjectionRunner(pool, PROJECTORS);
   for (const name of names.length > 0 ? names : PROJECTORS.map((p) => p.name)) {
     const started = performance.now();
     const events = await runner.rebuild(name);
@@ -27,6 +27,6 @@ try {
     process.stdout.write(`${name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s)\n`);
   }
 } finally {
-  await connection.close();
+  await pool.end();
   await database.embedded?.stop();
 }

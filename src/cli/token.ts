@@ -4,7 +4,7 @@ import type { Role } from "../auth/principal.ts";
 import { loadConfig } from "../config.ts";
 import { createDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
-import { openDatabase } from "../runtime.ts";
+import { openDatabase } from "../db/open.ts";
 
 const USAGE = "usage: npm run token -- --role ADMIN|EDITOR|OBSERVER [--collectivity ID] [--subject NAME]";
 

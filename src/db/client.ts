@@ -23,13 +23,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase({ url, poolSize, applicationName = "pilotis" }: DbOptions): Database {
-  // The app's own sessions may never sit idle in a transaction for long: that
-  // would hold back the xmin horizon the global log reader waits on.
+/**
+ * The pool alone, for processes that need no Prisma (the projection worker,
+ * rebuilds): Prisma's query compiler is a sizeable WebAssembly module.
+ */
+export function createPool({ url, poolSize, applicationName = "pilotis" }: DbOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     application_name: applicationName,
+    // The app's own sessions may never sit idle in a transaction for long:
+    // that would hold back the xmin horizon the global log reader waits on.
     idle_in_transaction_session_timeout: 10_000,
     // A new connection starts with no prepared statements on PostgreSQL; on
     // embedded PGlite every connection shares one backend, which still holds
@@ -39,6 +43,11 @@ export function createDatabase({ url, poolSize, applicationName = "pilotis" }: D
     },
   });
   pool.on("error", () => undefined);
+  return pool;
+}
+
+export function createDatabase(options: DbOptions): Database {
+  const pool = createPool(options);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

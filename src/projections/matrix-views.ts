@@ -77,7 +77,7 @@ export const matrixViews: Projector = {
       views.set(id, after);
       const decision = decisionOf(event, after);
       if (decision) timeline.push(decision);
-      applied.push({ event, collectivityId: after.collectivityId });
+      applied.push({ event, collectivityId: after.collectivityId, matrix: after });
     }
     const changed = [...new Set(applied.map((a) => aggregateId(a.event)))].map((id) => views.get(id)!);
     if (changed.length > 0) {

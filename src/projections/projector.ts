@@ -1,10 +1,16 @@
 import type pg from "pg";
 import type { RecordedEvent } from "../domain/events.ts";
+import type { Matrix } from "../domain/matrix.ts";
 
-/** An event a projector has applied, with the collectivity it concerns, for live subscribers. */
+/**
+ * An event a projector has applied, for live subscribers: the collectivity
+ * it concerns and, for a matrix event, the matrix as that event left it (so
+ * that no subscriber has to read it back).
+ */
 export interface Applied {
   event: RecordedEvent;
   collectivityId: string;
+  matrix?: Matrix;
 }
 
 /**

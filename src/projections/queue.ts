@@ -1,7 +1,7 @@
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { ProjectionRunner } from "./runner.ts";
-import type { ProjectionScheduler } from "./scheduler.ts";
+import { localScheduler, type ProjectionScheduler } from "./scheduler.ts";
 
 export const QUEUE_NAME = "pilotis-projections";
 
@@ -27,6 +27,9 @@ export function queueScheduler(redisUrl: string, prefix: string, onError: (error
   queue.on("error", onError);
   return {
     wake() {
+      // One job per append, not deduplicated: a wake-up dropped because an
+      // earlier one was still being taken could leave the last events of a
+      // burst waiting for the catch-up. Jobs are cheap: the worker folds them.
       queue.add("wake", {}, { removeOnComplete: true, removeOnFail: 100 }).catch(onError);
     },
     async stop() {
@@ -43,10 +46,12 @@ export interface ProjectionWorker {
 }
 
 /**
- * The worker's side: each job runs the projections up to the head of the
- * log, one job at a time per process; several processes may run, the
- * projections' advisory locks keep each event applied once and in order.
- * A job scheduler adds a catch-up job every `catchUpMs`.
+ * The worker's side: a job only wakes this process's scheduler, which runs
+ * the projections up to the head of the log and, woken while running, runs
+ * once more after; so a burst of jobs costs one catch-up, not one each.
+ * Several processes may run: the projections' advisory locks keep each event
+ * applied once and in order. A job scheduler adds a catch-up job every
+ * `catchUpMs`, and the process's own timer catches up even while Redis is away.
  */
 export async function startProjectionWorker(
   redisUrl: string,
@@ -61,13 +66,12 @@ export async function startProjectionWorker(
     queue.upsertJobScheduler("catch-up", { every: options.catchUpMs }, { name: "catch-up", opts: { removeOnComplete: true, removeOnFail: 100 } });
   await schedule();
   connection.on("ready", () => void schedule().catch(options.onError));
-  const worker = new Worker(
-    QUEUE_NAME,
-    async () => {
-      await runner.catchUp();
-    },
-    { connection: bullConnection(redisUrl), concurrency: 1, prefix: options.prefix },
-  );
+  const scheduler = localScheduler(runner, options);
+  const worker = new Worker(QUEUE_NAME, async () => scheduler.wake(), {
+    connection: bullConnection(redisUrl),
+    concurrency: 1,
+    prefix: options.prefix,
+  });
   worker.on("error", options.onError);
   worker.on("failed", (_job, error) => options.onError(error));
   await worker.waitUntilReady();
@@ -78,6 +82,7 @@ export async function startProjectionWorker(
     },
     async close() {
       await worker.close();
+      await scheduler.stop();
       await queue.close();
       await connection.quit().catch(() => undefined);
     },

@@ -146,9 +146,11 @@ export class ProjectionRunner {
     return rows[0]!.locked;
   }
 
+  /** The projection's checkpoint; its row is created the first time, so that later batches only read. */
   private async checkpointFor(client: pg.PoolClient, name: string): Promise<string | null> {
-    await client.query("INSERT INTO projections (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [name]);
     const { rows } = await client.query<{ checkpoint: string }>("SELECT checkpoint FROM projections WHERE name = $1", [name]);
-    return rows[0]!.checkpoint || null;
+    if (rows[0]) return rows[0].checkpoint || null;
+    await client.query("INSERT INTO projections (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [name]);
+    return null;
   }
 }

@@ -1,4 +1,6 @@
-import { filter, pipe } from "graphql-yoga";
+import { filter, map, pipe } from "graphql-yoga";
+import { revived } from "../../app/live.ts";
+import type { Applied } from "../../projections/projector.ts";
 import { canSeeMatrix, requirePrincipal } from "../../auth/principal.ts";
 import type { RecordedEvent } from "../../domain/events.ts";
 import type { Matrix as MatrixState } from "../../domain/matrix.ts";
@@ -20,18 +22,14 @@ builder.subscriptionType({
   fields: (t) => ({
     matrixChanged: t.field({
       type: MatrixChange,
-      description: "Emitted once the event is committed, with the matrix as that event left it",
+      description: "Emitted once the matrix read model has applied the event, with the matrix as that event left it",
       args: { matrixId: t.arg.id({ required: true }) },
       subscribe: async (_root, args, ctx) => {
         const matrixId = String(args.matrixId);
         if (!(await ctx.queries.matrix(matrixId, {}, ctx.principal))) throw notFound("matrix", matrixId);
-        return ctx.live.subscribe("stream:changed", `matrix-${matrixId}`);
+        return pipe(ctx.live.subscribe("stream:changed", `matrix-${matrixId}`), map(revived));
       },
-      resolve: async (event, _args, ctx) => {
-        const matrixId = event.streamId.slice("matrix-".length);
-        const matrix = await ctx.queries.matrix(matrixId, { atVersion: event.version }, ctx.principal);
-        return { matrix: matrix!, event };
-      },
+      resolve: (change) => ({ matrix: change.matrix!, event: change.event }),
     }),
     collectivityEvents: t.field({
       type: DomainEvent,
@@ -43,14 +41,11 @@ builder.subscriptionType({
         if (!(await ctx.queries.collectivity(collectivityId, who))) throw notFound("collectivity", collectivityId);
         return pipe(
           ctx.live.subscribe("collectivity:changed", collectivityId),
-          filter(async (event: RecordedEvent) => {
-            if (!event.streamId.startsWith("matrix-")) return true;
-            const matrix = await ctx.queries.matrix(event.streamId.slice("matrix-".length), {}, who);
-            return matrix !== null && canSeeMatrix(who, matrix);
-          }),
+          map(revived),
+          filter((change: Applied) => !change.matrix || canSeeMatrix(who, change.matrix)),
         );
       },
-      resolve: (event) => event,
+      resolve: (change) => change.event,
     }),
     benchmarkUpdated: t.field({
       type: PeerGroupBenchmark,
