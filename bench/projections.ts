@@ -103,7 +103,7 @@ export async function benchLag(report: Report): Promise<void> {
   const worker = viaRedis
     ? spawn(process.execPath, ["--import", "tsx", "workers/projector.ts"], {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: database.url, REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix, LOG_LEVEL: "error" },
+        env: { ...process.env, DATABASE_URL: database.url, REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_WORKER_PORT: "0", LOG_LEVEL: "error" },
         stdio: "inherit",
       })
     : null;

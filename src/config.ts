@@ -20,6 +20,7 @@ const schema = z.object({
   PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),
   PILOTIS_QUEUE_PREFIX: z.string().min(1).default("pilotis"),
+  PILOTIS_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   PILOTIS_PROJECTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 

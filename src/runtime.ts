@@ -65,7 +65,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   if (database.embedded) adminToken = await embeddedAdminToken(services, config);
   else if (empty) adminToken = (await issueToken(db, { role: "ADMIN", subject: "admin (first start)" })).token;
 
-  const server = await startServer(services, config, logger);
+  const server = await startServer(services, config, logger, projections.checks);
   return {
     services,
     server,

@@ -6,6 +6,7 @@ import { cachedAuthenticator } from "./auth/tokens.ts";
 import { attachWebSocket } from "./graphql/websocket.ts";
 import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
 import type { Logger } from "./logger.ts";
+import { readiness } from "./readiness.ts";
 
 export interface RunningServer {
   server: Server;
@@ -34,7 +35,12 @@ function bodyTooLarge(req: IncomingMessage, res: ServerResponse, max: number): b
   return false;
 }
 
-export async function startServer(services: Services, config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(
+  services: Services,
+  config: Config,
+  logger: Logger,
+  checks: Record<string, () => Promise<boolean>> = {},
+): Promise<RunningServer> {
   const yoga = createGraphQLHandler(services, config, logger);
   let shuttingDown = false;
 
@@ -45,9 +51,8 @@ export async function startServer(services: Services, config: Config, logger: Lo
     if (path === "/health") return json(res, 200, { status: "ok" });
     if (path === "/ready") {
       if (shuttingDown) return json(res, 503, { status: "shutting down" });
-      services.db.$queryRawUnsafe("SELECT 1").then(
-        () => json(res, 200, { status: "ready" }),
-        (error: Error) => json(res, 503, { status: "database unavailable", error: error.message }),
+      void readiness({ database: () => services.db.$queryRawUnsafe("SELECT 1").then(() => true), ...checks }).then(({ ready, checks }) =>
+        json(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", checks }),
       );
       return;
     }

@@ -1,5 +1,6 @@
 // `npm run worker`: the BullMQ worker that runs the projections. Needs
 // DATABASE_URL and REDIS_URL; several may run at once.
+import { createServer } from "node:http";
 import { publishApplied } from "../src/app/live.ts";
 import { loadConfig } from "../src/config.ts";
 import { createPool } from "../src/db/client.ts";
@@ -9,6 +10,7 @@ import { redisLiveEvents } from "../src/projections/host.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { startProjectionWorker } from "../src/projections/queue.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
+import { readiness } from "../src/readiness.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
@@ -26,13 +28,26 @@ const runner = new ProjectionRunner(pool, PROJECTORS, {
 });
 const onError = (error: unknown) => logger.error({ err: error }, "projection failed");
 const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError });
-logger.info({ projections: PROJECTORS.map((p) => p.name) }, "projection worker ready");
+// /health and /ready for orchestrators: ready means this worker takes jobs,
+// not only that Redis answers (BullMQ workers have been seen to stop fetching
+// after an outage while their connection looked fine).
+const probe = createServer((req, res) => {
+  const path = (req.url ?? "/").split("?")[0];
+  if (path === "/health") return void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+  if (path !== "/ready") return void res.writeHead(404).end();
+  void readiness({ worker: () => worker.ready(), database: () => pool.query("SELECT 1").then(() => true) }).then(({ ready, checks }) =>
+    res.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ready ? "ready" : "not ready", checks })),
+  );
+});
+probe.listen(config.PILOTIS_WORKER_PORT, config.HOST);
+logger.info({ projections: PROJECTORS.map((p) => p.name), port: config.PILOTIS_WORKER_PORT }, "projection worker ready");
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "worker shutting down");
+  probe.close();
   await worker.close();
   await redis.close();
   await pool.end();

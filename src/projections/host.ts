@@ -12,6 +12,8 @@ export interface ProjectionHost {
   wake(): void;
   /** The in-process runner; null when BullMQ workers run the projections. */
   runner: ProjectionRunner | null;
+  /** Readiness checks for /ready: Redis, when the projections go through it. */
+  checks: Record<string, () => Promise<boolean>>;
   stop(): Promise<void>;
 }
 
@@ -23,13 +25,14 @@ export interface HostOptions {
 }
 
 /** Live events carried by Redis pub/sub, so that every API process hears what any worker applied. */
-export function redisLiveEvents(redisUrl: string): { live: LiveEvents; close(): Promise<void> } {
+export function redisLiveEvents(redisUrl: string): { live: LiveEvents; ping(): Promise<boolean>; close(): Promise<void> } {
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
   // ioredis reconnects by itself; its 'error' events during an outage are expected.
   for (const client of [publishClient, subscribeClient]) client.on("error", () => undefined);
   return {
     live: createLiveEvents(createRedisEventTarget({ publishClient, subscribeClient }) as never),
+    ping: async () => (await publishClient.ping()) === "PONG",
     // QUIT, not a disconnect: subscribers that just went away are still
     // unsubscribing, and a dropped connection would reject those commands.
     async close() {
@@ -49,7 +52,7 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
     const live = createLiveEvents();
     const runner = new ProjectionRunner(pool, PROJECTORS, { onApplied: (_name, applied) => publishApplied(live, applied) });
     const scheduler = localScheduler(runner, options);
-    return { live, runner, wake: scheduler.wake, stop: scheduler.stop };
+    return { live, runner, wake: scheduler.wake, checks: {}, stop: scheduler.stop };
   }
   const redis = redisLiveEvents(options.redisUrl);
   const scheduler = queueScheduler(options.redisUrl, options.queuePrefix ?? "pilotis", options.onError);
@@ -57,6 +60,7 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
     live: redis.live,
     runner: null,
     wake: scheduler.wake,
+    checks: { redis: redis.ping },
     async stop() {
       await scheduler.stop();
       await redis.close();

@@ -291,6 +291,6 @@ describe("protection", () => {
     expect(await graphiql.text()).toMatch(/graphiql/i);
     const base = app.url.replace("/graphql", "");
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: "ok" });
-    expect(await (await fetch(`${base}/ready`)).json()).toEqual({ status: "ready" });
+    expect(await (await fetch(`${base}/ready`)).json()).toEqual({ status: "ready", checks: { database: true } });
   });
 });

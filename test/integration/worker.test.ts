@@ -23,7 +23,7 @@ const admin = { principal: { tokenId: "t", role: "ADMIN" as const, collectivityI
 function startWorker(database: TestDatabase, redisUrl: string, prefix: string, extra: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "workers/projector.ts"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: redisUrl, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_CATCHUP_MS: "300", LOG_LEVEL: "error", ...extra },
+    env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: redisUrl, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_CATCHUP_MS: "300", PILOTIS_WORKER_PORT: "0", LOG_LEVEL: "error", ...extra },
     stdio: ["ignore", "inherit", "inherit"],
   });
 }

@@ -10,7 +10,7 @@ const services = compose.services as Record<string, any>;
 describe("docker-compose.yml", () => {
   it("has postgres, redis, api and worker, the servers with health checks and volumes", () => {
     expect(Object.keys(services).sort()).toEqual(["api", "postgres", "redis", "worker"]);
-    for (const name of ["postgres", "redis", "api"]) expect(services[name].healthcheck?.test, name).toBeDefined();
+    for (const name of ["postgres", "redis", "api", "worker"]) expect(services[name].healthcheck?.test, name).toBeDefined();
     expect(services.postgres.volumes.join()).toMatch(/postgres-data:/);
     expect(services.redis.volumes.join()).toMatch(/redis-data:/);
     for (const volume of ["postgres-data", "redis-data"]) expect(compose.volumes).toHaveProperty(volume);
@@ -37,6 +37,12 @@ describe("docker-compose.yml", () => {
     expect(services.api.healthcheck.test.join(" ")).toContain(`:${config.PORT}/ready`);
     expect(services.postgres.ports).toContain("5432:5432");
     expect(services.redis.ports).toContain("6379:6379");
+  });
+
+  it("checks the worker's readiness on the port it listens on", () => {
+    const config = loadConfig(services.worker.environment);
+    expect(services.worker.healthcheck.test.join(" ")).toContain(`:${config.PILOTIS_WORKER_PORT}/ready`);
+    expect(services.worker.command.join(" ")).toContain("npm run worker");
   });
 
   it("runs commands that package.json defines", () => {
