@@ -164,7 +164,8 @@ export const collectivityDirectory: Projector = {
            GROUP BY c.collectivity_id
          ) t
          WHERE d.collectivity_id = t.collectivity_id`,
-        [[...new Set(rows.map((t) => t.collectivity_id))]],
+        // Only published matrices count: a draft's tally changes nothing in the directory.
+        [[...new Set(rows.filter((t) => t.published).map((t) => t.collectivity_id))]],
       );
     }
     return applied;
