@@ -24,7 +24,11 @@ const pool = createPool({ url: config.DATABASE_URL, poolSize: 4, applicationName
 const redis = redisLiveEvents(config.REDIS_URL);
 const runner = new ProjectionRunner(pool, PROJECTORS, {
   batchSize: config.PILOTIS_PROJECTION_BATCH,
-  onApplied: (_name, applied) => publishApplied(redis.live, applied),
+  onApplied: async (name, applied) => {
+    logger.debug({ projection: name, applied: applied.length }, "batch applied");
+    publishApplied(redis.live, applied);
+    await redis.flushed();
+  },
 });
 const onError = (error: unknown) => logger.error({ err: error }, "projection failed");
 const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError });
@@ -39,8 +43,10 @@ const probe = createServer((req, res) => {
     res.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ready ? "ready" : "not ready", checks })),
   );
 });
-probe.listen(config.PILOTIS_WORKER_PORT, config.HOST);
-logger.info({ projections: PROJECTORS.map((p) => p.name), port: config.PILOTIS_WORKER_PORT }, "projection worker ready");
+probe.listen(config.PILOTIS_WORKER_PORT, config.HOST, () => {
+  const { port } = probe.address() as { port: number };
+  logger.info({ projections: PROJECTORS.map((p) => p.name), port, pid: process.pid }, "projection worker ready");
+});
 
 let stopping = false;
 async function shutdown(signal: string) {

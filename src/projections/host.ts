@@ -25,7 +25,7 @@ export interface HostOptions {
 }
 
 /** Live events carried by Redis pub/sub, so that every API process hears what any worker applied. */
-export function redisLiveEvents(redisUrl: string): { live: LiveEvents; ping(): Promise<boolean>; close(): Promise<void> } {
+export function redisLiveEvents(redisUrl: string): { live: LiveEvents; ping(): Promise<boolean>; flushed(): Promise<void>; close(): Promise<void> } {
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
   // ioredis reconnects by itself; its 'error' events during an outage are expected.
@@ -40,6 +40,10 @@ export function redisLiveEvents(redisUrl: string): { live: LiveEvents; ping(): P
   return {
     live: createLiveEvents(createRedisEventTarget({ publishClient, subscribeClient }) as never),
     ping: async () => (await publishClient.ping()) === "PONG",
+    // Commands on one connection are answered in order: once a PING sent
+    // after the PUBLISHes is answered, Redis has taken them all. Bounded, so
+    // that an outage delays the projector by a second, not forever.
+    flushed: () => Promise.race([publishClient.ping().then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]).catch(() => undefined),
     // QUIT, not a disconnect: subscribers that just went away are still
     // unsubscribing, and a dropped connection would reject those commands.
     async close() {

@@ -13,15 +13,20 @@ export interface ProjectionStatus {
 
 export interface RunnerOptions {
   batchSize?: number;
-  /** Called after a batch has committed, with what it applied. Must not throw or block. */
-  onApplied?: (projector: string, applied: Applied[]) => void;
+  /**
+   * Called after a batch has committed, with what it applied, while the
+   * projection's lock is still held: once the promise settles, the
+   * notifications must be on their way in order (a Redis PUBLISH answered).
+   * So another worker's next batch can never overtake them. Must not throw.
+   */
+  onApplied?: (projector: string, applied: Applied[]) => void | Promise<void>;
 }
 
 type BatchResult = { busy: true } | { busy: false; count: number };
 
 /**
- * Moves projections along the global log. Each batch is one transaction:
- * an advisory lock so that two workers never run one projection at once,
+ * Moves projections along the global log. Each batch is one transaction
+ * under an advisory lock, so that two workers never run one projection at once:
  * the events after the checkpoint (read as the event store reads the log,
  * never passing a late commit), the projector's writes, the new checkpoint.
  * A worker killed anywhere, or a wake-up delivered twice, therefore leaves
@@ -59,18 +64,34 @@ export class ProjectionRunner {
     return counts;
   }
 
+  /**
+   * One batch under a session advisory lock, not a transaction one: the lock
+   * must outlive the commit until the batch's notifications are out, or a
+   * second worker's batch could reach subscribers before the first's. A
+   * connection that dies releases the lock with it.
+   */
   async runBatch(projector: Projector): Promise<BatchResult> {
-    const result = await withClient(this.pool, (client) => this.inTransaction(client, async (): Promise<BatchResult & { applied?: Applied[] }> => {
+    return withClient(this.pool, async (client) => {
       if (!(await this.tryLock(client, projector.name))) return { busy: true };
-      const checkpoint = await this.checkpointFor(client, projector.name);
-      const events = await new EventStore(client).readLog({ after: checkpoint, limit: this.batchSize });
-      if (events.length === 0) return { busy: false, count: 0 };
-      const applied = await projector.apply(client, events);
-      await this.saveCheckpoint(client, projector.name, events[events.length - 1]!.position);
-      return { busy: false, count: events.length, applied };
-    }));
-    if ("applied" in result && result.applied && result.applied.length > 0) this.options.onApplied?.(projector.name, result.applied);
-    return result.busy ? { busy: true } : { busy: false, count: result.count };
+      try {
+        const { count, applied } = await this.inTransaction(client, async () => {
+          const checkpoint = await this.checkpointFor(client, projector.name);
+          const events = await new EventStore(client).readLog({ after: checkpoint, limit: this.batchSize });
+          if (events.length === 0) return { count: 0, applied: [] };
+          const applied = await projector.apply(client, events);
+          await this.saveCheckpoint(client, projector.name, events[events.length - 1]!.position);
+          return { count: events.length, applied };
+        });
+        if (applied.length > 0) await this.options.onApplied?.(projector.name, applied);
+        return { busy: false, count };
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(hashtext('pilotis-projection'), hashtext($1))", [projector.name]).catch((cause) => {
+          // An error without SQLSTATE makes withClient() drop the connection,
+          // and the lock with it, rather than pool a session that holds it.
+          throw new Error(`could not release the lock of projection ${projector.name}`, { cause });
+        });
+      }
+    });
   }
 
   /**
@@ -140,7 +161,7 @@ export class ProjectionRunner {
 
   private async tryLock(client: pg.PoolClient, name: string): Promise<boolean> {
     const { rows } = await client.query<{ locked: boolean }>(
-      "SELECT pg_try_advisory_xact_lock(hashtext('pilotis-projection'), hashtext($1)) AS locked",
+      "SELECT pg_try_advisory_lock(hashtext('pilotis-projection'), hashtext($1)) AS locked",
       [name],
     );
     return rows[0]!.locked;
