@@ -7,7 +7,7 @@ import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { createTestDatabase, postgresAnswers, type TestDatabase } from "../support/database.ts";
 import { waitForProjections } from "../support/projections.ts";
-import { REDIS_URL, redisAnswers, redisServerInstalled, startOwnRedis, type OwnRedis } from "../support/redis.ts";
+import { freePort, REDIS_URL, redisAnswers, redisServerInstalled, startOwnRedis, type OwnRedis } from "../support/redis.ts";
 import { subscribeSse } from "../support/sse.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -26,6 +26,24 @@ function startWorker(database: TestDatabase, redisUrl: string, prefix: string, e
     env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: redisUrl, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_CATCHUP_MS: "300", PILOTIS_WORKER_PORT: "0", LOG_LEVEL: "error", ...extra },
     stdio: ["ignore", "inherit", "inherit"],
   });
+}
+
+async function probe(port: number, path: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Polls the worker's /ready until it answers `status`; fails after `timeoutMs`. */
+async function readyBecomes(port: number, status: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = "no answer";
+  for (;;) {
+    const answer = await probe(port, "/ready").catch((error) => ({ status: 0, body: String(error) }));
+    if (answer.status === status) return answer.body;
+    last = answer;
+    if (Date.now() > deadline) throw new Error(`/ready did not answer ${status} in time; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function stop(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM") {
@@ -158,6 +176,68 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
     } finally {
       await app.close();
       await stop(worker);
+    }
+  });
+
+  it("two worker processes at once apply and notify each event once, in order per stream", async () => {
+    const prefix = `test-${Math.random().toString(36).slice(2)}`;
+    const app = await startTestApp({ REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix }, { database });
+    const ports = [await freePort(), await freePort()];
+    const workers = ports.map((port) => startWorker(database, REDIS_URL, prefix, { PILOTIS_PROJECTION_BATCH: "5", PILOTIS_WORKER_PORT: String(port) }));
+    try {
+      for (const port of ports) await readyBecomes(port, 200, 20_000);
+      const { commands } = app.services;
+      const collectivityId = (await commands.registerCollectivity({ name: "Commune partagée", kind: "COMMUNE", population: 900 }, {}, admin)).ids.collectivityId!;
+      // Its registration is delivered once projected: let that pass before listening.
+      await waitForProjections(pool, 10_000);
+      const live = await subscribeSse(app.url, app.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { streamId version } }`, { c: collectivityId });
+      await new Promise((r) => setTimeout(r, 200));
+      const matrixIds: string[] = [];
+      for (let m = 0; m < 12; m++) matrixIds.push((await commands.openMatrix({ collectivityId, title: `M${m}` }, {}, admin)).ids.matrixId!);
+      await Promise.all(
+        matrixIds.map(async (matrixId) => {
+          for (let i = 0; i < 30; i++) {
+            const factorId = `f${i}`;
+            await commands.onMatrix("f", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "STRENGTH", label: factorId }, {}, {}, admin);
+          }
+        }),
+      );
+      await waitForProjections(pool, 30_000);
+      // Everything is projected: what arrives within another second is all there will be.
+      const received: { streamId: string; version: number }[] = [];
+      for (;;) {
+        const payload = await live.next(1000).catch(() => null);
+        if (!payload) break;
+        received.push(payload.data.collectivityEvents);
+      }
+      live.close();
+      expect(new Set(received.map((e) => e.streamId))).toEqual(new Set(matrixIds.map((m) => `matrix-${m}`)));
+      for (const matrixId of matrixIds) {
+        const versions = received.filter((e) => e.streamId === `matrix-${matrixId}`).map((e) => e.version);
+        expect(versions).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+      }
+      await expectEqualToRebuild(pool);
+    } finally {
+      await app.close();
+      await Promise.all(workers.map((w) => stop(w)));
+    }
+  });
+
+  it.skipIf(!redisServerInstalled())("a worker's /ready answers 503 while its Redis is down and 200 once it is back", async () => {
+    const redis = await startOwnRedis();
+    const port = await freePort();
+    const worker = startWorker(database, redis.url, "ready", { PILOTIS_WORKER_PORT: String(port) });
+    try {
+      expect(await readyBecomes(port, 200, 20_000)).toEqual({ status: "ready", checks: { worker: true, database: true } });
+      expect((await probe(port, "/health")).status).toBe(200);
+      await redis.kill();
+      expect(await readyBecomes(port, 503, 10_000)).toEqual({ status: "not ready", checks: { worker: false, database: true } });
+      expect((await probe(port, "/health")).status).toBe(200);
+      await redis.start();
+      expect(await readyBecomes(port, 200, 20_000)).toEqual({ status: "ready", checks: { worker: true, database: true } });
+    } finally {
+      await stop(worker);
+      await redis.kill();
     }
   });
 

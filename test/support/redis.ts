@@ -18,7 +18,7 @@ export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
 
 export const redisServerInstalled = (): boolean => spawnSync("redis-server", ["--version"]).status === 0;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const { port } = server.address() as { port: number };
