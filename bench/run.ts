@@ -60,8 +60,8 @@ const db = connection.prisma;
 const store = new EventStore(connection.pool);
 // Projections run inside the API, as `npm start` runs them without Redis; the
 // worker topology is measured by the lag figure in bench/projections.ts.
-const projections = hostProjections(connection.pool, { catchUpMs: 2000, onError: (error) => console.error(error) });
-const services = createServices(connection, { maxPageSize: 100, staleTimeoutMs: 5000, live: projections.live, wake: projections.wake });
+const projections = hostProjections(connection.pool, { catchUpMs: 2000, benchmarkDebounceMs: 500, onError: (error) => console.error(error) });
+const services = createServices(connection, { maxPageSize: 100, staleTimeoutMs: 5000, benchmarkMinGroup: 5, live: projections.live, wake: projections.wake });
 const rows: [string, string, string][] = [];
 const report = (name: string, value: string, target: string) => rows.push([name, value, target]);
 const writers = database.embedded ? 1 : 8;

@@ -19,6 +19,8 @@ const schema = z.object({
   PILOTIS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),
+  PILOTIS_BENCHMARK_MIN_GROUP: z.coerce.number().int().min(1).default(5),
+  PILOTIS_BENCHMARK_DEBOUNCE_MS: z.coerce.number().int().min(0).default(500),
   PILOTIS_QUEUE_PREFIX: z.string().min(1).default("pilotis"),
   PILOTIS_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   PILOTIS_PROJECTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),

@@ -45,11 +45,13 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     redisUrl: config.REDIS_URL,
     queuePrefix: config.PILOTIS_QUEUE_PREFIX,
     catchUpMs: config.PILOTIS_CATCHUP_MS,
+    benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
     onError: (error) => logger.error({ err: error }, "projection failed"),
   });
   const services = createServices(connection, {
     maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
     staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
+    benchmarkMinGroup: config.PILOTIS_BENCHMARK_MIN_GROUP,
     live: projections.live,
     wake: projections.wake,
   });

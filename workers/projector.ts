@@ -1,11 +1,12 @@
 // `npm run worker`: the BullMQ worker that runs the projections. Needs
 // DATABASE_URL and REDIS_URL; several may run at once.
 import { createServer } from "node:http";
-import { publishApplied } from "../src/app/live.ts";
+import { publishApplied, publishBenchmarks } from "../src/app/live.ts";
 import { loadConfig } from "../src/config.ts";
 import { createPool } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrator.ts";
 import { createLogger } from "../src/logger.ts";
+import { benchmarkRefresh } from "../src/projections/benchmark-groups.ts";
 import { redisLiveEvents } from "../src/projections/host.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { startProjectionWorker } from "../src/projections/queue.ts";
@@ -31,7 +32,14 @@ const runner = new ProjectionRunner(pool, PROJECTORS, {
   },
 });
 const onError = (error: unknown) => logger.error({ err: error }, "projection failed");
-const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError });
+const afterCatchUp = benchmarkRefresh(pool, {
+  debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
+  announce: async (keys) => {
+    publishBenchmarks(redis.live, keys);
+    await redis.flushed();
+  },
+});
+const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError, afterCatchUp });
 // /health and /ready for orchestrators: ready means this worker takes jobs,
 // not only that Redis answers (BullMQ workers have been seen to stop fetching
 // after an outage while their connection looked fine).

@@ -5,8 +5,11 @@ import { badInput, DomainError, notFound } from "../domain/errors.ts";
 import type { RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
 import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
+import { REFERENCE_WEIGHTS_ID, type ReferenceWeightCommand, type ReferenceWeights } from "../domain/reference-weights.ts";
+import type { CollectivityKind } from "../domain/types.ts";
+import { ReferenceWeightsAggregate } from "./aggregates.ts";
 import { fingerprint } from "./fingerprint.ts";
-import type { Repository } from "./repository.ts";
+import { Repository } from "./repository.ts";
 
 /** What every mutation may carry besides its own fields. */
 export interface CommandOptions {
@@ -57,13 +60,17 @@ const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve
  * without one, a lost race is decided again on the fresh state.
  */
 export class CommandHandler {
+  private readonly referenceWeights: Repository<ReferenceWeights, ReferenceWeightCommand>;
+
   constructor(
     private readonly store: EventStore,
     private readonly collectivities: Repository<Collectivity, CollectivityCommand>,
     private readonly matrices: Repository<Matrix, MatrixCommand>,
     /** Told after every append commits: the projections have something to do. */
     private readonly onAppended: (events: RecordedEvent[]) => void = () => undefined,
-  ) {}
+  ) {
+    this.referenceWeights = new Repository(store, ReferenceWeightsAggregate);
+  }
 
   async execute<State, Command>(spec: Spec<State, Command>, ctx: CommandContext): Promise<CommandOutcome<State>> {
     const principal = requirePrincipal(ctx.principal);
@@ -207,6 +214,25 @@ export class CommandHandler {
           else if (principal.role === "OBSERVER") throw new AccessError("FORBIDDEN", "an OBSERVER token may not change anything");
         },
         command,
+      },
+      ctx,
+    );
+  }
+
+  // ---- the network ---------------------------------------------------------
+
+  /** Sets (or, with null, clears) the weight benchmarks give a catalogue factor for one kind. */
+  setReferenceWeight(input: { kind: CollectivityKind; catalogueKey: string; weight: number | null }, options: CommandOptions, ctx: CommandContext) {
+    return this.execute(
+      {
+        repo: this.referenceWeights,
+        aggregateId: REFERENCE_WEIGHTS_ID,
+        name: "setReferenceWeight",
+        input,
+        options,
+        ids: {},
+        authorize: (_state, principal) => requireAdmin(principal),
+        command: { type: "SetReferenceWeight", ...input },
       },
       ctx,
     );

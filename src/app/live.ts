@@ -4,7 +4,11 @@ import type { Applied } from "../projections/projector.ts";
 type Topics = {
   "stream:changed": [streamId: string, change: Applied];
   "collectivity:changed": [collectivityId: string, change: Applied];
+  /** A peer group's aggregates changed; published under the group's key and under ANY_GROUP. */
+  "benchmark:changed": [groupKey: string, change: { groupKey: string }];
 };
+
+export const ANY_GROUP = "any";
 
 /**
  * Change notifications for subscriptions, published once a projection has
@@ -19,6 +23,13 @@ export function publishApplied(live: LiveEvents, applied: Applied[]): void {
   for (const change of applied) {
     live.publish("stream:changed", change.event.streamId, change);
     live.publish("collectivity:changed", change.collectivityId, change);
+  }
+}
+
+export function publishBenchmarks(live: LiveEvents, groupKeys: string[]): void {
+  for (const groupKey of groupKeys) {
+    live.publish("benchmark:changed", groupKey, { groupKey });
+    live.publish("benchmark:changed", ANY_GROUP, { groupKey });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from "../db/client.ts";
+import { BenchmarkService } from "./benchmarks.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { CollectivityAggregate, MatrixAggregate } from "./aggregates.ts";
 import { CommandHandler } from "./commands.ts";
@@ -9,6 +10,8 @@ import { PROJECTORS } from "../projections/index.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 
 export interface ServiceOptions extends QueryLimits {
+  /** k: peer groups with fewer contributors are suppressed. */
+  benchmarkMinGroup: number;
   /** Where subscriptions listen; projections publish to it. */
   live: LiveEvents;
   /** Told after each append: the projections have work. */
@@ -23,10 +26,11 @@ export function createServices(database: Database, options: ServiceOptions) {
   const commands = new CommandHandler(store, collectivities, matrices, options.wake);
   const observer = new ProjectionRunner(database.pool, PROJECTORS);
   const queries = new QueryService(database.prisma, store, collectivities, matrices, () => observer.status(), options);
+  const benchmarks = new BenchmarkService(database.pool, options.benchmarkMinGroup);
   const flush = async () => {
     await Promise.all([collectivities.flush(), matrices.flush()]);
   };
-  return { db: database.prisma, store, commands, queries, live: options.live, flush };
+  return { db: database.prisma, store, commands, queries, benchmarks, live: options.live, flush };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -6,7 +6,7 @@ import { isInternal, QUADRANTS, quadrantSides, type Quadrant } from "./types.ts"
  * Null when the side has no factor, or only zero weights, since nothing can
  * then be weighed.
  */
-export function weightedScore(factors: readonly Factor[]): number | null {
+export function weightedScore(factors: readonly Pick<Factor, "weight" | "rating">[]): number | null {
   const total = factors.reduce((sum, f) => sum + f.weight, 0);
   if (factors.length === 0 || total === 0) return null;
   return factors.reduce((sum, f) => sum + (f.weight / total) * f.rating, 0);

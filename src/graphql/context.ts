@@ -1,3 +1,4 @@
+import type { BenchmarkService } from "../app/benchmarks.ts";
 import type { CommandHandler } from "../app/commands.ts";
 import type { QueryService } from "../app/queries.ts";
 import type { Principal } from "../auth/principal.ts";
@@ -10,6 +11,7 @@ export interface Context {
   principal: Principal | null;
   commands: CommandHandler;
   queries: QueryService;
+  benchmarks: BenchmarkService;
   live: LiveEvents;
   requestId: string;
 }

@@ -3,13 +3,6 @@ import { StaleError } from "../app/errors.ts";
 import { AccessError } from "../auth/principal.ts";
 import { DomainError } from "../domain/errors.ts";
 
-export class NotYetAvailableError extends Error {}
-
-/** A part of the contract this version does not compute yet: said plainly, not masked. */
-export function notYetAvailable(what: string): never {
-  throw new NotYetAvailableError(`${what} are not available in this version of Pilotis yet`);
-}
-
 /**
  * The contract's error codes for errors the user can act on; null for
  * anything else, which the server masks and logs.
@@ -21,6 +14,5 @@ export function toContractError(error: unknown, path?: readonly (string | number
   if (error instanceof StaleError) {
     return new GraphQLError(error.message, options({ code: "STALE", minPosition: error.minPosition, reached: error.reached }));
   }
-  if (error instanceof NotYetAvailableError) return new GraphQLError(error.message, options({ code: "INTERNAL_SERVER_ERROR" }));
   return null;
 }

@@ -1,7 +1,8 @@
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 import type pg from "pg";
-import { createLiveEvents, publishApplied, type LiveEvents } from "../app/live.ts";
+import { createLiveEvents, publishApplied, publishBenchmarks, type LiveEvents } from "../app/live.ts";
+import { benchmarkRefresh } from "./benchmark-groups.ts";
 import { PROJECTORS } from "./index.ts";
 import { queueScheduler } from "./queue.ts";
 import { ProjectionRunner } from "./runner.ts";
@@ -21,6 +22,7 @@ export interface HostOptions {
   redisUrl?: string;
   queuePrefix?: string;
   catchUpMs: number;
+  benchmarkDebounceMs: number;
   onError: (error: unknown) => void;
 }
 
@@ -62,7 +64,8 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
   if (!options.redisUrl) {
     const live = createLiveEvents();
     const runner = new ProjectionRunner(pool, PROJECTORS, { onApplied: (_name, applied) => publishApplied(live, applied) });
-    const scheduler = localScheduler(runner, options);
+    const afterCatchUp = benchmarkRefresh(pool, { debounceMs: options.benchmarkDebounceMs, announce: (keys) => publishBenchmarks(live, keys) });
+    const scheduler = localScheduler(runner, { ...options, afterCatchUp });
     return { live, runner, wake: scheduler.wake, checks: {}, stop: scheduler.stop };
   }
   const redis = redisLiveEvents(options.redisUrl);

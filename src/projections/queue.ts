@@ -1,7 +1,7 @@
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { ProjectionRunner } from "./runner.ts";
-import { localScheduler, type ProjectionScheduler } from "./scheduler.ts";
+import { localScheduler, type ProjectionScheduler, type SchedulerOptions } from "./scheduler.ts";
 
 export const QUEUE_NAME = "pilotis-projections";
 
@@ -56,7 +56,7 @@ export interface ProjectionWorker {
 export async function startProjectionWorker(
   redisUrl: string,
   runner: ProjectionRunner,
-  options: { catchUpMs: number; prefix: string; onError: (error: unknown) => void },
+  options: SchedulerOptions & { prefix: string },
 ): Promise<ProjectionWorker> {
   const connection = bullConnection(redisUrl);
   const queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix });

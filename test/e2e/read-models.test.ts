@@ -83,7 +83,7 @@ describe("read models over HTTP", () => {
     await seeded();
     await app.caughtUp();
     const data = await app.ok(`{ projections { name checkpoint eventsBehind secondsBehind } }`);
-    expect(data.projections.map((p: any) => [p.name, p.eventsBehind])).toEqual([["matrix-views", 0], ["collectivity-directory", 0]]);
+    expect(data.projections.map((p: any) => [p.name, p.eventsBehind])).toEqual([["matrix-views", 0], ["collectivity-directory", 0], ["benchmarks", 0]]);
     expect(data.projections[0].checkpoint).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
     const observer = await app.token("OBSERVER");
     expect((await app.gql(`{ projections { name } }`, {}, observer)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");

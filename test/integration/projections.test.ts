@@ -23,6 +23,9 @@ async function readModels() {
     timeline: await q("SELECT * FROM decision_timeline ORDER BY position"),
     directory: await q("SELECT * FROM collectivity_directory ORDER BY collectivity_id"),
     tallies: await q("SELECT * FROM directory_matrix_tallies ORDER BY matrix_id"),
+    benchmarkMatrices: await q("SELECT * FROM benchmark_matrices ORDER BY matrix_id"),
+    benchmarkMembers: await q("SELECT * FROM benchmark_members ORDER BY collectivity_id"),
+    dirtyGroups: await q("SELECT key, generation > 0 AS marked FROM benchmark_groups WHERE dirty ORDER BY key"),
   };
 }
 
@@ -78,7 +81,7 @@ describe("projections", () => {
     await network(handler());
     expect(Object.values(await runner().catchUp()).some((n) => n > 0)).toBe(true);
     const once = await readModels();
-    expect(await runner().catchUp()).toEqual({ "matrix-views": 0, "collectivity-directory": 0 });
+    expect(await runner().catchUp()).toEqual({ "matrix-views": 0, "collectivity-directory": 0, benchmarks: 0 });
     expect(await readModels()).toEqual(once);
   });
 
@@ -146,6 +149,6 @@ describe("projections", () => {
     expect(await readModels()).toEqual(live);
     expect(await r.checkpoints()).toEqual(before);
     const status = await r.status();
-    expect(status.map((s) => [s.name, s.eventsBehind])).toEqual([["matrix-views", 0], ["collectivity-directory", 0]]);
+    expect(status.map((s) => [s.name, s.eventsBehind])).toEqual([["matrix-views", 0], ["collectivity-directory", 0], ["benchmarks", 0]]);
   });
 });

@@ -60,6 +60,8 @@ async function readModels(pool: pg.Pool) {
     timeline: await q("SELECT * FROM decision_timeline ORDER BY position"),
     directory: await q("SELECT * FROM collectivity_directory ORDER BY collectivity_id"),
     tallies: await q("SELECT * FROM directory_matrix_tallies ORDER BY matrix_id"),
+    benchmarkMatrices: await q("SELECT * FROM benchmark_matrices ORDER BY matrix_id"),
+    benchmarkMembers: await q("SELECT * FROM benchmark_members ORDER BY collectivity_id"),
   };
 }
 

@@ -40,13 +40,15 @@ export interface TestAppOptions {
 export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const logger = options.logger ?? createLogger("silent");
   const database = options.database ?? (await createTestDatabase());
-  const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
+  // Benchmark groups are refreshed without debounce, so that a test reads them right after its writes.
+  const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", PILOTIS_BENCHMARK_DEBOUNCE_MS: "0", ...env });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
-  const projections = hostProjections(connection.pool, { redisUrl: config.REDIS_URL, queuePrefix: config.PILOTIS_QUEUE_PREFIX, catchUpMs: config.PILOTIS_CATCHUP_MS, onError: () => undefined });
+  const projections = hostProjections(connection.pool, { redisUrl: config.REDIS_URL, queuePrefix: config.PILOTIS_QUEUE_PREFIX, catchUpMs: config.PILOTIS_CATCHUP_MS, benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS, onError: () => undefined });
   const services = createServices(connection, {
     maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
     staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
+    benchmarkMinGroup: config.PILOTIS_BENCHMARK_MIN_GROUP,
     live: projections.live,
     wake: projections.wake,
   });

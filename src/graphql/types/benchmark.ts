@@ -1,31 +1,22 @@
-// The benchmarking part of the contract. The types are here so the schema
-// matches the contract; peer groups and their aggregates are not computed yet
-// and their resolvers say so.
+// Benchmarking across collectivities: peer groups, their aggregates, a
+// collectivity's place among its peers, and what peers did about a factor.
+import type { CollectivityBenchmarkView, PeerGroupBenchmarkView, PeerGroupView, PeerPracticesView, PracticeUptake, Prevalence as PrevalenceView } from "../../app/benchmarks.ts";
+import type { BenchmarkMetric } from "../../domain/benchmark/metrics.ts";
+import type { Distribution } from "../../domain/benchmark/statistics.ts";
 import type { CollectivityKind } from "../../domain/types.ts";
 import { builder } from "../builder.ts";
 import { CatalogueEntry } from "./catalogue.ts";
 import { CollectivityKindEnum } from "./scalars.ts";
 
-export const BENCHMARK_METRICS = [
-  "FACTOR_COUNT",
-  "STRATEGY_COUNT",
-  "ADOPTION_RATE",
-  "COMPLETION_RATE",
-  "DECISIONS_LAST_90_DAYS",
-  "INTERNAL_SCORE",
-  "EXTERNAL_SCORE",
-] as const;
-type Metric = (typeof BENCHMARK_METRICS)[number];
-
 export const BenchmarkMetricEnum = builder.enumType("BenchmarkMetric", {
   values: {
-    FACTOR_COUNT: {},
-    STRATEGY_COUNT: {},
+    FACTOR_COUNT: { description: "Live factors of the latest published matrix" },
+    STRATEGY_COUNT: { description: "Strategies still in the plan (not ABANDONED)" },
     ADOPTION_RATE: { description: "Share of strategies ever ADOPTED or beyond" },
     COMPLETION_RATE: { description: "DONE / (all not ABANDONED)" },
-    DECISIONS_LAST_90_DAYS: {},
-    INTERNAL_SCORE: {},
-    EXTERNAL_SCORE: {},
+    DECISIONS_LAST_90_DAYS: { description: "Decisions on strategies and initiatives in the last 90 days" },
+    INTERNAL_SCORE: { description: "IFE score, with the network's reference weights where set" },
+    EXTERNAL_SCORE: { description: "EFE score, with the network's reference weights where set" },
   } as const,
 });
 
@@ -37,15 +28,7 @@ export const PeerGroupInput = builder.inputType("PeerGroupInput", {
   }),
 });
 
-interface PeerGroupShape {
-  kind: CollectivityKind | null;
-  populationStratum: string | null;
-  wealthQuartile: number | null;
-  label: string;
-  size: number;
-}
-
-export const PeerGroup = builder.objectRef<PeerGroupShape>("PeerGroup").implement({
+export const PeerGroup = builder.objectRef<PeerGroupView>("PeerGroup").implement({
   fields: (t) => ({
     kind: t.expose("kind", { type: CollectivityKindEnum, nullable: true }),
     populationStratum: t.exposeString("populationStratum", { nullable: true }),
@@ -55,29 +38,15 @@ export const PeerGroup = builder.objectRef<PeerGroupShape>("PeerGroup").implemen
   }),
 });
 
-interface PrevalenceShape {
-  entry: { key: string };
-  count: number;
-  share: number;
-}
-
-const Prevalence = builder.objectRef<PrevalenceShape>("Prevalence").implement({
+const Prevalence = builder.objectRef<PrevalenceView>("Prevalence").implement({
   fields: (t) => ({
-    entry: t.field({ type: CatalogueEntry, resolve: (p) => p.entry as never }),
+    entry: t.field({ type: CatalogueEntry, resolve: (p) => p.entry }),
     count: t.exposeInt("count"),
     share: t.exposeFloat("share"),
   }),
 });
 
-interface DistributionShape {
-  metric: Metric;
-  mean: number | null;
-  p25: number | null;
-  median: number | null;
-  p75: number | null;
-}
-
-const MetricDistribution = builder.objectRef<DistributionShape>("MetricDistribution").implement({
+const MetricDistribution = builder.objectRef<Distribution & { metric: BenchmarkMetric }>("MetricDistribution").implement({
   fields: (t) => ({
     metric: t.expose("metric", { type: BenchmarkMetricEnum }),
     mean: t.exposeFloat("mean", { nullable: true }),
@@ -87,16 +56,7 @@ const MetricDistribution = builder.objectRef<DistributionShape>("MetricDistribut
   }),
 });
 
-interface PeerGroupBenchmarkShape {
-  peerGroup: PeerGroupShape;
-  suppressed: boolean;
-  factorPrevalence: PrevalenceShape[] | null;
-  strategyAdoption: PrevalenceShape[] | null;
-  metrics: DistributionShape[] | null;
-  updatedAt: Date | null;
-}
-
-export const PeerGroupBenchmark = builder.objectRef<PeerGroupBenchmarkShape>("PeerGroupBenchmark").implement({
+export const PeerGroupBenchmark = builder.objectRef<PeerGroupBenchmarkView>("PeerGroupBenchmark").implement({
   fields: (t) => ({
     peerGroup: t.field({ type: PeerGroup, resolve: (b) => b.peerGroup }),
     suppressed: t.exposeBoolean("suppressed", { description: "Fewer than k collectivities: aggregates are null" }),
@@ -107,14 +67,7 @@ export const PeerGroupBenchmark = builder.objectRef<PeerGroupBenchmarkShape>("Pe
   }),
 });
 
-interface CollectivityMetricShape {
-  metric: Metric;
-  value: number | null;
-  peerMedian: number | null;
-  percentile: number | null;
-}
-
-const CollectivityMetric = builder.objectRef<CollectivityMetricShape>("CollectivityMetric").implement({
+const CollectivityMetric = builder.objectRef<CollectivityBenchmarkView["metrics"][number]>("CollectivityMetric").implement({
   fields: (t) => ({
     metric: t.expose("metric", { type: BenchmarkMetricEnum }),
     value: t.exposeFloat("value", { nullable: true }),
@@ -123,11 +76,41 @@ const CollectivityMetric = builder.objectRef<CollectivityMetricShape>("Collectiv
   }),
 });
 
-export const CollectivityBenchmark = builder
-  .objectRef<{ peerGroup: PeerGroupShape; metrics: CollectivityMetricShape[] }>("CollectivityBenchmark")
-  .implement({
-    fields: (t) => ({
-      peerGroup: t.field({ type: PeerGroup, resolve: (b) => b.peerGroup }),
-      metrics: t.field({ type: [CollectivityMetric], resolve: (b) => b.metrics }),
-    }),
-  });
+export const CollectivityBenchmark = builder.objectRef<CollectivityBenchmarkView>("CollectivityBenchmark").implement({
+  fields: (t) => ({
+    peerGroup: t.field({ type: PeerGroup, resolve: (b) => b.peerGroup }),
+    metrics: t.field({ type: [CollectivityMetric], resolve: (b) => b.metrics }),
+  }),
+});
+
+const PracticeUptakeRef = builder.objectRef<PracticeUptake>("PracticeUptake").implement({
+  description: "How many peers got how far with one catalogue strategy or toolbox item (their furthest one, as it stands now)",
+  fields: (t) => ({
+    entry: t.field({ type: CatalogueEntry, resolve: (u) => u.entry }),
+    adopted: t.exposeInt("adopted"),
+    inProgress: t.exposeInt("inProgress"),
+    done: t.exposeInt("done"),
+    abandoned: t.exposeInt("abandoned"),
+    uptake: t.exposeInt("uptake", { description: "adopted + inProgress + done: the ranking key" }),
+  }),
+});
+
+export const PeerPractices = builder.objectRef<PeerPracticesView>("PeerPractices").implement({
+  description: "What peers holding the same catalogue factor did about it",
+  fields: (t) => ({
+    factor: t.field({ type: CatalogueEntry, resolve: (p) => p.factor }),
+    peerGroup: t.field({ type: PeerGroup, resolve: (p) => p.peerGroup }),
+    suppressed: t.exposeBoolean("suppressed", { description: "Fewer than k peers hold the factor: the lists are null" }),
+    peersWithFactor: t.exposeInt("peersWithFactor", { nullable: true, description: "Peers (the matrix's own collectivity left out) whose latest published matrix holds the factor" }),
+    strategies: t.field({ type: [PracticeUptakeRef], nullable: true, description: "Catalogue strategies, by uptake", resolve: (p) => p.strategies }),
+    tools: t.field({ type: [PracticeUptakeRef], nullable: true, description: "Toolbox items, by uptake", resolve: (p) => p.tools }),
+  }),
+});
+
+export const ReferenceWeight = builder.objectRef<{ kind: CollectivityKind; catalogueKey: string; weight: number }>("ReferenceWeight").implement({
+  fields: (t) => ({
+    kind: t.expose("kind", { type: CollectivityKindEnum }),
+    catalogueKey: t.exposeString("catalogueKey"),
+    weight: t.exposeFloat("weight"),
+  }),
+});

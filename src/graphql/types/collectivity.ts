@@ -3,7 +3,6 @@ import type { Collectivity as CollectivityState } from "../../domain/collectivit
 import { STRATEGY_STATUSES, type StrategyStatus } from "../../domain/types.ts";
 import type { DecisionEntry } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
-import { notYetAvailable } from "../errors.ts";
 import { CollectivityBenchmark, PeerGroup } from "./benchmark.ts";
 import { pageInfo } from "./events.ts";
 import { Matrix } from "./matrix.ts";
@@ -85,12 +84,16 @@ Collectivity.implement({
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (c, args, ctx) => ctx.queries.timeline(c.id, args, ctx.principal),
     }),
-    peerGroup: t.field({ type: PeerGroup, resolve: () => notYetAvailable("peer groups") }),
+    peerGroup: t.field({
+      type: PeerGroup,
+      description: "Its own kind, population stratum and wealth quartile",
+      resolve: (c, _args, ctx) => ctx.benchmarks.peerGroupOf(c),
+    }),
     benchmark: t.field({
       type: CollectivityBenchmark,
       nullable: true,
-      description: "Null when its peer group is suppressed",
-      resolve: () => notYetAvailable("benchmarks"),
+      description: "Null when its peer group is suppressed. For its editors and admins only",
+      resolve: (c, _args, ctx) => ctx.benchmarks.collectivityBenchmark(c.id, ctx.principal),
     }),
   }),
 });

@@ -1,6 +1,7 @@
 import type { CommandOptions, CommandOutcome } from "../../app/commands.ts";
 import type { Collectivity as CollectivityState } from "../../domain/collectivity.ts";
 import type { Factor as FactorState, Matrix as MatrixState } from "../../domain/matrix.ts";
+import type { CollectivityKind } from "../../domain/types.ts";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { Collectivity } from "./collectivity.ts";
@@ -171,6 +172,28 @@ const ChangeInitiativeStatusInput = builder.inputType("ChangeInitiativeStatusInp
 });
 
 // ---- payloads --------------------------------------------------------------
+
+const SetReferenceWeightInput = builder.inputType("SetReferenceWeightInput", {
+  fields: (t) => ({
+    kind: t.field({ type: CollectivityKindEnum, required: true }),
+    catalogueKey: t.string({ required: true, description: "A catalogue factor key (S1…T3)" }),
+    weight: t.float({ description: "0..1000; null clears it, and the matrices' own weights apply again" }),
+    reason: t.string(),
+    expectedVersion: t.int(),
+    commandId: t.id(),
+  }),
+});
+
+const ReferenceWeightPayload = builder
+  .objectRef<{ kind: CollectivityKind; catalogueKey: string; weight: number | null; position: string }>("ReferenceWeightPayload")
+  .implement({
+    fields: (t) => ({
+      kind: t.expose("kind", { type: CollectivityKindEnum }),
+      catalogueKey: t.exposeString("catalogueKey"),
+      weight: t.exposeFloat("weight", { nullable: true }),
+      position: t.exposeString("position"),
+    }),
+  });
 
 const CollectivityPayload = builder.objectRef<{ collectivity: CollectivityState; position: string }>("CollectivityPayload").implement({
   fields: (t) => ({
@@ -391,6 +414,17 @@ builder.mutationType({
         const initiativeId = String(fields.initiativeId);
         const command = { type: "ChangeInitiativeStatus" as const, matrixId: String(fields.matrixId), initiativeId, status: fields.status };
         return initiativePayload(ctx, await ctx.commands.onMatrix("changeInitiativeStatus", fields, command, { initiativeId }, options, ctx));
+      },
+    }),
+    setReferenceWeight: t.field({
+      type: ReferenceWeightPayload,
+      description: "Sets the weight that comparable scores in benchmarks give a catalogue factor for one kind of collectivity (admins only)",
+      args: { input: t.arg({ type: SetReferenceWeightInput, required: true }) },
+      resolve: async (_root, { input }, ctx) => {
+        const { fields, options } = split(input);
+        const weight = fields.weight ?? null;
+        const outcome = await ctx.commands.setReferenceWeight({ kind: fields.kind, catalogueKey: fields.catalogueKey, weight }, options, ctx);
+        return { kind: fields.kind, catalogueKey: fields.catalogueKey, weight, position: outcome.position };
       },
     }),
   }),

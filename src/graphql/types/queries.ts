@@ -1,8 +1,7 @@
 import { catalogueEntries } from "../../domain/catalogue/index.ts";
 import type { ProjectionStatus } from "../../projections/runner.ts";
 import { builder } from "../builder.ts";
-import { notYetAvailable } from "../errors.ts";
-import { PeerGroup, PeerGroupBenchmark, PeerGroupInput } from "./benchmark.ts";
+import { PeerGroup, PeerGroupBenchmark, PeerGroupInput, PeerPractices, ReferenceWeight } from "./benchmark.ts";
 import { CatalogueEntry } from "./catalogue.ts";
 import { Collectivity, CollectivityConnection } from "./collectivity.ts";
 import { EventConnection } from "./events.ts";
@@ -62,13 +61,32 @@ builder.queryType({
     }),
     peerGroups: t.field({
       type: [PeerGroup],
+      description: "Peer groups that have members, with their sizes; codes of population strata are stable",
       args: { kind: t.arg({ type: CollectivityKindEnum }) },
-      resolve: () => notYetAvailable("peer groups"),
+      resolve: (_root, args, ctx) => ctx.benchmarks.peerGroups(args.kind ?? null, ctx.principal),
     }),
     benchmark: t.field({
       type: PeerGroupBenchmark,
       args: { peerGroup: t.arg({ type: PeerGroupInput, required: true }) },
-      resolve: () => notYetAvailable("benchmarks"),
+      resolve: (_root, args, ctx) => ctx.benchmarks.benchmark(args.peerGroup, ctx.principal),
+    }),
+    peerPractices: t.field({
+      type: PeerPractices,
+      description:
+        "Among the peers whose latest published matrix holds this catalogue factor (as the given matrix does), which catalogue strategies and toolbox items they adopted and how far they got, ranked. The peer group defaults to the matrix's collectivity's own.",
+      args: {
+        matrixId: t.arg.id({ required: true }),
+        factorKey: t.arg.string({ required: true, description: "A catalogue factor key (S1…T3) the matrix holds" }),
+        peerGroup: t.arg({ type: PeerGroupInput }),
+      },
+      resolve: (_root, args, ctx) =>
+        ctx.benchmarks.peerPractices({ matrixId: String(args.matrixId), factorKey: args.factorKey, peerGroup: args.peerGroup }, ctx.principal),
+    }),
+    referenceWeights: t.field({
+      type: [ReferenceWeight],
+      description: "The network's reference weights, which comparable scores in benchmarks use",
+      args: { kind: t.arg({ type: CollectivityKindEnum }) },
+      resolve: (_root, args, ctx) => ctx.benchmarks.referenceWeights(args.kind ?? null, ctx.principal),
     }),
   }),
 });

@@ -1,12 +1,11 @@
 import { filter, map, pipe } from "graphql-yoga";
-import { revived } from "../../app/live.ts";
+import { ANY_GROUP, revived } from "../../app/live.ts";
 import type { Applied } from "../../projections/projector.ts";
 import { canSeeMatrix, requirePrincipal } from "../../auth/principal.ts";
 import type { RecordedEvent } from "../../domain/events.ts";
 import type { Matrix as MatrixState } from "../../domain/matrix.ts";
 import { notFound } from "../../domain/errors.ts";
 import { builder } from "../builder.ts";
-import { notYetAvailable } from "../errors.ts";
 import { PeerGroupBenchmark, PeerGroupInput } from "./benchmark.ts";
 import { DomainEvent } from "./events.ts";
 import { Matrix } from "./matrix.ts";
@@ -49,9 +48,13 @@ builder.subscriptionType({
     }),
     benchmarkUpdated: t.field({
       type: PeerGroupBenchmark,
+      description: "Emitted when a peer group's aggregates change; without peerGroup, for every group",
       args: { peerGroup: t.arg({ type: PeerGroupInput }) },
-      subscribe: () => notYetAvailable("benchmark updates"),
-      resolve: () => notYetAvailable("benchmark updates"),
+      subscribe: async (_root, args, ctx) => {
+        const key = await ctx.benchmarks.subscribable(args.peerGroup ?? null, ctx.principal);
+        return ctx.live.subscribe("benchmark:changed", key ?? ANY_GROUP);
+      },
+      resolve: (change, _args, ctx) => ctx.benchmarks.benchmarkOfKey(change.groupKey, ctx.principal),
     }),
   }),
 });

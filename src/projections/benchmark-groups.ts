@@ -1,0 +1,131 @@
+import type pg from "pg";
+import { withClient } from "../db/with-client.ts";
+import { canonicalJson } from "./canonical.ts";
+import { parseGroupKey, type PeerGroupKey } from "../domain/benchmark/peer-groups.ts";
+import { BENCHMARK_METRICS, RECENT_DAYS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
+import type { Distribution } from "../domain/benchmark/statistics.ts";
+
+/** What a group's row holds once computed; shares and suppression are derived on read. */
+export interface GroupAggregates {
+  /** catalogue factor key → collectivities holding it */
+  prevalence: Record<string, number>;
+  /** catalogue strategy key → collectivities that adopted it */
+  adoption: Record<string, number>;
+  metrics: Record<BenchmarkMetric, Distribution>;
+}
+
+/** Each metric as a member's SQL expression; `$4` is the moment of computing. */
+export const METRIC_SQL: Record<BenchmarkMetric, string> = {
+  FACTOR_COUNT: "factor_count",
+  STRATEGY_COUNT: "strategy_count",
+  ADOPTION_RATE: "adoption_rate",
+  COMPLETION_RATE: "completion_rate",
+  DECISIONS_LAST_90_DAYS: `(SELECT count(*) FROM unnest(decision_dates) AS d WHERE d > $4::timestamptz - interval '${RECENT_DAYS} days' AND d <= $4::timestamptz)`,
+  INTERNAL_SCORE: "internal_score",
+  EXTERNAL_SCORE: "external_score",
+};
+
+/** The members of a group, as a WHERE clause on benchmark_members over $1 (kind), $2 (stratum), $3 (quartile). */
+export const GROUP_FILTER =
+  "($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR stratum = $2) AND ($3::smallint IS NULL OR wealth_quartile = $3)";
+
+const groupParams = (g: PeerGroupKey) => [g.kind, g.populationStratum, g.wealthQuartile];
+
+/**
+ * A group's size, contributors (members with a published matrix) and
+ * aggregates over the contributors, in one statement. Quantiles are
+ * PostgreSQL's percentile_cont (linear interpolation); nulls (a rate without
+ * denominator, a score without factors) are left out of a metric.
+ */
+export async function computeGroup(db: pg.PoolClient | pg.Pool, group: PeerGroupKey, now: Date) {
+  const metrics = BENCHMARK_METRICS.map(
+    // avg over sorted input: float sums depend on their order, and a rebuild must give the same figures to the last bit.
+    (m) => `'${m}', jsonb_build_array(avg(${METRIC_SQL[m]} ORDER BY ${METRIC_SQL[m]}), percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY ${METRIC_SQL[m]}))`,
+  ).join(",\n");
+  const { rows } = await db.query<{ size: number; contributors: number; prevalence: Record<string, number>; adoption: Record<string, number>; metrics: Record<BenchmarkMetric, [number | null, number[] | null]> }>(
+    `WITH m AS (SELECT * FROM benchmark_members WHERE ${GROUP_FILTER}),
+          c AS (SELECT * FROM m WHERE matrix_id IS NOT NULL)
+     SELECT (SELECT count(*)::int FROM m) AS size,
+            (SELECT count(*)::int FROM c) AS contributors,
+            (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT k, count(*)::int AS n FROM c, unnest(c.factor_keys) AS k GROUP BY k) f) AS prevalence,
+            (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT k, count(*)::int AS n FROM c, unnest(c.adopted_strategy_keys) AS k GROUP BY k) a) AS adoption,
+            (SELECT jsonb_build_object(${metrics}) FROM c) AS metrics`,
+    [...groupParams(group), now.toISOString()],
+  );
+  const row = rows[0]!;
+  const distributions = Object.fromEntries(
+    BENCHMARK_METRICS.map((m) => {
+      const [mean, quartiles] = row.metrics[m];
+      return [m, { mean: mean === null ? null : Number(mean), p25: quartiles?.[0] ?? null, median: quartiles?.[1] ?? null, p75: quartiles?.[2] ?? null }];
+    }),
+  ) as Record<BenchmarkMetric, Distribution>;
+  const aggregates: GroupAggregates = { prevalence: row.prevalence, adoption: row.adoption, metrics: distributions };
+  return { size: row.size, contributors: row.contributors, aggregates };
+}
+
+export interface RefreshOptions {
+  /** A group is computed at most once in this time; marks meanwhile wait for the next round. */
+  debounceMs: number;
+  now?: () => Date;
+}
+
+export interface RefreshResult {
+  /** Groups whose size, contributors or aggregates changed. */
+  changed: string[];
+  /** Dirty groups left for later (debounced, or another process was refreshing). */
+  pending: boolean;
+}
+
+/**
+ * Computes the dirty groups again, one process at a time (an advisory lock;
+ * a process that does not get it reports work pending). Each group is
+ * recomputed at most once per `debounceMs`, and every group once a day, since
+ * DECISIONS_LAST_90_DAYS moves with the calendar. A group marked again while
+ * it was being computed (its generation moved) stays dirty.
+ */
+export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Promise<RefreshResult> {
+  const now = options.now ?? (() => new Date());
+  return withClient(pool, async (client) => {
+    const { rows: lock } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('pilotis-benchmark-groups')) AS locked");
+    if (!lock[0]!.locked) return { changed: [], pending: true };
+    try {
+      const { rows: due } = await client.query<{ key: string; generation: string; size: number; contributors: number; aggregates: GroupAggregates | null }>(
+        `SELECT key, generation, size, contributors, aggregates FROM benchmark_groups
+         WHERE (dirty AND (computed_at IS NULL OR computed_at <= now() - $1 * interval '1 millisecond'))
+            OR computed_at < date_trunc('day', now())
+         ORDER BY key`,
+        [options.debounceMs],
+      );
+      const changed: string[] = [];
+      for (const group of due) {
+        const computed = await computeGroup(client, parseGroupKey(group.key), now());
+        await client.query(
+          `UPDATE benchmark_groups SET size = $2, contributors = $3, aggregates = $4, computed_at = now(), dirty = (generation <> $5)
+           WHERE key = $1`,
+          [group.key, computed.size, computed.contributors, JSON.stringify(computed.aggregates), group.generation],
+        );
+        const before = { size: group.size, contributors: group.contributors, aggregates: group.aggregates };
+        if (canonicalJson(before) !== canonicalJson(computed)) changed.push(group.key);
+      }
+      const { rows: left } = await client.query<{ pending: boolean }>("SELECT EXISTS (SELECT 1 FROM benchmark_groups WHERE dirty) AS pending");
+      return { changed, pending: left[0]!.pending };
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext('pilotis-benchmark-groups'))").catch((cause) => {
+        throw new Error("could not release the benchmark groups lock", { cause });
+      });
+    }
+  });
+}
+
+/**
+ * The step that follows each projection catch-up: refresh what is dirty,
+ * announce the groups that changed, and come back after the debounce when
+ * some were left for later.
+ */
+export function benchmarkRefresh(pool: pg.Pool, options: { debounceMs: number; announce: (groupKeys: string[]) => void | Promise<void> }) {
+  return async (): Promise<{ againInMs: number | null }> => {
+    const { changed, pending } = await refreshGroups(pool, { debounceMs: options.debounceMs });
+    if (changed.length > 0) await options.announce(changed);
+    return { againInMs: pending ? options.debounceMs : null };
+  };
+}

@@ -1,0 +1,321 @@
+import type pg from "pg";
+import { comparableScores, memberFacts, type MemberFacts, type ScoredFactor } from "../domain/benchmark/member-facts.ts";
+import { groupKey, groupsOf, stratumOf, type Placement } from "../domain/benchmark/peer-groups.ts";
+import { evolveCollectivity, type Collectivity } from "../domain/collectivity.ts";
+import type { RecordedEvent } from "../domain/events.ts";
+import { evolveMatrix, type Matrix } from "../domain/matrix.ts";
+import type { ReferenceWeightEvent } from "../domain/reference-weights.ts";
+import type { CollectivityKind } from "../domain/types.ts";
+import { canonicalJson } from "./canonical.ts";
+import { aggregateId, isCollectivityEvent, isMatrixEvent, type Projector } from "./projector.ts";
+
+export const isNetworkEvent = (event: RecordedEvent) => event.streamId.startsWith("network-");
+
+/** What a batch leaves to do once it has applied its events. */
+interface Work {
+  /** Collectivities whose contribution must be computed again (a matrix of theirs changed, or a reference weight). */
+  members: Set<string>;
+  /** Kinds whose wealth quartiles must be computed again. */
+  quartiles: Set<CollectivityKind>;
+  /** Groups whose aggregates are out of date. */
+  dirty: Set<string>;
+}
+
+interface ProfileRow {
+  collectivity_id: string;
+  kind: CollectivityKind;
+  population: number;
+  stratum: string;
+  financial_potential: number | null;
+  wealth_quartile: number | null;
+}
+
+const placementOf = (row: { kind: CollectivityKind; stratum: string; wealth_quartile: number | null }): Placement => ({
+  kind: row.kind,
+  populationStratum: row.stratum,
+  wealthQuartile: row.wealth_quartile,
+});
+
+const markGroups = (work: Work, placement: Placement) => {
+  for (const group of groupsOf(placement)) work.dirty.add(groupKey(group));
+};
+
+/** Registrations and profile changes: where each collectivity sits, and what that moves. */
+async function applyProfiles(db: pg.PoolClient, events: RecordedEvent[], work: Work): Promise<void> {
+  if (events.length === 0) return;
+  const ids = [...new Set(events.map(aggregateId))];
+  const { rows } = await db.query<ProfileRow>(
+    "SELECT collectivity_id, kind, population, stratum, financial_potential, wealth_quartile FROM benchmark_members WHERE collectivity_id = ANY($1::text[])",
+    [ids],
+  );
+  const before = new Map(rows.map((r) => [r.collectivity_id, r]));
+  const profiles = new Map<string, Collectivity | null>();
+  for (const event of events) {
+    const id = aggregateId(event);
+    const known = profiles.get(id) ?? null;
+    profiles.set(id, evolveCollectivity(known ?? (before.has(id) ? fromRow(before.get(id)!) : null), event));
+  }
+  const written: ProfileRow[] = [];
+  for (const [id, profile] of profiles) {
+    if (!profile) continue;
+    const old = before.get(id);
+    const row: ProfileRow = {
+      collectivity_id: id,
+      kind: profile.kind,
+      population: profile.population,
+      stratum: stratumOf(profile.kind, profile.population).code,
+      financial_potential: profile.financialPotentialPerCapita,
+      wealth_quartile: old?.wealth_quartile ?? null,
+    };
+    if (old && old.population === row.population && old.financial_potential === row.financial_potential) continue;
+    if (old) markGroups(work, placementOf(old));
+    markGroups(work, placementOf(row));
+    if (old?.financial_potential !== row.financial_potential) work.quartiles.add(row.kind);
+    written.push(row);
+  }
+  if (written.length === 0) return;
+  await db.query(
+    `INSERT INTO benchmark_members (collectivity_id, kind, population, stratum, financial_potential)
+     SELECT collectivity_id, kind, population, stratum, financial_potential
+     FROM jsonb_populate_recordset(NULL::benchmark_members, $1::jsonb)
+     ON CONFLICT (collectivity_id) DO UPDATE SET
+       population = EXCLUDED.population, stratum = EXCLUDED.stratum, financial_potential = EXCLUDED.financial_potential`,
+    [JSON.stringify(written)],
+  );
+}
+
+// The profile fields evolve() reads for a profile update; the rest it keeps as given.
+const fromRow = (row: ProfileRow): Collectivity =>
+  ({ id: row.collectivity_id, kind: row.kind, population: row.population, financialPotentialPerCapita: row.financial_potential }) as Collectivity;
+
+/** Matrix events: this projection's own copy of each matrix, folded with the domain's evolve. */
+async function applyMatrices(db: pg.PoolClient, events: RecordedEvent[], work: Work): Promise<void> {
+  if (events.length === 0) return;
+  const ids = [...new Set(events.map(aggregateId))];
+  const { rows } = await db.query<{ matrix_id: string; state: Matrix }>("SELECT matrix_id, state FROM benchmark_matrices WHERE matrix_id = ANY($1::text[])", [ids]);
+  const states = new Map<string, Matrix | null>(rows.map((r) => [r.matrix_id, r.state]));
+  const changed = new Set<string>();
+  for (const event of events) {
+    const id = aggregateId(event);
+    const before = states.get(id) ?? null;
+    if (before && event.version <= before.version) continue;
+    const after = evolveMatrix(before, event);
+    if (!after) continue;
+    states.set(id, after);
+    changed.add(id);
+  }
+  if (changed.size === 0) return;
+  const written = [...changed].map((id) => states.get(id)!);
+  for (const matrix of written) if (matrix.publishedAt !== null) work.members.add(matrix.collectivityId);
+  await db.query(
+    `INSERT INTO benchmark_matrices (matrix_id, collectivity_id, status, published_at, version, state)
+     SELECT v.state->>'id', v.state->>'collectivityId', v.state->>'status', (v.state->>'publishedAt')::timestamptz, (v.state->>'version')::int, v.state
+     FROM jsonb_array_elements($1::jsonb) AS v(state)
+     ON CONFLICT (matrix_id) DO UPDATE SET
+       status = EXCLUDED.status, published_at = EXCLUDED.published_at, version = EXCLUDED.version, state = EXCLUDED.state`,
+    [JSON.stringify(written)],
+  );
+}
+
+/** Reference weights: the members of that kind holding that factor score differently now. */
+async function applyReferenceWeights(db: pg.PoolClient, events: RecordedEvent[], work: Work): Promise<void> {
+  for (const event of events as (RecordedEvent & ReferenceWeightEvent)[]) {
+    if (event.type !== "ReferenceWeightSet") continue;
+    const { kind, catalogueKey, weight } = event.data;
+    if (weight === null) {
+      await db.query("DELETE FROM benchmark_reference_weights WHERE kind = $1 AND catalogue_key = $2", [kind, catalogueKey]);
+    } else {
+      await db.query(
+        `INSERT INTO benchmark_reference_weights (kind, catalogue_key, weight) VALUES ($1, $2, $3)
+         ON CONFLICT (kind, catalogue_key) DO UPDATE SET weight = EXCLUDED.weight`,
+        [kind, catalogueKey, weight],
+      );
+    }
+    const { rows } = await db.query<{ collectivity_id: string }>(
+      "SELECT collectivity_id FROM benchmark_members WHERE kind = $1 AND factor_keys @> ARRAY[$2]::text[]",
+      [kind, catalogueKey],
+    );
+    for (const row of rows) work.members.add(row.collectivity_id);
+  }
+}
+
+/**
+ * Wealth quartiles within a kind, over the collectivities that declared a
+ * potentiel financier (ties broken by id, so a rebuild draws the same lines).
+ * One arrival can move others across a line: each one that moves dirties
+ * the groups it leaves and those it joins.
+ */
+async function applyQuartiles(db: pg.PoolClient, work: Work): Promise<void> {
+  for (const kind of work.quartiles) {
+    const { rows } = await db.query<{ collectivity_id: string; stratum: string; before: number | null; after: number | null }>(
+      `WITH ranked AS (
+         SELECT collectivity_id, CASE WHEN financial_potential IS NULL THEN NULL
+                ELSE ntile(4) OVER (PARTITION BY financial_potential IS NULL ORDER BY financial_potential, collectivity_id) END AS quartile
+         FROM benchmark_members WHERE kind = $1
+       ),
+       moved AS (
+         SELECT m.collectivity_id, m.stratum, m.wealth_quartile AS before, r.quartile AS after
+         FROM benchmark_members m JOIN ranked r USING (collectivity_id)
+         WHERE m.wealth_quartile IS DISTINCT FROM r.quartile
+       ),
+       updated AS (
+         UPDATE benchmark_members m SET wealth_quartile = moved.after FROM moved WHERE m.collectivity_id = moved.collectivity_id
+       )
+       SELECT * FROM moved`,
+      [kind],
+    );
+    for (const row of rows) {
+      markGroups(work, { kind, populationStratum: row.stratum, wealthQuartile: row.before });
+      markGroups(work, { kind, populationStratum: row.stratum, wealthQuartile: row.after });
+    }
+  }
+}
+
+interface FactsRow {
+  collectivity_id: string;
+  matrix_id: string | null;
+  factor_keys: string[];
+  adopted_strategy_keys: string[];
+  strategy_statuses: Record<string, string>;
+  tool_statuses: Record<string, string>;
+  scoring: ScoredFactor[];
+  decision_dates: string[];
+  factor_count: number | null;
+  strategy_count: number | null;
+  adoption_rate: number | null;
+  completion_rate: number | null;
+  internal_score: number | null;
+  external_score: number | null;
+}
+
+const NO_CONTRIBUTION: Omit<FactsRow, "collectivity_id"> = {
+  matrix_id: null,
+  factor_keys: [],
+  adopted_strategy_keys: [],
+  strategy_statuses: {},
+  tool_statuses: {},
+  scoring: [],
+  decision_dates: [],
+  factor_count: null,
+  strategy_count: null,
+  adoption_rate: null,
+  completion_rate: null,
+  internal_score: null,
+  external_score: null,
+};
+
+export function factsRow(collectivityId: string, facts: MemberFacts | null, weights: ReadonlyMap<string, number>): FactsRow {
+  if (!facts) return { collectivity_id: collectivityId, ...NO_CONTRIBUTION };
+  const scores = comparableScores(facts.scoring, weights);
+  return {
+    collectivity_id: collectivityId,
+    matrix_id: facts.matrixId,
+    factor_keys: facts.factorKeys,
+    adopted_strategy_keys: facts.adoptedStrategyKeys,
+    strategy_statuses: facts.strategyStatuses,
+    tool_statuses: facts.toolStatuses,
+    scoring: facts.scoring,
+    decision_dates: facts.decisionDates,
+    factor_count: facts.factorCount,
+    strategy_count: facts.strategyCount,
+    adoption_rate: facts.adoptionRate,
+    completion_rate: facts.completionRate,
+    internal_score: scores.internal,
+    external_score: scores.external,
+  };
+}
+
+// Times come back from the database as Dates, and as strings from memberFacts().
+const canonical = (row: FactsRow) => canonicalJson({ ...row, decision_dates: row.decision_dates.map((d) => new Date(d).toISOString()) });
+
+/**
+ * Each touched collectivity's contribution, from its latest published matrix
+ * (PUBLISHED now, most recently first published); its groups are dirty only
+ * when the contribution changed, so a rename or a draft touches no group.
+ */
+async function applyMembers(db: pg.PoolClient, work: Work): Promise<void> {
+  if (work.members.size === 0) return;
+  const { rows } = await db.query<FactsRow & { kind: CollectivityKind; stratum: string; wealth_quartile: number | null; state: Matrix | null }>(
+    `SELECT m.*, latest.state FROM benchmark_members m
+     LEFT JOIN LATERAL (
+       SELECT state FROM benchmark_matrices b
+       WHERE b.collectivity_id = m.collectivity_id AND b.status = 'PUBLISHED'
+       ORDER BY b.published_at DESC, b.matrix_id DESC LIMIT 1
+     ) latest ON true
+     WHERE m.collectivity_id = ANY($1::text[])`,
+    [[...work.members]],
+  );
+  const weights = await referenceWeights(db, [...new Set(rows.map((r) => r.kind))]);
+  const written: FactsRow[] = [];
+  for (const row of rows) {
+    const next = factsRow(row.collectivity_id, row.state ? memberFacts(row.state) : null, weights.get(row.kind) ?? new Map());
+    const previous = Object.fromEntries(Object.keys(next).map((k) => [k, row[k as keyof FactsRow]])) as unknown as FactsRow;
+    if (canonical(previous) === canonical(next)) continue;
+    markGroups(work, placementOf(row));
+    written.push(next);
+  }
+  if (written.length === 0) return;
+  await db.query(
+    `UPDATE benchmark_members m SET
+       matrix_id = x.matrix_id, factor_keys = x.factor_keys, adopted_strategy_keys = x.adopted_strategy_keys,
+       strategy_statuses = x.strategy_statuses, tool_statuses = x.tool_statuses, scoring = x.scoring,
+       decision_dates = x.decision_dates, factor_count = x.factor_count, strategy_count = x.strategy_count,
+       adoption_rate = x.adoption_rate, completion_rate = x.completion_rate,
+       internal_score = x.internal_score, external_score = x.external_score
+     FROM jsonb_populate_recordset(NULL::benchmark_members, $1::jsonb) x
+     WHERE m.collectivity_id = x.collectivity_id`,
+    [JSON.stringify(written)],
+  );
+}
+
+/** kind → catalogue key → reference weight. */
+export async function referenceWeights(db: pg.PoolClient | pg.Pool, kinds: string[]): Promise<Map<string, Map<string, number>>> {
+  const { rows } = await db.query<{ kind: string; catalogue_key: string; weight: number }>(
+    "SELECT kind, catalogue_key, weight FROM benchmark_reference_weights WHERE kind = ANY($1::text[])",
+    [kinds],
+  );
+  const result = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    if (!result.has(row.kind)) result.set(row.kind, new Map());
+    result.get(row.kind)!.set(row.catalogue_key, row.weight);
+  }
+  return result;
+}
+
+async function markDirty(db: pg.PoolClient, keys: Set<string>): Promise<void> {
+  if (keys.size === 0) return;
+  await db.query(
+    `INSERT INTO benchmark_groups (key, kind, stratum, wealth_quartile, dirty, generation)
+     SELECT k, NULLIF(split_part(k, '|', 1), '*'), NULLIF(split_part(k, '|', 2), '*'), NULLIF(split_part(k, '|', 3), '*')::smallint, true, 1
+     FROM unnest($1::text[]) AS k
+     ON CONFLICT (key) DO UPDATE SET dirty = true, generation = benchmark_groups.generation + 1`,
+    [[...keys].sort()],
+  );
+}
+
+/**
+ * The benchmark inputs: where each collectivity sits among its peers and
+ * what its latest published matrix contributes. Group aggregates are not
+ * computed here, one batch at a time, but by the group refresher
+ * (benchmark-groups.ts), debounced, for the groups this marks dirty.
+ */
+export const benchmarks: Projector = {
+  name: "benchmarks",
+
+  async apply(db, events) {
+    const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set() };
+    await applyProfiles(db, events.filter(isCollectivityEvent), work);
+    await applyQuartiles(db, work);
+    await applyMatrices(db, events.filter(isMatrixEvent), work);
+    await applyReferenceWeights(db, events.filter(isNetworkEvent), work);
+    await applyMembers(db, work);
+    await markDirty(db, work.dirty);
+    return [];
+  },
+
+  async reset(db) {
+    for (const table of ["benchmark_matrices", "benchmark_members", "benchmark_reference_weights", "benchmark_groups"]) {
+      await db.query(`DELETE FROM ${table}`);
+    }
+  },
+};
