@@ -1,5 +1,5 @@
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { createPool } from "../../src/db/client.ts";
 import { stratumOf } from "../../src/domain/benchmark/peer-groups.ts";
 import { catalogueEntries } from "../../src/domain/catalogue/index.ts";
 import type { RecordedEvent } from "../../src/domain/events.ts";
@@ -375,7 +375,7 @@ describe("benchmarks across collectivities", () => {
       }
     }
     await app.caughtUp();
-    const pool = new pg.Pool({ connectionString: app.database.url, max: 2 });
+    const pool = createPool({ url: app.database.url, poolSize: app.database.poolSize });
     try {
       const snapshot = async () => ({
         members: (await pool.query("SELECT * FROM benchmark_members ORDER BY collectivity_id")).rows,
