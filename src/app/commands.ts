@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { AccessError, requireAdmin, requireEditor, requirePrincipal, type Principal } from "../auth/principal.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
 import { badInput, DomainError, notFound } from "../domain/errors.ts";
-import type { RecordedEvent } from "../domain/events.ts";
+import type { NewEvent, RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
 import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
 import { REFERENCE_WEIGHTS_ID, type ReferenceWeightCommand, type ReferenceWeights } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { ReferenceWeightsAggregate } from "./aggregates.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { Repository } from "./repository.ts";
+import { Repository, type Loaded } from "./repository.ts";
 
 /** What every mutation may carry besides its own fields. */
 export interface CommandOptions {
@@ -46,6 +46,10 @@ interface Spec<State, Command> {
   /** Checks the caller may run this command on this state; throws when not. */
   authorize(state: State | null, principal: Principal): void;
   command: Command;
+  /** Further commands decided in turn on the state the previous ones leave, and appended with them. */
+  then?: Command[];
+  /** History imported from elsewhere: when it happened. */
+  occurredAt?: Date;
   ownerId?: string;
 }
 
@@ -88,7 +92,7 @@ export class CommandHandler {
       const expected = spec.options.expectedVersion;
       if (expected != null && expected !== loaded.version) throw conflict(expected, loaded.version);
 
-      const events = spec.repo.type.decide(spec.command, loaded.state);
+      const events = this.decide(spec, loaded, principal);
       if (events.length === 0) return { ids: spec.ids, state: loaded.state, version: loaded.version, position: loaded.position!, events: [], replayed: false };
 
       try {
@@ -100,6 +104,7 @@ export class CommandHandler {
           events,
           metadata: { actor: principal.subject, reason: spec.options.reason ?? null, commandId, correlationId: ctx.correlationId ?? null },
           idempotency: commandId ? { fingerprint: print, result: spec.ids } : undefined,
+          occurredAt: spec.occurredAt,
         });
         const after = spec.repo.appended(spec.aggregateId, loaded, appended.events);
         this.onAppended(appended.events);
@@ -114,6 +119,33 @@ export class CommandHandler {
         await backoff(attempt);
       }
     }
+  }
+
+  /**
+   * The events of the spec's command and of those that follow it, each
+   * decided on the state the previous ones leave: so a batch is refused
+   * whole exactly where one of its commands would be refused alone.
+   */
+  private decide<State, Command>(spec: Spec<State, Command>, loaded: Loaded<State>, principal: Principal): NewEvent[] {
+    const { type } = spec.repo;
+    if (!spec.then?.length) return type.decide(spec.command, loaded.state);
+    const all: NewEvent[] = [];
+    let state = loaded.state;
+    for (const command of [spec.command, ...spec.then]) {
+      for (const event of type.decide(command, state)) {
+        all.push(event);
+        state = type.evolve(state, {
+          ...event,
+          streamId: spec.repo.streamId(spec.aggregateId),
+          version: loaded.version + all.length,
+          position: "",
+          occurredAt: spec.occurredAt ?? new Date(),
+          actor: principal.subject,
+          reason: spec.options.reason ?? null,
+        });
+      }
+    }
+    return all;
   }
 
   private async replay(commandId: string, print: string): Promise<CommandOutcome<never> | null> {
@@ -214,6 +246,54 @@ export class CommandHandler {
           else if (principal.role === "OBSERVER") throw new AccessError("FORBIDDEN", "an OBSERVER token may not change anything");
         },
         command,
+      },
+      ctx,
+    );
+  }
+
+  // ---- history imported in bulk ---------------------------------------------
+
+  /**
+   * Registers a collectivity whose id and registration date come from
+   * elsewhere (a synthetic network, an import). Admins only.
+   */
+  importCollectivity(command: Extract<CollectivityCommand, { type: "RegisterCollectivity" }>, occurredAt: Date, ctx: CommandContext) {
+    return this.execute(
+      {
+        repo: this.collectivities,
+        aggregateId: command.collectivityId,
+        name: "importCollectivity",
+        input: command,
+        options: {},
+        ids: { collectivityId: command.collectivityId },
+        authorize: (_state, principal) => requireAdmin(principal),
+        command,
+        occurredAt,
+      },
+      ctx,
+    );
+  }
+
+  /**
+   * A working session on a matrix, as history: its commands decided in turn
+   * and appended together, dated `occurredAt`. Admins only; a session that
+   * opens the matrix names its collectivity as owner.
+   */
+  importMatrixSession(matrixId: string, commands: [MatrixCommand, ...MatrixCommand[]], occurredAt: Date, ctx: CommandContext) {
+    const [command, ...then] = commands;
+    return this.execute(
+      {
+        repo: this.matrices,
+        aggregateId: matrixId,
+        name: "importMatrixSession",
+        input: { matrixId, commands },
+        options: {},
+        ids: { matrixId },
+        authorize: (_state, principal) => requireAdmin(principal),
+        command,
+        then,
+        occurredAt,
+        ownerId: command.type === "OpenMatrix" ? command.collectivityId : undefined,
       },
       ctx,
     );

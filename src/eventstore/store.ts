@@ -23,6 +23,8 @@ export interface AppendRequest {
   metadata: EventMetadata;
   /** With metadata.commandId: what a replay of this command must get back. */
   idempotency?: { fingerprint: string; result: Record<string, unknown> };
+  /** When the events happened, for history imported from elsewhere; the commit time otherwise. */
+  occurredAt?: Date;
 }
 
 export interface AppendResult {
@@ -87,8 +89,9 @@ WITH input AS (
   SELECT ord::int AS ord, e->>'type' AS type, e->'data' AS payload
   FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(e, ord)
 ), appended AS (
-  INSERT INTO events (stream_id, stream_version, type, payload, actor, reason, command_id, correlation_id, causation_id)
-  SELECT $1, $2::int + ord, type, payload, $4, $5, $6, $7, $8 FROM input ORDER BY ord
+  INSERT INTO events (stream_id, stream_version, type, payload, actor, reason, command_id, correlation_id, causation_id, occurred_at)
+  SELECT $1, $2::int + ord, type, payload, $4, $5, $6, $7, $8, coalesce($13::timestamptz, date_trunc('milliseconds', now()))
+  FROM input ORDER BY ord
   RETURNING ${EVENT_COLUMNS}
 ), directory AS (
   INSERT INTO streams (stream_id, stream_type, owner_id)
@@ -149,6 +152,7 @@ export class EventStore {
         request.ownerId ?? null,
         request.idempotency?.fingerprint ?? null,
         request.idempotency ? JSON.stringify(request.idempotency.result) : null,
+        request.occurredAt?.toISOString() ?? null,
       );
       const events = rows.map(toRecorded);
       const last = events[events.length - 1]!;

@@ -129,3 +129,14 @@ export function benchmarkRefresh(pool: pg.Pool, options: { debounceMs: number; a
     return { againInMs: pending ? options.debounceMs : null };
   };
 }
+
+/** Refreshes until no group is dirty (waiting while another process holds the refresh); returns how many groups changed. */
+export async function refreshAllGroups(pool: pg.Pool): Promise<number> {
+  let changed = 0;
+  for (;;) {
+    const result = await refreshGroups(pool, { debounceMs: 0 });
+    changed += result.changed.length;
+    if (!result.pending) return changed;
+    if (result.changed.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -3,7 +3,7 @@ import { createPool } from "../../src/db/client.ts";
 import { stratumOf } from "../../src/domain/benchmark/peer-groups.ts";
 import { catalogueEntries } from "../../src/domain/catalogue/index.ts";
 import type { RecordedEvent } from "../../src/domain/events.ts";
-import { refreshGroups } from "../../src/projections/benchmark-groups.ts";
+import { refreshAllGroups } from "../../src/projections/benchmark-groups.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -386,7 +386,7 @@ describe("benchmarks across collectivities", () => {
       expect(live.groups.length).toBeGreaterThan(10);
       expect(live.members.filter((m) => m.matrix_id).length).toBeGreaterThan(2);
       await new ProjectionRunner(pool, PROJECTORS).rebuild("benchmarks");
-      for (;;) if (!(await refreshGroups(pool, { debounceMs: 0 })).pending) break;
+      await refreshAllGroups(pool);
       expect(await snapshot()).toEqual(live);
     } finally {
       await pool.end();

@@ -1,0 +1,42 @@
+import type { CommandContext, CommandHandler } from "../app/commands.ts";
+import { collectivityPlan, kindCounts, type NetworkOptions } from "./synthetic.ts";
+
+export const seeder: CommandContext = { principal: { tokenId: "seed", role: "ADMIN", collectivityId: null, subject: "seed:synthetic" } };
+
+export interface SeedProgress {
+  collectivities: number;
+  events: number;
+}
+
+/**
+ * Writes a synthetic network through the command handler, as the API
+ * would, one session per append. Collectivities are taken by `concurrency`
+ * writers in turn; each one's history goes in order.
+ */
+export async function writeSyntheticNetwork(
+  commands: CommandHandler,
+  options: NetworkOptions,
+  run: { concurrency: number; onProgress?: (progress: SeedProgress) => void },
+): Promise<SeedProgress> {
+  const counts = kindCounts(options.collectivities);
+  const progress: SeedProgress = { collectivities: 0, events: 0 };
+  let next = 0;
+  const writer = async () => {
+    for (let index = next++; index < options.collectivities; index = next++) {
+      const plan = collectivityPlan(index, options, counts);
+      // Counted after each await: `progress.events += await …` would add to a stale total.
+      const registered = await commands.importCollectivity(plan.register, plan.registeredAt, seeder);
+      progress.events += registered.events.length;
+      for (const matrix of plan.matrices) {
+        for (const session of matrix.sessions) {
+          const written = await commands.importMatrixSession(matrix.matrixId, session.commands, session.at, seeder);
+          progress.events += written.events.length;
+        }
+      }
+      progress.collectivities++;
+      run.onProgress?.(progress);
+    }
+  };
+  await Promise.all(Array.from({ length: run.concurrency }, writer));
+  return progress;
+}
