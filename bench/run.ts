@@ -14,6 +14,7 @@ import { createDatabase } from "../src/db/client.ts";
 import { EventStore } from "../src/eventstore/store.ts";
 import { createLogger } from "../src/logger.ts";
 import { hostProjections } from "../src/projections/host.ts";
+import { benchBenchmarks } from "./benchmarks.ts";
 import { benchProjections } from "./projections.ts";
 import { startServer } from "../src/server.ts";
 import { waitForProjections } from "../test/support/projections.ts";
@@ -167,8 +168,11 @@ try {
   await database.drop();
 }
 
-// PILOTIS_BENCH_CORE_ONLY=1 skips the (slower) projection figures.
-if (!process.env.PILOTIS_BENCH_CORE_ONLY) await benchProjections(report);
+// PILOTIS_BENCH_CORE_ONLY=1 skips the (slower) projection and benchmarking figures.
+if (!process.env.PILOTIS_BENCH_CORE_ONLY) {
+  await benchProjections(report);
+  await benchBenchmarks(report);
+}
 
 const width = Math.max(...rows.map((r) => r[0].length));
 process.stdout.write(`\nPilotis benchmark — ${database.embedded ? "embedded PGlite (PostgreSQL did not answer)" : "local PostgreSQL"}, node ${process.version}\n\n`);

@@ -240,6 +240,20 @@ describe("benchmarks across collectivities", () => {
     expect(peek.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
+  it("percentiles at the edges: a lone member stands at 50, tied members share one", async () => {
+    app = await startTestApp({ PILOTIS_BENCHMARK_MIN_GROUP: "1" });
+    const { commands } = app.services;
+    const alone = await registerCommune(commands, "Seule", 120_000);
+    await buildMatrix(commands, alone, { factors: ["S1", "O1", "T2"], status: "PUBLISHED" });
+    const twins = [await registerCommune(commands, "Jumelle A", 600), await registerCommune(commands, "Jumelle B", 650)];
+    for (const id of twins) await buildMatrix(commands, id, { factors: ["S1", "O1"], status: "PUBLISHED" });
+    await app.caughtUp();
+    const own = `query($c: ID!) { collectivity(id: $c) { benchmark { metrics { metric value peerMedian percentile } } } }`;
+    const factorCount = async (id: string) => (await app!.gql(own, { c: id })).data!.collectivity.benchmark.metrics.find((m: any) => m.metric === "FACTOR_COUNT");
+    expect(await factorCount(alone)).toEqual({ metric: "FACTOR_COUNT", value: 3, peerMedian: 3, percentile: 50 });
+    for (const id of twins) expect(await factorCount(id)).toEqual({ metric: "FACTOR_COUNT", value: 2, peerMedian: 2, percentile: 50 });
+  });
+
   it("reference weights make INTERNAL_SCORE comparable, leave each matrix's own scores alone, and can be cleared", async () => {
     app = await startTestApp({ PILOTIS_BENCHMARK_MIN_GROUP: "2" });
     const { commands } = app.services;

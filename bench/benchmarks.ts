@@ -1,0 +1,141 @@
+// The benchmarking figures of `npm run bench`, on a synthetic national
+// network (36,000 collectivities by default; PILOTIS_BENCH_COLLECTIVITIES
+// sets another size): seeding, a full rebuild of the benchmark read models,
+// query latencies over HTTP, and the lag from publishMatrix to the updated
+// aggregates of the publisher's group.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { CollectivityAggregate, MatrixAggregate } from "../src/app/aggregates.ts";
+import { CommandHandler } from "../src/app/commands.ts";
+import { Repository } from "../src/app/repository.ts";
+import { createPool } from "../src/db/client.ts";
+import { EventStore } from "../src/eventstore/store.ts";
+import { refreshAllGroups } from "../src/projections/benchmark-groups.ts";
+import { PROJECTORS } from "../src/projections/index.ts";
+import { ProjectionRunner } from "../src/projections/runner.ts";
+import { seeder, writeSyntheticNetwork } from "../src/seed/write.ts";
+import { startTestApp } from "../test/support/app.ts";
+import { createTestDatabase } from "../test/support/database.ts";
+import { redisAnswers, REDIS_URL } from "../test/support/redis.ts";
+import { subscribeSse } from "../test/support/sse.ts";
+
+type Report = (name: string, value: string, target: string) => void;
+const root = fileURLToPath(new URL("..", import.meta.url));
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const p50p99 = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${quantile(sorted, 0.5).toFixed(1)} ms / ${quantile(sorted, 0.99).toFixed(1)} ms`;
+};
+
+/** Sends `count` requests one after the other, each built by `variables(i)`; returns their latencies. */
+async function latencies(url: string, token: string, query: string, count: number, variables: (i: number) => Record<string, unknown>) {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: variables(i) }) });
+    const body = (await res.json()) as { errors?: unknown[] };
+    times.push(performance.now() - started);
+    if (body.errors) throw new Error(`benchmark query failed: ${JSON.stringify(body.errors)}`);
+  }
+  return times;
+}
+
+export async function benchBenchmarks(report: Report): Promise<void> {
+  const database = await createTestDatabase();
+  const n = Number(process.env.PILOTIS_BENCH_COLLECTIVITIES ?? (database.embedded ? 2_000 : 36_000));
+  const pool = createPool({ url: database.url, poolSize: database.embedded ? 1 : 10 });
+  const viaRedis = !database.embedded && (await redisAnswers());
+  const prefix = `bench-benchmarks-${Date.now()}`;
+  let worker: ReturnType<typeof spawn> | null = null;
+  try {
+    const store = new EventStore(pool);
+    const commands = new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate));
+    let started = performance.now();
+    const written = await writeSyntheticNetwork(commands, { collectivities: n, seed: 1, now: new Date() }, { concurrency: database.embedded ? 1 : 8 });
+    report(`seed:synthetic, ${n} collectivities: ${written.events} events`, seconds(started), "");
+    started = performance.now();
+    const runner = new ProjectionRunner(pool, PROJECTORS, { batchSize: 2000 });
+    await runner.catchUp();
+    await refreshAllGroups(pool);
+    report("  every projection caught up from zero, groups computed", seconds(started), "");
+    started = performance.now();
+    await runner.rebuild("benchmarks");
+    const rebuilt = seconds(started);
+    started = performance.now();
+    const groups = await refreshAllGroups(pool);
+    report(`  full benchmark rebuild: projection / ${groups} groups`, `${rebuilt} / ${seconds(started)}`, "");
+
+    worker = viaRedis
+      ? spawn(process.execPath, ["--import", "tsx", "workers/projector.ts"], {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: database.url, REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_WORKER_PORT: "0", LOG_LEVEL: "error" },
+          stdio: "inherit",
+        })
+      : null;
+    const env: Record<string, string> = { PILOTIS_RATE_LIMIT_PER_MINUTE: "0", PILOTIS_BENCHMARK_DEBOUNCE_MS: "500", ...(viaRedis ? { REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix } : {}) };
+    const app = await startTestApp(env, { database });
+    try {
+      const groupKeys = (await pool.query<{ kind: string | null; stratum: string | null; wealth_quartile: number | null }>("SELECT kind, stratum, wealth_quartile FROM benchmark_groups WHERE size > 0 ORDER BY key")).rows;
+      const members = (
+        await pool.query<{ collectivity_id: string; matrix_id: string; factor_keys: string[] }>(
+          "SELECT collectivity_id, matrix_id, factor_keys FROM benchmark_members WHERE matrix_id IS NOT NULL AND cardinality(factor_keys) > 0 ORDER BY collectivity_id",
+        )
+      ).rows;
+      const pick = (i: number) => members[(i * 7919) % members.length]!;
+      const count = 400;
+      const group = await latencies(app.url, app.adminToken, `query($g: PeerGroupInput!) { benchmark(peerGroup: $g) { suppressed factorPrevalence { entry { key } count share } strategyAdoption { count } metrics { metric mean p25 median p75 } } }`, count, (i) => {
+        const g = groupKeys[(i * 31) % groupKeys.length]!;
+        return { g: { kind: g.kind, populationStratum: g.stratum, wealthQuartile: g.wealth_quartile } };
+      });
+      report(`benchmark(peerGroup) over HTTP, ${groupKeys.length} groups in turn, p50 / p99`, p50p99(group), "p99 < 50 ms");
+      const own = await latencies(app.url, app.adminToken, `query($c: ID!) { collectivity(id: $c) { peerGroup { label size } benchmark { metrics { metric value peerMedian percentile } } } }`, count, (i) => ({ c: pick(i).collectivity_id }));
+      report("a collectivity's benchmark over HTTP p50 / p99", p50p99(own), "p99 < 50 ms");
+      const practices = await latencies(app.url, app.adminToken, `query($m: ID!, $f: String!) { peerPractices(matrixId: $m, factorKey: $f) { suppressed peersWithFactor strategies { entry { key } adopted inProgress done abandoned } tools { entry { key } uptake } } }`, count, (i) => ({
+        m: pick(i).matrix_id,
+        f: pick(i).factor_keys[i % pick(i).factor_keys.length],
+      }));
+      report("peerPractices over HTTP p50 / p99", p50p99(practices), "p99 < 100 ms");
+
+      // Lag: a new matrix published, until the update of its collectivity's own group reaches a subscriber.
+      const lags: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const member = pick(1000 + i * 13);
+        const { rows } = await pool.query<{ kind: string; stratum: string; wealth_quartile: number | null }>("SELECT kind, stratum, wealth_quartile FROM benchmark_members WHERE collectivity_id = $1", [member.collectivity_id]);
+        const placement = rows[0]!;
+        const live = await subscribeSse(app.url, app.adminToken, `subscription($g: PeerGroupInput) { benchmarkUpdated(peerGroup: $g) { updatedAt } }`, {
+          g: { kind: placement.kind, populationStratum: placement.stratum, wealthQuartile: placement.wealth_quartile },
+        });
+        await new Promise((r) => setTimeout(r, 100));
+        const matrixId = `bench-lag-${i}`;
+        await commands.importMatrixSession(
+          matrixId,
+          [
+            { type: "OpenMatrix", matrixId, collectivityId: member.collectivity_id, title: "Nouveau diagnostic" },
+            { type: "AddFactor", matrixId, factorId: "f1", kind: "WEAKNESS", label: "Ressources rares", catalogueKey: "W4" },
+          ],
+          new Date(),
+          seeder,
+        );
+        // Timed from the call, so the figure includes the publish command itself.
+        const called = performance.now();
+        await app.services.commands.onMatrix("publishMatrix", { matrixId }, { type: "PublishMatrix", matrixId }, {}, {}, seeder);
+        await live.next(10_000);
+        lags.push(performance.now() - called);
+        live.close();
+        await new Promise((r) => setTimeout(r, 600));
+      }
+      report(`publishMatrix → its group's aggregates updated (${viaRedis ? "BullMQ worker + Redis" : "in process"}) p50 / p99`, p50p99(lags), "p99 < 2 s");
+    } finally {
+      await app.close();
+    }
+  } finally {
+    if (worker) {
+      worker.kill("SIGTERM");
+      await new Promise((r) => worker!.once("exit", r));
+    }
+    await pool.end();
+    await database.drop();
+  }
+}
