@@ -2,7 +2,7 @@ import type pg from "pg";
 import { AccessError, canEdit, canSeeMatrix, requirePrincipal, type Principal } from "../auth/principal.ts";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
 import { groupKey, groupLabel, ownGroup, parseGroupKey, STRATA, stratumOf, validGroup, type PeerGroupKey } from "../domain/benchmark/peer-groups.ts";
-import { percentileOf, quantile, type Distribution } from "../domain/benchmark/statistics.ts";
+import { midRankPercentile, type Distribution } from "../domain/benchmark/statistics.ts";
 import { catalogueEntries, catalogueEntry, type CatalogueEntry } from "../domain/catalogue/index.ts";
 import { badInput, notFound } from "../domain/errors.ts";
 import type { Matrix } from "../domain/matrix.ts";
@@ -154,20 +154,43 @@ export class BenchmarkService {
     if (!group) return null;
     const rows = await this.groupRows([groupKey(group), ...parentsOf(group).map(groupKey)]);
     if (this.suppressed(group, rows)) return null;
-    const columns = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m]} AS "${m}"`).join(", ");
-    const { rows: members } = await this.pool.query<Record<BenchmarkMetric, number | null> & { collectivity_id: string }>(
-      `SELECT collectivity_id, ${columns} FROM benchmark_members WHERE ${GROUP_FILTER} AND matrix_id IS NOT NULL`,
-      [group.kind, group.populationStratum, group.wealthQuartile, new Date().toISOString()],
-    );
-    const own = members.find((m) => m.collectivity_id === collectivityId);
+    const stats = await this.standing(collectivityId, group);
     return {
       peerGroup: this.view(group, rows.get(groupKey(group))?.size ?? 0),
       metrics: BENCHMARK_METRICS.map((metric) => {
-        const values = members.map((m) => m[metric]).filter((v): v is number => v !== null).map(Number).sort((a, b) => a - b);
-        const value = own?.[metric] == null ? null : Number(own[metric]);
-        return { metric, value, peerMedian: quantile(values, 0.5), percentile: value === null ? null : percentileOf(value, values) };
+        const { value, median, count, below, level } = stats[metric];
+        return { metric, value, peerMedian: median, percentile: value === null ? null : midRankPercentile(below, level, count) };
       }),
     };
+  }
+
+  /**
+   * Per metric, in one aggregate over the group's contributors (on the
+   * group's index, no rows sent back): the collectivity's value, the
+   * median, and how many stand below it and level with it.
+   */
+  private async standing(collectivityId: string, group: PeerGroupKey) {
+    const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m]} AS "${m}"`).join(", ");
+    const stats = BENCHMARK_METRICS.map(
+      (m) =>
+        `'${m}', json_build_object('value', me."${m}", 'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY p."${m}"), 'count', count(p."${m}"),
+          'below', count(*) FILTER (WHERE p."${m}" < me."${m}"), 'level', count(*) FILTER (WHERE p."${m}" = me."${m}"))`,
+    ).join(",\n");
+    const { rows } = await this.pool.query<{ stats: Record<BenchmarkMetric, { value: number | null; median: number | null; count: number; below: number; level: number }> }>(
+      `WITH me AS (SELECT ${values} FROM benchmark_members WHERE collectivity_id = $5 AND matrix_id IS NOT NULL),
+            p AS (SELECT ${values} FROM benchmark_members
+                  WHERE kind = $1 AND stratum = $2 AND wealth_quartile IS NOT DISTINCT FROM $3::smallint AND matrix_id IS NOT NULL)
+       SELECT json_build_object(${stats}) AS stats FROM p LEFT JOIN me ON true GROUP BY ${BENCHMARK_METRICS.map((m) => `me."${m}"`).join(", ")}`,
+      [group.kind, group.populationStratum, group.wealthQuartile, new Date().toISOString(), collectivityId],
+    );
+    const empty = { value: null, median: null, count: 0, below: 0, level: 0 };
+    const found = rows[0]?.stats;
+    return Object.fromEntries(
+      BENCHMARK_METRICS.map((m) => {
+        const stat = found?.[m] ?? empty;
+        return [m, { ...stat, value: stat.value === null ? null : Number(stat.value) }];
+      }),
+    ) as Record<BenchmarkMetric, typeof empty>;
   }
 
   /**

@@ -1,9 +1,15 @@
-// A small, clearly fictional network for a first start: three collectivities
-// with matrices built from the catalogue and a little decision history.
-// User-facing content stays in French, as the network writes it.
+// A clearly fictional network for a first start: three collectivities with
+// matrices built from the catalogue and a little decision history, and a
+// synthetic crowd of numbered peers with three years of history, so that
+// peer groups and benchmarks have something to show. User-facing content
+// stays in French, as the network writes it.
 import type { CommandHandler, CommandContext } from "../app/commands.ts";
 import { catalogueEntry } from "../domain/catalogue/index.ts";
 import type { FactorKind, StrategyStatus } from "../domain/types.ts";
+import { writeSyntheticNetwork } from "../seed/write.ts";
+
+/** Synthetic peers loaded with the demo: enough for some groups to pass k = 5, few enough for a quick first start on PGlite. */
+export const DEMO_PEERS = 150;
 
 interface DemoCollectivity {
   name: string;
@@ -151,4 +157,5 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
       await commands.onMatrix("publishMatrix", { matrixId: matrixId! }, { type: "PublishMatrix", matrixId: matrixId! }, {}, { reason: "Présenté au conseil" }, ctx);
     }
   }
+  await writeSyntheticNetwork(commands, { collectivities: DEMO_PEERS, seed: 2026, now: new Date() }, { concurrency: 1, ctx });
 }

@@ -67,6 +67,8 @@ export interface RefreshOptions {
   /** A group is computed at most once in this time; marks meanwhile wait for the next round. */
   debounceMs: number;
   now?: () => Date;
+  /** Told as soon as a group's new figures are stored, if they changed. */
+  onChanged?: (groupKey: string) => void | Promise<void>;
 }
 
 export interface RefreshResult {
@@ -78,10 +80,12 @@ export interface RefreshResult {
 
 /**
  * Computes the dirty groups again, one process at a time (an advisory lock;
- * a process that does not get it reports work pending). Each group is
- * recomputed at most once per `debounceMs`, and every group once a day, since
- * DECISIONS_LAST_90_DAYS moves with the calendar. A group marked again while
- * it was being computed (its generation moved) stays dirty.
+ * a process that does not get it reports work pending), smallest first: a
+ * collectivity's own group is the one its users look at, the whole network
+ * the slowest to count. Each group is recomputed at most once per
+ * `debounceMs`, and every group once a day, since DECISIONS_LAST_90_DAYS
+ * moves with the calendar. A group marked again while it was being computed
+ * (its generation moved) stays dirty.
  */
 export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Promise<RefreshResult> {
   const now = options.now ?? (() => new Date());
@@ -93,7 +97,7 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
         `SELECT key, generation, size, contributors, aggregates FROM benchmark_groups
          WHERE (dirty AND (computed_at IS NULL OR computed_at <= now() - $1 * interval '1 millisecond'))
             OR computed_at < date_trunc('day', now())
-         ORDER BY key`,
+         ORDER BY size, key`,
         [options.debounceMs],
       );
       const changed: string[] = [];
@@ -105,7 +109,9 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
           [group.key, computed.size, computed.contributors, JSON.stringify(computed.aggregates), group.generation],
         );
         const before = { size: group.size, contributors: group.contributors, aggregates: group.aggregates };
-        if (canonicalJson(before) !== canonicalJson(computed)) changed.push(group.key);
+        if (canonicalJson(before) === canonicalJson(computed)) continue;
+        changed.push(group.key);
+        await options.onChanged?.(group.key);
       }
       const { rows: left } = await client.query<{ pending: boolean }>("SELECT EXISTS (SELECT 1 FROM benchmark_groups WHERE dirty) AS pending");
       return { changed, pending: left[0]!.pending };
@@ -119,13 +125,12 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
 
 /**
  * The step that follows each projection catch-up: refresh what is dirty,
- * announce the groups that changed, and come back after the debounce when
- * some were left for later.
+ * announce each group that changed as soon as it is stored, and come back
+ * after the debounce when some were left for later.
  */
 export function benchmarkRefresh(pool: pg.Pool, options: { debounceMs: number; announce: (groupKeys: string[]) => void | Promise<void> }) {
   return async (): Promise<{ againInMs: number | null }> => {
-    const { changed, pending } = await refreshGroups(pool, { debounceMs: options.debounceMs });
-    if (changed.length > 0) await options.announce(changed);
+    const { pending } = await refreshGroups(pool, { debounceMs: options.debounceMs, onChanged: (key) => options.announce([key]) });
     return { againInMs: pending ? options.debounceMs : null };
   };
 }

@@ -16,20 +16,21 @@ export interface SeedProgress {
 export async function writeSyntheticNetwork(
   commands: CommandHandler,
   options: NetworkOptions,
-  run: { concurrency: number; onProgress?: (progress: SeedProgress) => void },
+  run: { concurrency: number; onProgress?: (progress: SeedProgress) => void; ctx?: CommandContext },
 ): Promise<SeedProgress> {
   const counts = kindCounts(options.collectivities);
+  const ctx = run.ctx ?? seeder;
   const progress: SeedProgress = { collectivities: 0, events: 0 };
   let next = 0;
   const writer = async () => {
     for (let index = next++; index < options.collectivities; index = next++) {
       const plan = collectivityPlan(index, options, counts);
       // Counted after each await: `progress.events += await …` would add to a stale total.
-      const registered = await commands.importCollectivity(plan.register, plan.registeredAt, seeder);
+      const registered = await commands.importCollectivity(plan.register, plan.registeredAt, ctx);
       progress.events += registered.events.length;
       for (const matrix of plan.matrices) {
         for (const session of matrix.sessions) {
-          const written = await commands.importMatrixSession(matrix.matrixId, session.commands, session.at, seeder);
+          const written = await commands.importMatrixSession(matrix.matrixId, session.commands, session.at, ctx);
           progress.events += written.events.length;
         }
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { comparableScores, memberFacts } from "../../src/domain/benchmark/member-facts.ts";
 import { groupKey, groupLabel, groupsOf, parseGroupKey, STRATA, stratumOf, validGroup } from "../../src/domain/benchmark/peer-groups.ts";
-import { distribution, percentileOf, quantile } from "../../src/domain/benchmark/statistics.ts";
+import { midRankPercentile } from "../../src/domain/benchmark/statistics.ts";
 import { DomainError } from "../../src/domain/errors.ts";
 import type { Matrix } from "../../src/domain/matrix.ts";
 
@@ -59,21 +59,13 @@ describe("peer groups", () => {
 });
 
 describe("statistics", () => {
-  it("quantiles interpolate linearly between ranks, as percentile_cont does", () => {
-    expect(quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75);
-    expect(quantile([1, 2, 3, 4], 0.5)).toBeCloseTo(2.5);
-    expect(quantile([7], 0.75)).toBe(7);
-    expect(quantile([], 0.5)).toBeNull();
-    expect(distribution([4, 1, 3, 2])).toEqual({ mean: 2.5, p25: 1.75, median: 2.5, p75: 3.25 });
-  });
-
-  it("a lone member stands at the 50th percentile, ties share one, and the ends are not 0 and 100", () => {
-    expect(percentileOf(12, [12])).toBe(50);
-    expect(percentileOf(3, [3, 3, 3, 3])).toBe(50);
-    expect(percentileOf(1, [1, 2, 3, 4])).toBe(12.5);
-    expect(percentileOf(4, [1, 2, 3, 4])).toBe(87.5);
-    expect(percentileOf(2, [1, 2, 2, 4])).toBe(50);
-    expect(percentileOf(5, [])).toBeNull();
+  it("a lone member stands at the 50th percentile, tied members share one, and the ends are not 0 and 100", () => {
+    expect(midRankPercentile(0, 1, 1)).toBe(50);
+    expect(midRankPercentile(0, 4, 4)).toBe(50);
+    expect(midRankPercentile(0, 1, 4)).toBe(12.5);
+    expect(midRankPercentile(3, 1, 4)).toBe(87.5);
+    expect(midRankPercentile(1, 2, 4)).toBe(50);
+    expect(midRankPercentile(0, 0, 0)).toBeNull();
   });
 });
 
