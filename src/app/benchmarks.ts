@@ -179,7 +179,7 @@ export class BenchmarkService {
     const { rows } = await this.pool.query<{ stats: Record<BenchmarkMetric, { value: number | null; median: number | null; count: number; below: number; level: number }> }>(
       `WITH me AS (SELECT ${values} FROM benchmark_members WHERE collectivity_id = $5 AND matrix_id IS NOT NULL),
             p AS (SELECT ${values} FROM benchmark_members
-                  WHERE kind = $1 AND stratum = $2 AND wealth_quartile IS NOT DISTINCT FROM $3::smallint AND matrix_id IS NOT NULL)
+                  WHERE kind = $1 AND stratum = $2 AND ${group.wealthQuartile === null ? "wealth_quartile IS NULL AND $3::smallint IS NULL" : "wealth_quartile = $3"} AND matrix_id IS NOT NULL)
        SELECT json_build_object(${stats}) AS stats FROM p LEFT JOIN me ON true GROUP BY ${BENCHMARK_METRICS.map((m) => `me."${m}"`).join(", ")}`,
       [group.kind, group.populationStratum, group.wealthQuartile, new Date().toISOString(), collectivityId],
     );

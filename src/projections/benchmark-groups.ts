@@ -14,13 +14,17 @@ export interface GroupAggregates {
   metrics: Record<BenchmarkMetric, Distribution>;
 }
 
-/** Each metric as a member's SQL expression; `$4` is the moment of computing. */
+/**
+ * Each metric as a member's SQL expression; `$4` is the moment of computing.
+ * Recent decisions are counted by binary search (width_bucket counts the
+ * elements of a sorted array up to a value): decision_dates is kept sorted.
+ */
 export const METRIC_SQL: Record<BenchmarkMetric, string> = {
   FACTOR_COUNT: "factor_count",
   STRATEGY_COUNT: "strategy_count",
   ADOPTION_RATE: "adoption_rate",
   COMPLETION_RATE: "completion_rate",
-  DECISIONS_LAST_90_DAYS: `(SELECT count(*) FROM unnest(decision_dates) AS d WHERE d > $4::timestamptz - interval '${RECENT_DAYS} days' AND d <= $4::timestamptz)`,
+  DECISIONS_LAST_90_DAYS: `(width_bucket($4::timestamptz, decision_dates) - width_bucket($4::timestamptz - interval '${RECENT_DAYS} days', decision_dates))`,
   INTERNAL_SCORE: "internal_score",
   EXTERNAL_SCORE: "external_score",
 };
@@ -38,13 +42,16 @@ const groupParams = (g: PeerGroupKey) => [g.kind, g.populationStratum, g.wealthQ
  * denominator, a score without factors) are left out of a metric.
  */
 export async function computeGroup(db: pg.PoolClient | pg.Pool, group: PeerGroupKey, now: Date) {
+  // Each metric computed once per member, then aggregated; means over sorted
+  // input, because a float sum depends on the order of its terms and a
+  // rebuild must give the same figures to the last bit.
+  const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m]} AS "${m}"`).join(", ");
   const metrics = BENCHMARK_METRICS.map(
-    // avg over sorted input: float sums depend on their order, and a rebuild must give the same figures to the last bit.
-    (m) => `'${m}', jsonb_build_array(avg(${METRIC_SQL[m]} ORDER BY ${METRIC_SQL[m]}), percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY ${METRIC_SQL[m]}))`,
+    (m) => `'${m}', jsonb_build_array(avg("${m}" ORDER BY "${m}"), percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY "${m}"))`,
   ).join(",\n");
   const { rows } = await db.query<{ size: number; contributors: number; prevalence: Record<string, number>; adoption: Record<string, number>; metrics: Record<BenchmarkMetric, [number | null, number[] | null]> }>(
-    `WITH m AS (SELECT * FROM benchmark_members WHERE ${GROUP_FILTER}),
-          c AS (SELECT * FROM m WHERE matrix_id IS NOT NULL)
+    `WITH m AS MATERIALIZED (SELECT matrix_id, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members WHERE ${GROUP_FILTER}),
+          c AS MATERIALIZED (SELECT * FROM m WHERE matrix_id IS NOT NULL)
      SELECT (SELECT count(*)::int FROM m) AS size,
             (SELECT count(*)::int FROM c) AS contributors,
             (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT k, count(*)::int AS n FROM c, unnest(c.factor_keys) AS k GROUP BY k) f) AS prevalence,

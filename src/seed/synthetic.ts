@@ -271,18 +271,19 @@ function matrixHistory(
   const chosen = shuffled(crossings, next).slice(0, wanted);
   const progress: { at: number; command: MatrixCommand }[] = [];
   const opened = span.from;
-  const step = (n: number) => opened + (n + next()) * ((span.until - opened) / 5);
+  // The n-th step of a path (at most three) falls in the n-th third of the span, so decisions run up to the last weeks.
+  const step = (n: number) => opened + ((n + next()) / 3) * (span.until - opened);
   chosen.forEach((s, i) => {
     const strategyId = `s${i + 1}`;
     commands.push({ type: "ProposeStrategy", matrixId, strategyId, internalFactorId: factorIds.get(s.internalFactorKey!)!, externalFactorId: factorIds.get(s.externalFactorKey!)!, title: s.label, catalogueKey: s.key, priority: 1 + Math.floor(next() * 3) });
-    STEPS[finalStatus(next, engagement)].forEach((status, n) => progress.push({ at: step(n + 1), command: { type: "ChangeStrategyStatus", matrixId, strategyId, status } }));
+    STEPS[finalStatus(next, engagement)].forEach((status, n) => progress.push({ at: step(n), command: { type: "ChangeStrategyStatus", matrixId, strategyId, status } }));
   });
   const adoptedQuadrants = new Set(chosen.map((s) => s.quadrant as Quadrant));
   const tools = shuffled(TOOLS.filter((t) => adoptedQuadrants.has(t.quadrant!)), next).slice(0, Math.floor(next() * 4));
   tools.forEach((t, i) => {
     const initiativeId = `i${i + 1}`;
     commands.push({ type: "AddInitiative", matrixId, initiativeId, title: t.label, quadrant: t.quadrant!, catalogueKey: t.key });
-    STEPS[finalStatus(next, engagement)].forEach((status, n) => progress.push({ at: step(n + 1), command: { type: "ChangeInitiativeStatus", matrixId, initiativeId, status } }));
+    STEPS[finalStatus(next, engagement)].forEach((status, n) => progress.push({ at: step(n), command: { type: "ChangeInitiativeStatus", matrixId, initiativeId, status } }));
   });
   const sessions: MatrixSession[] = [{ at: new Date(opened), commands: commands as MatrixSession["commands"] }];
   if (archive || next() < 0.75) progress.push({ at: opened + (20 + next() * 100) * DAY, command: { type: "PublishMatrix", matrixId } });
@@ -294,8 +295,11 @@ function matrixHistory(
     const day = Math.min(Math.floor(at / DAY), Math.floor(span.until / DAY));
     byDay.set(day, [...(byDay.get(day) ?? []), command]);
   }
+  let last = opened;
   for (const [day, dayCommands] of [...byDay].sort(([a], [b]) => a - b)) {
-    sessions.push({ at: new Date(day * DAY + 10 * 3_600_000), commands: dayCommands as MatrixSession["commands"] });
+    // At ten in the morning, or just after the session before when that was later the same day.
+    last = Math.max(day * DAY + 10 * 3_600_000, last + 60_000);
+    sessions.push({ at: new Date(last), commands: dayCommands as MatrixSession["commands"] });
   }
   return sessions;
 }

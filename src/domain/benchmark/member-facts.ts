@@ -18,7 +18,7 @@ export interface MemberFacts {
   strategyCount: number;
   adoptionRate: number | null;
   completionRate: number | null;
-  /** When each decision on a strategy or initiative was taken (ISO), for DECISIONS_LAST_90_DAYS. */
+  /** When each decision on a strategy or initiative was taken (ISO), sorted: DECISIONS_LAST_90_DAYS counts them by binary search. */
   decisionDates: string[];
 }
 
