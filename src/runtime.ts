@@ -59,6 +59,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   let adminToken: string | null = null;
   const empty = (await services.store.headPosition()) === null;
   if (config.PILOTIS_DEMO_DATA && empty) {
+    logger.info("empty database: loading the demo network (half a minute on the embedded database)");
     const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
     await seedDemoNetwork(services.commands, { principal: seeder.principal });
     await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });

@@ -8,7 +8,7 @@ import { catalogueEntry } from "../domain/catalogue/index.ts";
 import type { FactorKind, StrategyStatus } from "../domain/types.ts";
 import { writeSyntheticNetwork } from "../seed/write.ts";
 
-/** Synthetic peers loaded with the demo: enough for some groups to pass k = 5, few enough for a quick first start on PGlite. */
+/** Synthetic peers loaded with the demo: enough for some groups to pass k = 5, few enough for a first start on PGlite in seconds. */
 export const DEMO_PEERS = 150;
 
 interface DemoCollectivity {
