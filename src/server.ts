@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Services } from "./app/services.ts";
 import type { Config } from "./config.ts";
 import { cachedAuthenticator } from "./auth/tokens.ts";
@@ -43,6 +43,11 @@ export async function startServer(
 ): Promise<RunningServer> {
   const yoga = createGraphQLHandler(services, config, logger);
   let shuttingDown = false;
+  // Subscriptions over SSE never finish by themselves, and a connection
+  // opened ahead of use may never carry a request: shutdown ends both rather
+  // than wait out the grace period (clients reconnect elsewhere).
+  const streams = new Set<ServerResponse>();
+  const unused = new Set<Socket>();
 
   const server = createServer((req, res) => {
     const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 100) || crypto.randomUUID();
@@ -57,11 +62,20 @@ export async function startServer(
       return;
     }
     if (bodyTooLarge(req, res, config.PILOTIS_MAX_BODY_BYTES)) return;
+    if (req.headers.accept?.includes("text/event-stream")) {
+      streams.add(res);
+      res.once("close", () => streams.delete(res));
+    }
     requestIds.run(requestId, () => {
       void yoga(req, res, { requestId });
     });
   });
   server.requestTimeout = 30_000;
+  server.on("connection", (socket: Socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
+  });
+  server.on("request", (req: IncomingMessage) => unused.delete(req.socket));
   const websocket = attachWebSocket(server, yoga, cachedAuthenticator(services.db));
 
   await new Promise<void>((resolve, reject) => {
@@ -79,6 +93,7 @@ export async function startServer(
       await websocket.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      for (const socket of [...unused, ...[...streams].map((stream) => stream.socket)]) socket?.destroy();
       const timer = setTimeout(() => server.closeAllConnections(), config.PILOTIS_SHUTDOWN_GRACE_MS);
       await closed;
       clearTimeout(timer);

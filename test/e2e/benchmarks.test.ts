@@ -349,12 +349,19 @@ describe("benchmarks across collectivities", () => {
     for (const name of ["A", "B"]) await buildMatrix(commands, await registerCommune(commands, name, 600), spec);
     await app.caughtUp();
     const live = await subscribeSse(app.url, app.adminToken, `subscription { benchmarkUpdated(peerGroup: { kind: COMMUNE, populationStratum: "COM-02" }) { suppressed peerGroup { size } factorPrevalence { entry { key } count } } }`, {});
+    const everyGroup = await subscribeSse(app.url, app.adminToken, `subscription { benchmarkUpdated { peerGroup { kind populationStratum wealthQuartile } } }`, {});
     await new Promise((r) => setTimeout(r, 200));
     const id = await registerCommune(commands, "C", 600);
     const matrixId = await buildMatrix(commands, id, { factors: ["S1", "W1"], status: "DRAFT" });
     await commands.onMatrix("renameMatrix", { matrixId }, { type: "RenameMatrix", matrixId, title: "Brouillon" }, {}, {}, admin);
     const joined = (await live.next(5000)).data.benchmarkUpdated;
     expect(joined.peerGroup.size).toBe(3);
+    // Without a group, every group the newcomer joined is announced: its own, up to the whole network.
+    const announced = [];
+    for (let i = 0; i < 4; i++) announced.push((await everyGroup.next(5000)).data.benchmarkUpdated.peerGroup);
+    expect(announced).toContainEqual({ kind: "COMMUNE", populationStratum: "COM-02", wealthQuartile: null });
+    expect(announced).toContainEqual({ kind: null, populationStratum: null, wealthQuartile: null });
+    everyGroup.close();
     await commands.onMatrix("publishMatrix", { matrixId }, { type: "PublishMatrix", matrixId }, {}, {}, admin);
     const published = (await live.next(5000)).data.benchmarkUpdated;
     expect(published.factorPrevalence.find((p: any) => p.entry.key === "W1").count).toBe(1);

@@ -64,6 +64,16 @@ describe("subscriptions", () => {
     await observer.dispose();
   });
 
+  it("shutting down ends open SSE subscriptions instead of waiting out the grace period for them", { timeout: 20_000 }, async () => {
+    // A grace period longer than the test's timeout: waiting it out fails the test.
+    const other = await startTestApp({ PILOTIS_SHUTDOWN_GRACE_MS: "60000" });
+    const c = await other.ok(`mutation { registerCollectivity(input: { name: "Commune à l'écoute", kind: COMMUNE, population: 800 }) { collectivity { id } } }`);
+    const sub = await subscribeSse(other.url, other.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { type } }`, { c: c.registerCollectivity.collectivity.id });
+    await new Promise((r) => setTimeout(r, 200));
+    await other.close();
+    await sub.ended;
+  });
+
   it("a subscriber that never reads holds up neither the projections nor the other subscribers", async () => {
     const { matrixId } = await matrix();
     const stalled = await subscribeSse(app.url, app.adminToken, CHANGED, { m: matrixId });

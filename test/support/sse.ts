@@ -1,6 +1,8 @@
 /** A GraphQL subscription over Server-Sent Events, read as a test would: one payload at a time. */
 export interface SseSubscription {
   next(timeoutMs?: number): Promise<any>;
+  /** Settles when the server ends the stream (or close() aborts it). */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -17,7 +19,7 @@ export async function subscribeSse(url: string, token: string, query: string, va
   const queue: any[] = [];
   const waiting: ((value: any) => void)[] = [];
   let buffer = "";
-  void (async () => {
+  const ended = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
@@ -51,6 +53,7 @@ export async function subscribeSse(url: string, token: string, query: string, va
         });
       });
     },
+    ended,
     close: () => abort.abort(),
   };
 }
