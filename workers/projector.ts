@@ -32,12 +32,11 @@ const runner = new ProjectionRunner(pool, PROJECTORS, {
   },
 });
 const onError = (error: unknown) => logger.error({ err: error }, "projection failed");
+// No wait for Redis here: an announcement only says "read this group again",
+// so its order does not matter, and an outage must not slow the refresh.
 const afterCatchUp = benchmarkRefresh(pool, {
   debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
-  announce: async (keys) => {
-    publishBenchmarks(redis.live, keys);
-    await redis.flushed();
-  },
+  announce: (keys) => publishBenchmarks(redis.live, keys),
 });
 const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError, afterCatchUp });
 // /health and /ready for orchestrators: ready means this worker takes jobs,

@@ -32,13 +32,17 @@ export function redisLiveEvents(redisUrl: string): { live: LiveEvents; ping(): P
   const subscribeClient = new Redis(redisUrl);
   // ioredis reconnects by itself; its 'error' events during an outage are expected.
   for (const client of [publishClient, subscribeClient]) client.on("error", () => undefined);
-  // The event target fires SUBSCRIBE and UNSUBSCRIBE without awaiting them: a
-  // Redis outage, or a subscriber leaving as the process shuts down, would
-  // reject them unhandled and bring the whole API process down.
+  // The event target fires SUBSCRIBE, UNSUBSCRIBE and PUBLISH without
+  // awaiting them: a Redis outage long enough for ioredis to give up, or a
+  // subscriber leaving as the process shuts down, would reject them
+  // unhandled and bring the whole process down. A notification lost that
+  // way is lost; the read models are not.
   const subscribe = subscribeClient.subscribe.bind(subscribeClient);
   const unsubscribe = subscribeClient.unsubscribe.bind(subscribeClient);
+  const publish = publishClient.publish.bind(publishClient);
   subscribeClient.subscribe = ((...args: Parameters<typeof subscribe>) => subscribe(...args).catch(() => 0)) as typeof subscribe;
   subscribeClient.unsubscribe = ((...args: Parameters<typeof unsubscribe>) => unsubscribe(...args).catch(() => 0)) as typeof unsubscribe;
+  publishClient.publish = ((...args: Parameters<typeof publish>) => publish(...args).catch(() => 0)) as typeof publish;
   return {
     live: createLiveEvents(createRedisEventTarget({ publishClient, subscribeClient }) as never),
     ping: async () => (await publishClient.ping()) === "PONG",
