@@ -12,7 +12,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-// On embedded PGlite, with the rest of the suite running beside it, loading the demo has taken over a minute.
+// Generous: a first start on embedded PGlite, beside the rest of the suite, shares two cores with it.
 it("a first start loads the demo network, whose benchmarks show figures, not only suppressed groups", { timeout: 240_000 }, async () => {
   database = await createTestDatabase({ migrated: false });
   pilotis = await startPilotis(loadConfig({ DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DB_POOL_SIZE: String(database.poolSize) }), createLogger("silent"));
