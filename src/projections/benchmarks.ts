@@ -7,9 +7,7 @@ import { evolveMatrix, type Matrix } from "../domain/matrix.ts";
 import type { ReferenceWeightEvent } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { canonicalJson } from "./canonical.ts";
-import { aggregateId, isCollectivityEvent, isMatrixEvent, type Projector } from "./projector.ts";
-
-export const isNetworkEvent = (event: RecordedEvent) => event.streamId.startsWith("network-");
+import { aggregateId, isCollectivityEvent, isMatrixEvent, isNetworkEvent, type Projector } from "./projector.ts";
 
 /** What a batch leaves to do once it has applied its events. */
 interface Work {

@@ -1,4 +1,3 @@
-import type pg from "pg";
 import { evolveCollectivity, type Collectivity } from "../domain/collectivity.ts";
 import type { RecordedEvent } from "../domain/events.ts";
 import type { MatrixEvent } from "../domain/matrix.ts";

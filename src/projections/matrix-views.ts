@@ -1,4 +1,3 @@
-import type pg from "pg";
 import type { RecordedEvent } from "../domain/events.ts";
 import { evolveMatrix, type Matrix, type MatrixEvent, type Strategy } from "../domain/matrix.ts";
 import { aggregateId, isMatrixEvent, type Applied, type Projector } from "./projector.ts";

@@ -27,4 +27,5 @@ export interface Projector {
 
 export const isMatrixEvent = (event: RecordedEvent) => event.streamId.startsWith("matrix-");
 export const isCollectivityEvent = (event: RecordedEvent) => event.streamId.startsWith("collectivity-");
+export const isNetworkEvent = (event: RecordedEvent) => event.streamId.startsWith("network-");
 export const aggregateId = (event: RecordedEvent) => event.streamId.slice(event.streamId.indexOf("-") + 1);
