@@ -3,11 +3,11 @@ import { comparableScores, memberFacts, type MemberFacts, type ScoredFactor } fr
 import { groupKey, groupsOf, stratumOf, type Placement } from "../domain/benchmark/peer-groups.ts";
 import { evolveCollectivity, type Collectivity } from "../domain/collectivity.ts";
 import type { RecordedEvent } from "../domain/events.ts";
-import { evolveMatrix, type Matrix } from "../domain/matrix.ts";
+import type { Matrix } from "../domain/matrix.ts";
 import type { ReferenceWeightEvent } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { canonicalJson } from "./canonical.ts";
-import { aggregateId, isCollectivityEvent, isMatrixEvent, isNetworkEvent, type Projector } from "./projector.ts";
+import { aggregateId, foldMatrixEvents, isCollectivityEvent, isMatrixEvent, isNetworkEvent, type Projector } from "./projector.ts";
 
 /** What a batch leaves to do once it has applied its events. */
 interface Work {
@@ -92,16 +92,7 @@ async function applyMatrices(db: pg.PoolClient, events: RecordedEvent[], work: W
   const ids = [...new Set(events.map(aggregateId))];
   const { rows } = await db.query<{ matrix_id: string; state: Matrix }>("SELECT matrix_id, state FROM benchmark_matrices WHERE matrix_id = ANY($1::text[])", [ids]);
   const states = new Map<string, Matrix | null>(rows.map((r) => [r.matrix_id, r.state]));
-  const changed = new Set<string>();
-  for (const event of events) {
-    const id = aggregateId(event);
-    const before = states.get(id) ?? null;
-    if (before && event.version <= before.version) continue;
-    const after = evolveMatrix(before, event);
-    if (!after) continue;
-    states.set(id, after);
-    changed.add(id);
-  }
+  const changed = foldMatrixEvents(states, events);
   if (changed.size === 0) return;
   const written = [...changed].map((id) => states.get(id)!);
   for (const matrix of written) if (matrix.publishedAt !== null) work.members.add(matrix.collectivityId);

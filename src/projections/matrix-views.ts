@@ -1,6 +1,6 @@
 import type { RecordedEvent } from "../domain/events.ts";
-import { evolveMatrix, type Matrix, type MatrixEvent, type Strategy } from "../domain/matrix.ts";
-import { aggregateId, isMatrixEvent, type Applied, type Projector } from "./projector.ts";
+import type { Matrix, MatrixEvent, Strategy } from "../domain/matrix.ts";
+import { aggregateId, foldMatrixEvents, isMatrixEvent, type Applied, type Projector } from "./projector.ts";
 
 interface TimelineRow {
   position: string;
@@ -67,18 +67,12 @@ export const matrixViews: Projector = {
     const views = new Map<string, Matrix | null>(rows.map((r) => [r.matrix_id, r.state]));
     const timeline: TimelineRow[] = [];
     const applied: Applied[] = [];
-    for (const event of matrixEvents) {
-      const id = aggregateId(event);
-      const before = views.get(id) ?? null;
-      if (before && event.version <= before.version) continue;
-      const after = evolveMatrix(before, event);
-      if (!after) continue;
-      views.set(id, after);
+    const changedIds = foldMatrixEvents(views, matrixEvents, (event, after) => {
       const decision = decisionOf(event, after);
       if (decision) timeline.push(decision);
       applied.push({ event, collectivityId: after.collectivityId, matrix: after });
-    }
-    const changed = [...new Set(applied.map((a) => aggregateId(a.event)))].map((id) => views.get(id)!);
+    });
+    const changed = [...changedIds].map((id) => views.get(id)!);
     if (changed.length > 0) {
       await db.query(
         `INSERT INTO matrix_views (matrix_id, collectivity_id, status, published_at, version, position, state, updated_at)

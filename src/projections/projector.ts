@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { RecordedEvent } from "../domain/events.ts";
-import type { Matrix } from "../domain/matrix.ts";
+import { evolveMatrix, type Matrix } from "../domain/matrix.ts";
 
 /**
  * An event a projector has applied, for live subscribers: the collectivity
@@ -29,3 +29,23 @@ export const isMatrixEvent = (event: RecordedEvent) => event.streamId.startsWith
 export const isCollectivityEvent = (event: RecordedEvent) => event.streamId.startsWith("collectivity-");
 export const isNetworkEvent = (event: RecordedEvent) => event.streamId.startsWith("network-");
 export const aggregateId = (event: RecordedEvent) => event.streamId.slice(event.streamId.indexOf("-") + 1);
+
+/**
+ * Folds matrix events onto the states a projection holds (by matrix id),
+ * skipping events a state already includes; `each` hears every event
+ * applied with the matrix it left. Returns the ids of the matrices changed.
+ */
+export function foldMatrixEvents(states: Map<string, Matrix | null>, events: RecordedEvent[], each?: (event: RecordedEvent, after: Matrix) => void): Set<string> {
+  const changed = new Set<string>();
+  for (const event of events) {
+    const id = aggregateId(event);
+    const before = states.get(id) ?? null;
+    if (before && event.version <= before.version) continue;
+    const after = evolveMatrix(before, event);
+    if (!after) continue;
+    states.set(id, after);
+    changed.add(id);
+    each?.(event, after);
+  }
+  return changed;
+}
