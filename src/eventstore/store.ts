@@ -220,19 +220,15 @@ export class EventStore {
 
   /**
    * The global log after a position, in log order, never passing an event
-   * whose transaction might still commit: only transactions older than the
-   * oldest one still running are read, so nothing can later appear before the
-   * last event returned.
+   * whose transaction might still commit. The rule lives in the database
+   * (events_read_log, migration log_horizon): only transactions that append
+   * to this log hold readers back, never those of other databases or of
+   * rebuilds here.
    */
   async readLog(options: { after?: string | null; limit: number; streamId?: string | null }): Promise<RecordedEvent[]> {
     const from: LogPoint = options.after ? parsePosition(options.after, "after") : START;
     const rows = await this.rows<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM events
-       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         AND ($3::text IS NULL OR stream_id = $3::text)
-       ORDER BY transaction_id, global_position
-       LIMIT $4`,
+      `SELECT ${EVENT_COLUMNS} FROM events_read_log($1::text::xid8, $2::bigint, $3::text, $4::int)`,
       from.transactionId.toString(),
       from.globalPosition.toString(),
       options.streamId ?? null,
@@ -243,12 +239,19 @@ export class EventStore {
 
   /** The position of the last event a log reader may see now (null when the log is empty). */
   async headPosition(): Promise<string | null> {
-    const rows = await this.rows<{ position: string }[]>(
-      `SELECT event_position(transaction_id, global_position) AS position FROM events
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-    );
+    const rows = await this.rows<{ position: string | null }[]>("SELECT events_head_position() AS position");
     return rows[0]?.position ?? null;
+  }
+
+  /** How many readable events lie after a position, and when the oldest of them happened. */
+  async behind(after: string | null): Promise<{ count: number; oldest: Date | null }> {
+    const from: LogPoint = after ? parsePosition(after) : START;
+    const rows = await this.rows<{ behind: string; oldest: Date | null }[]>(
+      "SELECT behind, oldest FROM events_behind($1::text::xid8, $2::bigint)",
+      from.transactionId.toString(),
+      from.globalPosition.toString(),
+    );
+    return { count: Number(rows[0]!.behind), oldest: rows[0]!.oldest };
   }
 
   async listStreams(options: { streamType: string; ownerId?: string | null; afterStreamId?: string | null; limit: number }) {

@@ -2,6 +2,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import type { RecordedEvent } from "../../src/domain/events.ts";
 import { ConcurrencyError, DuplicateCommandError, EventStore } from "../../src/eventstore/store.ts";
+import { ADMIN_URL } from "../support/database.ts";
 import { useEventStore } from "../support/store.ts";
 
 const fx = useEventStore();
@@ -128,6 +129,66 @@ describe("reading the global log", () => {
     await held.end();
     const afterCommit = await drain(whileOpen.last);
     expect(afterCommit.events.map((e) => e.streamId)).toEqual(["late", "after-late-1", "after-late-2"]);
+  });
+
+  /** A transaction that holds a transaction id until `release` is called: a neighbour of the reader. */
+  async function holdWriteTransaction(url: string, write: string): Promise<{ release(): Promise<void> }> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("BEGIN");
+    await client.query(write);
+    return { release: async () => { await client.query("ROLLBACK"); await client.end(); } };
+  }
+
+  it("is not held back by a write transaction open in another database of the same server", async (ctx) => {
+    if (fx.database.embedded) ctx.skip();
+    const start = (await drain(null)).last;
+    const neighbour = await holdWriteTransaction(ADMIN_URL, "CREATE TEMP TABLE neighbour_write (n int)");
+    try {
+      await one("beside-other-database", 0);
+      expect((await drain(start)).events.map((e) => e.streamId)).toEqual(["beside-other-database"]);
+      expect(await fx.store.headPosition()).toBe((await fx.store.readStream("beside-other-database"))[0]!.position);
+    } finally {
+      await neighbour.release();
+    }
+  });
+
+  it("is not held back by a transaction of this database that appends nothing (a rebuild, a read-model write)", async (ctx) => {
+    if (fx.database.embedded) ctx.skip();
+    const start = (await drain(null)).last;
+    const neighbour = await holdWriteTransaction(fx.database.url, "INSERT INTO projections (name) VALUES ('neighbour')");
+    try {
+      await one("beside-rebuild", 0);
+      expect((await drain(start)).events.map((e) => e.streamId)).toEqual(["beside-rebuild"]);
+    } finally {
+      await neighbour.release();
+    }
+  });
+
+  it("refuses events written after something else in the same transaction, which the horizon could not see coming", async () => {
+    const client = await fx.connection.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("INSERT INTO projections (name) VALUES ('first-write')");
+      await expect(
+        client.query("INSERT INTO events (stream_id, stream_version, type, payload, actor) VALUES ('second', 1, 'S', '{}', 't')"),
+      ).rejects.toMatchObject({ code: "55000" });
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
+    expect(await countIn("second")).toBe(0);
+  });
+
+  it("is read at read committed only, where each statement sees what committed before it", async () => {
+    const client = await fx.connection.pool.connect();
+    try {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+      await expect(new EventStore(client).readLog({ limit: 1 })).rejects.toMatchObject({ code: "25000" });
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
   });
 
   it("is not blocked by a rolled-back append's gap", async (ctx) => {
