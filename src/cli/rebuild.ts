@@ -1,5 +1,6 @@
 // `npm run projections:rebuild [name]`: rebuilds projections from the first
-// event while the service runs; readers see the old rows until it commits.
+// event while the service runs: copies are filled beside the live tables, then
+// swapped in; readers see the old rows until the swap commits.
 import { loadConfig } from "../config.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";

@@ -302,9 +302,11 @@ export const benchmarks: Projector = {
     return [];
   },
 
-  async reset(db) {
-    for (const table of ["benchmark_matrices", "benchmark_members", "benchmark_reference_weights", "benchmark_groups"]) {
-      await db.query(`DELETE FROM ${table}`);
-    }
+  // benchmark_groups is the refresher's as much as this projection's: it is
+  // kept, and every group is computed again from the rebuilt tables.
+  tables: ["benchmark_matrices", "benchmark_members", "benchmark_reference_weights"],
+
+  async afterRebuild(db) {
+    await db.query("UPDATE benchmark_groups SET dirty = true, generation = generation + 1");
   },
 };

@@ -170,8 +170,5 @@ export const collectivityDirectory: Projector = {
     return applied;
   },
 
-  async reset(db) {
-    await db.query("DELETE FROM collectivity_directory");
-    await db.query("DELETE FROM directory_matrix_tallies");
-  },
+  tables: ["collectivity_directory", "directory_matrix_tallies"],
 };

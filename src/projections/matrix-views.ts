@@ -96,8 +96,5 @@ export const matrixViews: Projector = {
     return applied;
   },
 
-  async reset(db) {
-    await db.query("DELETE FROM matrix_views");
-    await db.query("DELETE FROM decision_timeline");
-  },
+  tables: ["matrix_views", "decision_timeline"],
 };

@@ -21,8 +21,10 @@ export interface Applied {
 export interface Projector {
   name: string;
   apply(db: pg.PoolClient, events: RecordedEvent[]): Promise<Applied[]>;
-  /** Deletes every row this projection owns, before a rebuild. */
-  reset(db: pg.PoolClient): Promise<void>;
+  /** The tables this projection owns: a rebuild fills copies of them, then swaps them in. */
+  tables: readonly string[];
+  /** Runs in the transaction that swaps rebuilt tables in, for what depends on them. */
+  afterRebuild?(db: pg.PoolClient): Promise<void>;
 }
 
 export const isMatrixEvent = (event: RecordedEvent) => event.streamId.startsWith("matrix-");

@@ -1,5 +1,4 @@
 import pg from "pg";
-import { parsePosition, START } from "../eventstore/position.ts";
 import { withClient } from "../db/with-client.ts";
 import { EventStore } from "../eventstore/store.ts";
 import type { Applied, Projector } from "./projector.ts";
@@ -85,39 +84,89 @@ export class ProjectionRunner {
         if (applied.length > 0) await this.options.onApplied?.(projector.name, applied);
         return { busy: false, count };
       } finally {
-        await client.query("SELECT pg_advisory_unlock(hashtext('pilotis-projection'), hashtext($1))", [projector.name]).catch((cause) => {
-          // An error without SQLSTATE makes withClient() drop the connection,
-          // and the lock with it, rather than pool a session that holds it.
-          throw new Error(`could not release the lock of projection ${projector.name}`, { cause });
-        });
+        await this.unlock(client, "pilotis-projection", projector.name);
       }
     });
   }
 
   /**
-   * Rebuilds one projection from the first event, in a single transaction:
-   * readers keep the old rows until it commits, then see the new ones, and
-   * live batches wait for the lock meanwhile.
+   * Rebuilds one projection from the first event without stopping it: copies
+   * of its tables in a schema of their own are filled in short transactions
+   * (the live projection goes on meanwhile), then, under the projection's
+   * lock, caught up to the head and swapped in, in one short transaction.
+   * Readers see the old rows until that commits, then the new ones.
    */
   async rebuild(name: string): Promise<number> {
     const projector = this.projector(name);
-    return withClient(this.pool, (client) => this.inTransaction(client, async () => {
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('pilotis-projection'), hashtext($1))", [name]);
-      await this.checkpointFor(client, name);
-      await projector.reset(client);
-      const store = new EventStore(client);
-      let after: string | null = null;
-      let total = 0;
-      for (;;) {
-        const events = await store.readLog({ after, limit: this.batchSize * 4 });
-        if (events.length === 0) break;
-        await projector.apply(client, events);
-        after = events[events.length - 1]!.position;
-        total += events.length;
+    const shadow = `rebuild_${name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
+    return withClient(this.pool, async (client) => {
+      const { rows } = await client.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtext('pilotis-rebuild'), hashtext($1)) AS locked",
+        [name],
+      );
+      if (!rows[0]!.locked) throw new Error(`projection ${name} is already being rebuilt`);
+      try {
+        await this.inTransaction(client, async () => {
+          await this.checkpointFor(client, name);
+          await client.query(`DROP SCHEMA IF EXISTS ${shadow} CASCADE`);
+          await client.query(`CREATE SCHEMA ${shadow}`);
+          for (const table of projector.tables) {
+            await client.query(`CREATE TABLE ${shadow}.${table} (LIKE public.${table} INCLUDING ALL)`);
+          }
+        });
+        let after: string | null = null;
+        let total = 0;
+        // Unqualified names reach the copies first, the rest (events, other projections) as usual.
+        const batch = async () => {
+          await client.query(`SET LOCAL search_path = ${shadow}, public`);
+          const events = await new EventStore(client).readLog({ after, limit: this.batchSize * 4 });
+          if (events.length > 0) {
+            await projector.apply(client, events);
+            after = events[events.length - 1]!.position;
+            total += events.length;
+          }
+          return events.length;
+        };
+        while ((await this.inTransaction(client, batch)) === this.batchSize * 4);
+        await client.query("SELECT pg_advisory_lock(hashtext('pilotis-projection'), hashtext($1))", [name]);
+        try {
+          await this.inTransaction(client, async () => {
+            while ((await batch()) > 0);
+            await client.query("SET LOCAL search_path = public");
+            for (const table of projector.tables) await this.swapIn(client, shadow, table);
+            await projector.afterRebuild?.(client);
+            await this.saveCheckpoint(client, name, after ?? "");
+          });
+        } finally {
+          await this.unlock(client, "pilotis-projection", name);
+        }
+        return total;
+      } finally {
+        await client.query(`DROP SCHEMA IF EXISTS ${shadow} CASCADE`).catch(() => undefined);
+        await this.unlock(client, "pilotis-rebuild", name);
       }
-      await this.saveCheckpoint(client, name, after ?? "");
-      return total;
-    }));
+    });
+  }
+
+  /**
+   * Replaces public.<table> with <shadow>.<table>, and gives its indexes (and
+   * the constraints they back) the names the migrations gave the old ones,
+   * matched on their definition, so that later migrations find them.
+   */
+  private async swapIn(client: pg.PoolClient, shadow: string, table: string): Promise<void> {
+    const indexes = `SELECT c.relname AS name, i.indisunique AS is_unique,
+        regexp_replace(pg_get_indexdef(i.indexrelid), '^.* USING ', '') AS definition
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass`;
+    const { rows: before } = await client.query<{ name: string; is_unique: boolean; definition: string }>(indexes, [`public.${table}`]);
+    await client.query(`DROP TABLE public.${table}`);
+    await client.query(`ALTER TABLE ${shadow}.${table} SET SCHEMA public`);
+    const { rows: after } = await client.query<{ name: string; is_unique: boolean; definition: string }>(indexes, [`public.${table}`]);
+    for (const index of after) {
+      const original = before.find((b) => b.is_unique === index.is_unique && b.definition === index.definition);
+      if (!original) throw new Error(`rebuilt table ${table} has an index the original lacks: ${index.definition}`);
+      if (original.name !== index.name) await client.query(`ALTER INDEX public."${index.name}" RENAME TO "${original.name}"`);
+    }
   }
 
   async checkpoints(): Promise<Map<string, string | null>> {
@@ -128,16 +177,10 @@ export class ProjectionRunner {
 
   async status(): Promise<ProjectionStatus[]> {
     const result: ProjectionStatus[] = [];
+    const store = new EventStore(this.pool);
     for (const [name, checkpoint] of await this.checkpoints()) {
-      const from = checkpoint ? parsePosition(checkpoint) : START;
-      const { rows } = await this.pool.query<{ behind: number; oldest: Date | null }>(
-        `SELECT count(*)::int AS behind, min(occurred_at) AS oldest FROM events
-         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
-        [from.transactionId.toString(), from.globalPosition.toString()],
-      );
-      const { behind, oldest } = rows[0]!;
-      result.push({ name, checkpoint, eventsBehind: behind, secondsBehind: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0 });
+      const { count, oldest } = await store.behind(checkpoint);
+      result.push({ name, checkpoint, eventsBehind: count, secondsBehind: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0 });
     }
     return result;
   }
@@ -157,6 +200,14 @@ export class ProjectionRunner {
 
   private async saveCheckpoint(client: pg.PoolClient, name: string, position: string): Promise<void> {
     await client.query("UPDATE projections SET checkpoint = $2, updated_at = now() WHERE name = $1", [name, position]);
+  }
+
+  private async unlock(client: pg.PoolClient, space: string, name: string): Promise<void> {
+    await client.query("SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", [space, name]).catch((cause) => {
+      // An error without SQLSTATE makes withClient() drop the connection,
+      // and the lock with it, rather than pool a session that holds it.
+      throw new Error(`could not release the ${space} lock of ${name}`, { cause });
+    });
   }
 
   private async tryLock(client: pg.PoolClient, name: string): Promise<boolean> {

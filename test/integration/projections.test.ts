@@ -5,6 +5,7 @@ import { Repository } from "../../src/app/repository.ts";
 import type { MatrixCommand } from "../../src/domain/matrix.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
 import type { Applied, Projector } from "../../src/projections/projector.ts";
+import { matrixViews } from "../../src/projections/matrix-views.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { useEventStore } from "../support/store.ts";
 
@@ -150,5 +151,51 @@ describe("projections", () => {
     expect(await r.checkpoints()).toEqual(before);
     const status = await r.status();
     expect(status.map((s) => [s.name, s.eventsBehind])).toEqual([["matrix-views", 0], ["collectivity-directory", 0], ["benchmarks", 0]]);
+  });
+
+  it("a rebuild stalls no live projection, its own included, and swaps in tables equal to the live ones with their indexes' names", async (ctx) => {
+    if (fx.database.embedded) ctx.skip(); // one PGlite session cannot hold a rebuild open beside live batches
+    const commands = handler();
+    await network(commands);
+    const r = runner();
+    await r.catchUp();
+    const indexNames = async () => (await fx.connection.pool.query("SELECT indexname FROM pg_indexes WHERE tablename IN ('matrix_views', 'decision_timeline') ORDER BY indexname")).rows;
+    const namesBefore = await indexNames();
+    // The rebuild pauses inside its first batch, its transaction open, until released.
+    let paused!: () => void;
+    const pausedNow = new Promise<void>((resolve) => (paused = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gated: Projector = {
+      ...matrixViews,
+      async apply(db, events) {
+        const applied = await matrixViews.apply(db, events);
+        const { rows } = await db.query<{ search_path: string }>("SHOW search_path");
+        if (rows[0]!.search_path.startsWith("rebuild_")) {
+          paused();
+          await released;
+        }
+        return applied;
+      },
+    };
+    const rebuilding = runner({}, [gated, ...PROJECTORS.filter((p) => p !== matrixViews)]).rebuild("matrix-views");
+    await pausedNow;
+    const { matrixId } = await network(commands);
+    const live = await r.catchUp();
+    expect(live["matrix-views"]).toBeGreaterThan(0);
+    expect(live["collectivity-directory"]).toBeGreaterThan(0);
+    const view = await fx.connection.pool.query("SELECT version FROM matrix_views WHERE matrix_id = $1", [matrixId]);
+    expect(view.rows[0]?.version).toBe((await fx.store.readStream(`matrix-${matrixId}`)).length);
+    release();
+    await rebuilding;
+    const afterSwap = await readModels();
+    const fresh = runner();
+    await fresh.catchUp();
+    expect(await readModels()).toEqual(afterSwap);
+    for (const p of PROJECTORS) await fresh.rebuild(p.name);
+    expect((await readModels()).views).toEqual(afterSwap.views);
+    expect(await indexNames()).toEqual(namesBefore);
+    const schemas = await fx.connection.pool.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%'");
+    expect(schemas.rows).toEqual([]);
   });
 });
