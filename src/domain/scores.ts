@@ -2,14 +2,23 @@ import type { Factor, Matrix, Strategy } from "./matrix.ts";
 import { isInternal, QUADRANTS, quadrantSides, type Quadrant } from "./types.ts";
 
 /**
- * IFE / EFE total: sum of (weight / sum of weights on that side) x rating.
- * Null when the side has no factor, or only zero weights, since nothing can
- * then be weighed.
+ * IFE / EFE total: sum of (weight / sum of weights on that side) x rating,
+ * rounded to 3 decimals. Weights count in integer thousandths, so the sums
+ * are exact whatever the order of the factors, and every path (read model,
+ * time travel, subscriptions, benchmarks) gives the same number. Null when
+ * the side has no factor, or only zero weights, since nothing can then be
+ * weighed.
  */
 export function weightedScore(factors: readonly Pick<Factor, "weight" | "rating">[]): number | null {
-  const total = factors.reduce((sum, f) => sum + f.weight, 0);
-  if (factors.length === 0 || total === 0) return null;
-  return factors.reduce((sum, f) => sum + (f.weight / total) * f.rating, 0);
+  let total = 0;
+  let weighted = 0;
+  for (const factor of factors) {
+    const thousandths = Math.round(factor.weight * 1000);
+    total += thousandths;
+    weighted += thousandths * factor.rating;
+  }
+  if (total === 0) return null;
+  return Math.round((weighted / total) * 1000) / 1000;
 }
 
 export const liveFactors = (matrix: Matrix): Factor[] => Object.values(matrix.factors).filter((f) => !f.removed);

@@ -14,6 +14,14 @@ describe("IFE / EFE scores", () => {
     expect(weightedScore([factor(1, 4), factor(3, 2)])).toBeCloseTo(0.25 * 4 + 0.75 * 2);
     expect(weightedScore([factor(2, 3)])).toBe(3);
   });
+  it("gives one number, rounded to 3 decimals, whatever the order of the factors", () => {
+    const factors = [factor(0.1, 4), factor(0.2, 1), factor(0.3, 2), factor(0.7, 3)];
+    const orders = [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]].map((order) => weightedScore(order.map((i) => factors[i]!)));
+    expect(new Set(orders)).toEqual(new Set([2.538]));
+    // Summed as floats, this order gave 2.4999999999999996 and the reverse 2.5.
+    expect(weightedScore([factor(0.2, 1), factor(0.1, 2), factor(0.7, 3)])).toBe(2.5);
+    expect(weightedScore([factor(1, 1), factor(2, 2)])).toBe(1.667);
+  });
   it("is null with no factor or only zero weights", () => {
     expect(weightedScore([])).toBeNull();
     expect(weightedScore([factor(0, 4)])).toBeNull();
