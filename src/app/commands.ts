@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AccessError, requireAdmin, requireEditor, requirePrincipal, type Principal } from "../auth/principal.ts";
+import { AccessError, canSeeMatrix, requireAdmin, requireEditor, requirePrincipal, type Principal } from "../auth/principal.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
 import { badInput, DomainError, notFound } from "../domain/errors.ts";
 import type { NewEvent, RecordedEvent } from "../domain/events.ts";
@@ -82,13 +82,14 @@ export class CommandHandler {
     if (commandId !== null && (commandId.trim() === "" || commandId.length > 200)) {
       throw badInput("commandId", "commandId must be 1 to 200 characters");
     }
-    const print = fingerprint({ name: spec.name, input: spec.input, subject: principal.subject });
-    const earlier = commandId ? await this.replay(commandId, print) : null;
-    if (earlier) return earlier;
+    const print = fingerprint({ name: spec.name, input: spec.input });
 
     for (let attempt = 1; ; attempt++) {
       const loaded = await spec.repo.load(spec.aggregateId);
+      // A replay is authorized like a new command: its answer reads the aggregate.
       spec.authorize(loaded.state, principal);
+      const earlier = commandId && attempt === 1 ? await this.replay(principal, commandId, print) : null;
+      if (earlier) return earlier;
       const expected = spec.options.expectedVersion;
       if (expected != null && expected !== loaded.version) throw conflict(expected, loaded.version);
 
@@ -103,14 +104,14 @@ export class CommandHandler {
           expectedVersion: loaded.version,
           events,
           metadata: { actor: principal.subject, reason: spec.options.reason ?? null, commandId, correlationId: ctx.correlationId ?? null },
-          idempotency: commandId ? { fingerprint: print, result: spec.ids } : undefined,
+          idempotency: commandId ? { caller: principal.tokenId, fingerprint: print, result: spec.ids } : undefined,
           occurredAt: spec.occurredAt,
         });
         const after = spec.repo.appended(spec.aggregateId, loaded, appended.events);
         this.onAppended(appended.events);
         return { ids: spec.ids, state: after.state, version: appended.version, position: appended.position, events: appended.events, replayed: false };
       } catch (error) {
-        if (error instanceof DuplicateCommandError) return (await this.replay(commandId!, print))!;
+        if (error instanceof DuplicateCommandError) return (await this.replay(principal, commandId!, print))!;
         if (!(error instanceof ConcurrencyError)) throw error;
         if (expected != null || attempt >= MAX_ATTEMPTS) {
           const current = await spec.repo.load(spec.aggregateId);
@@ -148,8 +149,9 @@ export class CommandHandler {
     return all;
   }
 
-  private async replay(commandId: string, print: string): Promise<CommandOutcome<never> | null> {
-    const stored = await this.store.findCommand(commandId);
+  /** The first outcome of a command id this caller already used; its ids are the caller's alone. */
+  private async replay(caller: Principal, commandId: string, print: string): Promise<CommandOutcome<never> | null> {
+    const stored = await this.store.findCommand(caller.tokenId, commandId);
     if (!stored) return null;
     if (stored.fingerprint !== print) {
       throw badInput("commandId", `commandId ${commandId} was already used for a different command`);
@@ -242,6 +244,8 @@ export class CommandHandler {
         options,
         ids: { matrixId: input.matrixId, ...ids },
         authorize: (state, principal) => {
+          // A matrix the caller may not read answers as an unknown one would.
+          if (state && !canSeeMatrix(principal, state)) throw notFound("matrix", input.matrixId);
           if (state) requireEditor(principal, state.collectivityId);
           else if (principal.role === "OBSERVER") throw new AccessError("FORBIDDEN", "an OBSERVER token may not change anything");
         },

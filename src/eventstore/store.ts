@@ -21,8 +21,8 @@ export interface AppendRequest {
   expectedVersion: number;
   events: NewEvent[];
   metadata: EventMetadata;
-  /** With metadata.commandId: what a replay of this command must get back. */
-  idempotency?: { fingerprint: string; result: Record<string, unknown> };
+  /** With metadata.commandId: who sent it (its id is theirs alone) and what a replay must get back. */
+  idempotency?: { caller: string; fingerprint: string; result: Record<string, unknown> };
   /** When the events happened, for history imported from elsewhere; the commit time otherwise. */
   occurredAt?: Date;
 }
@@ -98,10 +98,10 @@ WITH input AS (
   SELECT $1, $9, $10 WHERE $2::int = 0
   ON CONFLICT (stream_id) DO NOTHING
 ), command AS (
-  INSERT INTO commands (command_id, fingerprint, stream_id, result)
-  SELECT $6, $11, $1, $12::jsonb || jsonb_build_object('version', max(stream_version), 'position', max(position))
+  INSERT INTO commands (caller, command_id, fingerprint, stream_id, result)
+  SELECT $14, $6, $11, $1, $12::jsonb || jsonb_build_object('version', max(stream_version), 'position', max(position))
   FROM appended
-  HAVING $6::text IS NOT NULL AND $11::text IS NOT NULL
+  HAVING $6::text IS NOT NULL AND $11::text IS NOT NULL AND $14::text IS NOT NULL
 )
 SELECT * FROM appended ORDER BY stream_version`;
 
@@ -153,6 +153,7 @@ export class EventStore {
         request.idempotency?.fingerprint ?? null,
         request.idempotency ? JSON.stringify(request.idempotency.result) : null,
         request.occurredAt?.toISOString() ?? null,
+        request.idempotency?.caller ?? null,
       );
       const events = rows.map(toRecorded);
       const last = events[events.length - 1]!;
@@ -181,9 +182,10 @@ export class EventStore {
     );
   }
 
-  async findCommand(commandId: string): Promise<StoredCommand | null> {
+  async findCommand(caller: string, commandId: string): Promise<StoredCommand | null> {
     const rows = await this.rows<{ fingerprint: string; stream_id: string; result: StoredCommand["result"] }[]>(
-      "SELECT fingerprint, stream_id, result FROM commands WHERE command_id = $1",
+      "SELECT fingerprint, stream_id, result FROM commands WHERE caller = $1 AND command_id = $2",
+      caller,
       commandId,
     );
     const row = rows[0];

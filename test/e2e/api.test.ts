@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueToken } from "../../src/auth/tokens.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
 let app: TestApp;
@@ -232,9 +233,15 @@ describe("authentication and authorization", () => {
     const observer = await app.token("OBSERVER");
     const own = await matrixWithFactors(mine, editor);
     const foreign = await matrixWithFactors(other);
+    // A draft of another collectivity answers exactly as an unknown matrix.
+    const hidden = await expectRefused(ADD_FACTOR, { input: { matrixId: foreign.matrixId, kind: "THREAT", label: "x" } }, "NOT_FOUND", editor);
+    const unknown = await expectRefused(ADD_FACTOR, { input: { matrixId: "00000000-0000-4000-8000-000000000000", kind: "THREAT", label: "x" } }, "NOT_FOUND", editor);
+    expect(hidden.message.replace(foreign.matrixId, "ID")).toBe(unknown.message.replace("00000000-0000-4000-8000-000000000000", "ID"));
+    await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`, { input: { matrixId: foreign.matrixId } });
     await expectRefused(ADD_FACTOR, { input: { matrixId: foreign.matrixId, kind: "THREAT", label: "x" } }, "FORBIDDEN", editor);
     await expectRefused(OPEN, { input: { collectivityId: other, title: "x" } }, "FORBIDDEN", editor);
-    await expectRefused(ADD_FACTOR, { input: { matrixId: own.matrixId, kind: "THREAT", label: "x" } }, "FORBIDDEN", observer);
+    await expectRefused(ADD_FACTOR, { input: { matrixId: own.matrixId, kind: "THREAT", label: "x" } }, "NOT_FOUND", observer);
+    await expectRefused(ADD_FACTOR, { input: { matrixId: foreign.matrixId, kind: "THREAT", label: "x" } }, "FORBIDDEN", observer);
     await expectRefused(REGISTER, { input: { name: "X", kind: "COMMUNE", population: 1 } }, "FORBIDDEN", editor);
     const added = await app.ok(ADD_FACTOR, { input: { matrixId: own.matrixId, kind: "THREAT", label: "Par l'éditrice" } }, editor);
     const history = await app.ok(`query($s: String) { events(streamId: $s, first: 50) { edges { node { actor } } } }`, { s: `matrix-${own.matrixId}` }, editor);
@@ -254,11 +261,39 @@ describe("authentication and authorization", () => {
     expect(await seen(observer)).toBeNull();
     expect(await seen(outsider)).toBeNull();
     expect((await app.ok(`query($id: ID!) { collectivity(id: $id) { matrices { id } } }`, { id: owner }, observer)).collectivity.matrices).toEqual([]);
-    await expectRefused(`query($s: String) { events(streamId: $s) { edges { cursor } } }`, { s: `matrix-${matrixId}` }, "FORBIDDEN", observer);
+    const events = async (streamId: string, token: string) => (await app.ok(`query($s: String) { events(streamId: $s) { edges { cursor } pageInfo { hasNextPage } } }`, { s: streamId }, token)).events;
+    expect(await events(`matrix-${matrixId}`, observer)).toEqual(await events("matrix-00000000-0000-4000-8000-000000000000", observer));
+    expect((await events(`matrix-${matrixId}`, editor)).edges.length).toBeGreaterThan(0);
     await expectRefused(`{ events { edges { cursor } } }`, {}, "FORBIDDEN", observer);
     await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`, { input: { matrixId } }, editor);
     expect(await seen(observer)).toEqual({ id: matrixId });
     expect(await seen(outsider)).toEqual({ id: matrixId });
+  });
+});
+
+describe("replayed command ids", () => {
+  it("are the caller's own: another token with the same subject neither replays nor reads a draft through them", async () => {
+    const owner = await register("Commune aux brouillons");
+    const editor = (await issueToken(app.services.db, { role: "EDITOR", collectivityId: owner, subject: "agent@commune.fr" })).token;
+    const lookalike = (await issueToken(app.services.db, { role: "OBSERVER", subject: "agent@commune.fr" })).token;
+    const input = { collectivityId: owner, title: "Brouillon confidentiel", commandId: "open-1" };
+    const opened = await app.ok(OPEN, { input }, editor);
+    const replayed = await app.ok(OPEN, { input }, editor);
+    expect(replayed.openMatrix.matrix.id).toBe(opened.openMatrix.matrix.id);
+    const stolen = await expectRefused(OPEN, { input }, "FORBIDDEN", lookalike);
+    expect(JSON.stringify(stolen)).not.toContain("Brouillon confidentiel");
+  });
+
+  it("another caller's id is neither replayed nor refused as already used", async () => {
+    const c = await register("Commune aux identifiants");
+    const first = await app.ok(OPEN, { input: { collectivityId: c, title: "Premier", commandId: "shared-id" } });
+    const otherAdmin = (await issueToken(app.services.db, { role: "ADMIN", subject: "autre-admin" })).token;
+    const before = await app.eventCount();
+    const second = await app.ok(OPEN, { input: { collectivityId: c, title: "Second", commandId: "shared-id" } }, otherAdmin);
+    expect(second.openMatrix.matrix.id).not.toBe(first.openMatrix.matrix.id);
+    expect(second.openMatrix.matrix.title).toBe("Second");
+    expect(await app.eventCount()).toBe(before + 1);
+    await expectRefused(OPEN, { input: { collectivityId: c, title: "Autre chose", commandId: "shared-id" } }, "BAD_USER_INPUT");
   });
 });
 

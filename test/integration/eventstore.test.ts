@@ -62,13 +62,16 @@ describe("append", () => {
   });
 
   it("records a command id once: a replay writes nothing and the first result stays", async () => {
-    const idem = { fingerprint: "f1", result: { thing: "t1" } };
+    const idem = { caller: "token-1", fingerprint: "f1", result: { thing: "t1" } };
     const first = await one("idem", 0, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: idem });
     await expect(one("idem", 1, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: idem })).rejects.toBeInstanceOf(DuplicateCommandError);
     expect(await countIn("idem")).toBe(1);
-    expect(await fx.store.findCommand("cmd-1")).toEqual({
+    expect(await fx.store.findCommand("token-1", "cmd-1")).toEqual({
       fingerprint: "f1", streamId: "idem", result: { thing: "t1", version: 1, position: first.position },
     });
+    expect(await fx.store.findCommand("token-2", "cmd-1")).toBeNull();
+    await one("idem-other-caller", 0, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: { ...idem, caller: "token-2" } });
+    expect(await countIn("idem-other-caller")).toBe(1);
   });
 });
 

@@ -46,11 +46,16 @@ export async function subscribeSse(url: string, token: string, query: string, va
       const ready = queue.shift();
       if (ready) return Promise.resolve(ready);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no subscription payload in time")), timeoutMs);
-        waiting.push((value) => {
+        const waiter = (value: any) => {
           clearTimeout(timer);
           resolve(value);
-        });
+        };
+        // A waiter that gave up leaves the queue, so that no later payload is handed to it and lost.
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          reject(new Error("no subscription payload in time"));
+        }, timeoutMs);
+        waiting.push(waiter);
       });
     },
     ended,
