@@ -93,8 +93,10 @@ export class ProjectionRunner {
    * Rebuilds one projection from the first event without stopping it: copies
    * of its tables in a schema of their own are filled in short transactions
    * (the live projection goes on meanwhile), then, under the projection's
-   * lock, caught up to the head and swapped in, in one short transaction.
-   * Readers see the old rows until that commits, then the new ones.
+   * lock, brought to the live checkpoint and swapped in, in one short
+   * transaction. The copies never pass the live checkpoint: what lies
+   * beyond it is the live projection's to apply, and to announce to
+   * subscribers. Readers see the old rows until the swap commits.
    */
   async rebuild(name: string): Promise<number> {
     const projector = this.projector(name);
@@ -119,7 +121,9 @@ export class ProjectionRunner {
         // Unqualified names reach the copies first, the rest (events, other projections) as usual.
         const batch = async () => {
           await client.query(`SET LOCAL search_path = ${shadow}, public`);
-          const events = await new EventStore(client).readLog({ after, limit: this.batchSize * 4 });
+          const live = await this.checkpointFor(client, name);
+          if (!live) return 0;
+          const events = (await new EventStore(client).readLog({ after, limit: this.batchSize * 4 })).filter((e) => e.position <= live);
           if (events.length > 0) {
             await projector.apply(client, events);
             after = events[events.length - 1]!.position;
@@ -135,7 +139,6 @@ export class ProjectionRunner {
             await client.query("SET LOCAL search_path = public");
             for (const table of projector.tables) await this.swapIn(client, shadow, table);
             await projector.afterRebuild?.(client);
-            await this.saveCheckpoint(client, name, after ?? "");
           });
         } finally {
           await this.unlock(client, "pilotis-projection", name);

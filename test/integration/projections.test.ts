@@ -198,4 +198,34 @@ describe("projections", () => {
     const schemas = await fx.connection.pool.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%'");
     expect(schemas.rows).toEqual([]);
   });
+
+  it("a rebuild never applies what the live projection has not, so every event still reaches subscribers once", async (ctx) => {
+    if (fx.database.embedded) ctx.skip();
+    const commands = handler();
+    const notified: string[] = [];
+    const live = runner({ onApplied: (name, applied) => void (name === "matrix-views" && notified.push(...applied.map((a) => a.event.position))) });
+    await network(commands);
+    await live.catchUp();
+    notified.length = 0;
+    let paused!: () => void;
+    const pausedNow = new Promise<void>((resolve) => (paused = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const gated: Projector = {
+      ...matrixViews,
+      async apply(db, events) {
+        paused();
+        await released;
+        return matrixViews.apply(db, events);
+      },
+    };
+    const rebuilding = runner({}, [gated]).rebuild("matrix-views");
+    await pausedNow;
+    const { matrixId } = await network(commands); // written while the rebuild runs, not yet projected live
+    release();
+    await rebuilding;
+    await live.catchUp();
+    const written = (await fx.store.readStream(`matrix-${matrixId}`)).map((e) => e.position);
+    expect(notified.filter((p) => written.includes(p))).toEqual(written);
+  });
 });
