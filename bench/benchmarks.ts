@@ -19,6 +19,7 @@ import { startTestApp } from "../test/support/app.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { redisAnswers, REDIS_URL } from "../test/support/redis.ts";
 import { subscribeSse } from "../test/support/sse.ts";
+import { measureLag } from "./projections.ts";
 
 type Report = (name: string, value: string, target: string) => void;
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -127,6 +128,16 @@ export async function benchBenchmarks(report: Report): Promise<void> {
         await new Promise((r) => setTimeout(r, 600));
       }
       report(`publishMatrix → its group's aggregates updated (${viaRedis ? "BullMQ worker + Redis" : "in process"}) p50 / p99`, p50p99(lags), "p99 < 2 s");
+
+      // Lag while `npm run projections:rebuild` rebuilds every projection of this network beside the live ones.
+      started = performance.now();
+      const rebuild = new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "src/cli/rebuild.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "error" }, stdio: ["ignore", "ignore", "inherit"] });
+        child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`rebuild exited with ${code}`))));
+      });
+      const during = await measureLag(app, rebuild);
+      await rebuild;
+      report(`append → subscriber lag at 200/s during a full rebuild (${seconds(started)}) p50 / p99`, p50p99(during), "p99 < 250 ms");
     } finally {
       await app.close();
     }

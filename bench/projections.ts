@@ -8,8 +8,9 @@ import { performance } from "node:perf_hooks";
 import type { CommandContext } from "../src/app/commands.ts";
 import { EventStore } from "../src/eventstore/store.ts";
 import { createPool } from "../src/db/client.ts";
-import { createTestDatabase } from "../test/support/database.ts";
-import { startTestApp } from "../test/support/app.ts";
+import pg from "pg";
+import { ADMIN_URL, createTestDatabase, type TestDatabase } from "../test/support/database.ts";
+import { startTestApp, type TestApp } from "../test/support/app.ts";
 import { redisAnswers, REDIS_URL } from "../test/support/redis.ts";
 import { subscribeSse } from "../test/support/sse.ts";
 
@@ -94,60 +95,114 @@ export async function benchProjections(report: Report): Promise<void> {
   await benchLag(report);
 }
 
-/** Appends at a steady 200 per second; each is timed from its commit to its arrival over SSE. */
-export async function benchLag(report: Report): Promise<void> {
-  const viaRedis = await redisAnswers();
-  const database = await createTestDatabase();
-  const prefix = `bench-${Date.now()}`;
-  const env: Record<string, string> = viaRedis ? { REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_RATE_LIMIT_PER_MINUTE: "0" } : { PILOTIS_RATE_LIMIT_PER_MINUTE: "0" };
-  const worker = viaRedis
-    ? spawn(process.execPath, ["--import", "tsx", "workers/projector.ts"], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: database.url, REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_WORKER_PORT: "0", LOG_LEVEL: "error" },
-        stdio: "inherit",
-      })
-    : null;
-  const app = await startTestApp(env, { database });
-  try {
-    const { commands } = app.services;
-    const c = (await commands.registerCollectivity({ name: "Commune du direct", kind: "COMMUNE", population: 100 }, {}, admin)).ids.collectivityId!;
-    const matrixId = (await commands.openMatrix({ collectivityId: c, title: "Direct" }, {}, admin)).ids.matrixId!;
-    await app.caughtUp();
-    const sub = await subscribeSse(app.url, app.adminToken, `subscription($m: ID!) { matrixChanged(matrixId: $m) { event { version } } }`, { m: matrixId });
-    await new Promise((r) => setTimeout(r, 1500));
-    const committed = new Map<number, number>();
-    const received = new Map<number, number>();
-    const count = 2000;
-    const first = 2;
-    // A notification may be handled before the loop below records its
-    // commit: both times are kept and paired at the end.
-    const receiving = (async () => {
-      while (received.size < count) {
-        const payload = await sub.next(10_000);
-        received.set(payload.data.matrixChanged.event.version as number, performance.now());
-      }
-    })();
+/**
+ * Appends to one matrix at a steady 200 per second and times each from its
+ * commit to its arrival over SSE; goes on in rounds of 10 s until `until`
+ * settles (one round without it). Returns the lags, sorted.
+ */
+export async function measureLag(app: TestApp, until?: Promise<unknown>): Promise<number[]> {
+  const { commands } = app.services;
+  const c = (await commands.registerCollectivity({ name: "Commune du direct", kind: "COMMUNE", population: 100 }, {}, admin)).ids.collectivityId!;
+  const matrixId = (await commands.openMatrix({ collectivityId: c, title: "Direct" }, {}, admin)).ids.matrixId!;
+  await app.caughtUp();
+  const sub = await subscribeSse(app.url, app.adminToken, `subscription($m: ID!) { matrixChanged(matrixId: $m) { event { version } } }`, { m: matrixId });
+  await new Promise((r) => setTimeout(r, 1500));
+  let finished = until === undefined;
+  void until?.finally(() => (finished = true));
+  const committed = new Map<number, number>();
+  const received = new Map<number, number>();
+  const round = 2000;
+  let sent = 0;
+  // A notification may be handled before the loop below records its
+  // commit: both times are kept and paired at the end.
+  let listening = true;
+  const receiving = (async () => {
+    while (listening) {
+      const payload = await sub.next(500).catch(() => null);
+      if (payload) received.set(payload.data.matrixChanged.event.version as number, performance.now());
+    }
+  })();
+  do {
     const start = performance.now();
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < round; i++) {
       const due = start + i * 5;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const outcome = await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: `Direct ${i}` }, {}, {}, admin);
+      sent++;
+      const outcome = await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: `Direct ${sent}` }, {}, {}, admin);
       committed.set(outcome.version, performance.now());
     }
-    await receiving;
-    sub.close();
-    const lags = [...committed].map(([version, at]) => Math.max(0, received.get(version)! - at));
-    if (process.env.LAG_TRACE) for (let v = first; v < first + count; v++) process.stderr.write(`${v} ${(received.get(v)! - committed.get(v)!).toFixed(1)}\n`);
-    lags.sort((a, b) => a - b);
-    const q = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))]!;
-    report(`append → subscriber lag at 200/s (${viaRedis ? "BullMQ worker + Redis" : "in process"}) p50 / p99`, `${q(0.5).toFixed(1)} ms / ${q(0.99).toFixed(1)} ms`, "p99 < 250 ms");
-  } finally {
-    await app.close();
-    if (worker) {
-      worker.kill("SIGTERM");
-      await new Promise((r) => worker.once("exit", r));
+  } while (!finished);
+  const deadline = Date.now() + 60_000;
+  while (received.size < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  listening = false;
+  await receiving;
+  sub.close();
+  if (received.size < sent) throw new Error(`${sent - received.size} notifications never arrived`);
+  return [...committed].map(([version, at]) => Math.max(0, received.get(version)! - at)).sort((a, b) => a - b);
+}
+
+const p50p99 = (lags: number[]) => {
+  const q = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))]!;
+  return `${q(0.5).toFixed(1)} ms / ${q(0.99).toFixed(1)} ms`;
+};
+
+/** A write transaction held open in another database of the same server until the returned function is called. */
+async function neighbourTransaction(): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query("CREATE TEMP TABLE bench_neighbour (n int)");
+  return async () => {
+    await client.query("ROLLBACK");
+    await client.end();
+  };
+}
+
+/** Starts a BullMQ projection worker on `databaseUrl` when Redis answers, and an API on it; `stop` ends both. */
+export async function appWithWorker(database: TestDatabase, env: Record<string, string> = {}) {
+  const viaRedis = await redisAnswers();
+  const prefix = `bench-${Date.now()}`;
+  const base: Record<string, string> = { PILOTIS_RATE_LIMIT_PER_MINUTE: "0", ...env, ...(viaRedis ? { REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix } : {}) };
+  const worker = viaRedis
+    ? spawn(process.execPath, ["--import", "tsx", "workers/projector.ts"], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: database.url, REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_WORKER_PORT: "0", LOG_LEVEL: "error", ...env },
+        stdio: "inherit",
+      })
+    : null;
+  const app = await startTestApp(base, { database });
+  return {
+    app,
+    via: viaRedis ? "BullMQ worker + Redis" : "in process",
+    async stop() {
+      await app.close();
+      if (worker) {
+        worker.kill("SIGTERM");
+        await new Promise((r) => worker.once("exit", r));
+      }
+    },
+  };
+}
+
+/** The lag at 200 appends/s, alone and beside a neighbour holding a write transaction in another database. */
+export async function benchLag(report: Report): Promise<void> {
+  const database = await createTestDatabase();
+  const running = await appWithWorker(database);
+  try {
+    const lags = await measureLag(running.app);
+    if (process.env.LAG_TRACE) for (const lag of lags) process.stderr.write(`${lag.toFixed(1)}\n`);
+    report(`append → subscriber lag at 200/s (${running.via}) p50 / p99`, p50p99(lags), "p99 < 250 ms");
+    if (!database.embedded) {
+      const release = await neighbourTransaction();
+      try {
+        report("  same, another database holding a write transaction open p50 / p99", p50p99(await measureLag(running.app)), "p99 < 250 ms");
+      } finally {
+        await release();
+      }
     }
+  } finally {
+    await running.stop();
     await database.drop();
   }
 }
