@@ -10,7 +10,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   PILOTIS_DATA_DIR: z.string().min(1).default(".pilotis"),
   PILOTIS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  PILOTIS_DEMO_DATA: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** Unset: the demo network goes into an empty embedded database only, never into a real one. */
+  PILOTIS_DEMO_DATA: z.enum(["true", "false"]).optional().transform((v) => (v === undefined ? undefined : v === "true")),
+  /** Origins (comma-separated) whose pages may call the API with credentials; unset: same origin only. */
+  PILOTIS_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.url())),
   PILOTIS_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(100),
   PILOTIS_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   PILOTIS_MAX_COST: z.coerce.number().int().min(1).default(5000),

@@ -20,6 +20,8 @@ Try:
     -d '{"query":"{ collectivities(first: 5) { totalCount edges { node { name kind matrices { title status scores { internal external } } } } } }"}'
 
 `);
+} else {
+  process.stdout.write(`\nPilotis is running at ${pilotis.server.url}. No token is printed for an external database: create the first admin one with\n  npm run token -- --role ADMIN --subject you@example.fr\n\n`);
 }
 
 let stopping = false;

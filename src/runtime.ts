@@ -1,11 +1,12 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { createServices, type Services } from "./app/services.ts";
 import { authenticate, issueToken } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import { createDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrator.ts";
-import { openDatabase } from "./db/open.ts";
+import { announceEmbeddedUrl, openDatabase } from "./db/open.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
 import { hostProjections } from "./projections/host.ts";
@@ -23,6 +24,27 @@ export interface Pilotis {
  * The embedded admin token is kept in the data folder (owner-only) so that a
  * restart can print it again; a revoked or lost one is replaced.
  */
+/** Runs `work` under a session advisory lock on its own connection (none on the single-session embedded database). */
+async function firstStartLock<T>(url: string | null, work: () => Promise<T>): Promise<T> {
+  if (!url) return work();
+  const client = new pg.Client({ connectionString: url, application_name: "pilotis-first-start" });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('pilotis-first-start'))");
+    return await work();
+  } finally {
+    await client.end();
+  }
+}
+
+/** The service needs no superuser; one can switch the event log's guard off. */
+async function warnIfSuperuser(pool: pg.Pool, logger: Logger): Promise<void> {
+  const { rows } = await pool.query<{ superuser: boolean; name: string }>("SELECT rolsuper AS superuser, current_user AS name FROM pg_roles WHERE rolname = current_user");
+  if (rows[0]?.superuser) {
+    logger.warn({ role: rows[0].name }, "connected as a superuser, which could disable the events table's append-only guard: run the service as a role that can only read and append (README, Database roles)");
+  }
+}
+
 async function embeddedAdminToken(services: Services, config: Config): Promise<string> {
   const file = join(config.PILOTIS_DATA_DIR, "admin-token");
   if (existsSync(file)) {
@@ -62,25 +84,31 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   });
 
   let loadingDemo = false;
-  let adminToken: string | null = null;
-  const empty = (await services.store.headPosition()) === null;
-  if (config.PILOTIS_DEMO_DATA && empty) {
-    logger.info("empty database: loading the demo network");
-    const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
-    loadingDemo = true;
-    try {
-      await seedDemoNetwork(services.commands, { principal: seeder.principal });
-    } finally {
-      loadingDemo = false;
-      projections.wake();
+  const loadDemo = config.PILOTIS_DEMO_DATA ?? database.embedded !== null;
+  // Replicas starting together on an empty database: one does the first-start
+  // work, the others wait for it and then find the database no longer empty.
+  const adminToken = await firstStartLock(database.embedded ? null : database.url, async () => {
+    const empty = (await services.store.headPosition()) === null;
+    if (loadDemo && empty) {
+      logger.info("empty database: loading the demo network");
+      const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
+      loadingDemo = true;
+      try {
+        await seedDemoNetwork(services.commands, { principal: seeder.principal });
+      } finally {
+        loadingDemo = false;
+        projections.wake();
+      }
+      await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });
+      logger.info("demo network loaded");
     }
-    await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });
-    logger.info("demo network loaded");
-  }
-  if (database.embedded) adminToken = await embeddedAdminToken(services, config);
-  else if (empty) adminToken = (await issueToken(db, { role: "ADMIN", subject: "admin (first start)" })).token;
+    // A real database never gets a secret in the logs: its first admin runs `npm run token`.
+    return database.embedded ? embeddedAdminToken(services, config) : null;
+  });
+  if (!database.embedded) await warnIfSuperuser(connection.pool, logger);
 
   const server = await startServer(services, config, logger, projections.checks);
+  if (database.embedded) announceEmbeddedUrl(config, server.url);
   return {
     services,
     server,

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import type { Services } from "./app/services.ts";
 import type { Config } from "./config.ts";
-import { cachedAuthenticator } from "./auth/tokens.ts";
 import { attachWebSocket } from "./graphql/websocket.ts";
 import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
 import type { Logger } from "./logger.ts";
@@ -76,7 +75,8 @@ export async function startServer(
     socket.once("close", () => unused.delete(socket));
   });
   server.on("request", (req: IncomingMessage) => unused.delete(req.socket));
-  const websocket = attachWebSocket(server, yoga, cachedAuthenticator(services.db));
+  const websocket = attachWebSocket(server, yoga, (token) => services.authenticator.authenticate(token));
+  services.revocations.start();
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -90,6 +90,7 @@ export async function startServer(
     url: `http://${host}:${port}/graphql`,
     async close() {
       shuttingDown = true;
+      services.revocations.stop();
       await websocket.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

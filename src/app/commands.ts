@@ -7,6 +7,7 @@ import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
 import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
 import { REFERENCE_WEIGHTS_ID, type ReferenceWeightCommand, type ReferenceWeights } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
+import { checkReason, storableText } from "../domain/validation.ts";
 import { ReferenceWeightsAggregate } from "./aggregates.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { Repository, type Loaded } from "./repository.ts";
@@ -82,6 +83,9 @@ export class CommandHandler {
     if (commandId !== null && (commandId.trim() === "" || commandId.length > 200)) {
       throw badInput("commandId", "commandId must be 1 to 200 characters");
     }
+    if (commandId !== null) storableText("commandId", commandId);
+    const options = { ...spec.options, reason: checkReason(spec.options.reason) };
+    spec = { ...spec, options };
     const print = fingerprint({ name: spec.name, input: spec.input });
 
     for (let attempt = 1; ; attempt++) {

@@ -8,6 +8,9 @@ import { QueryService, type QueryLimits } from "./queries.ts";
 import { Repository } from "./repository.ts";
 import { PROJECTORS } from "../projections/index.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
+import { RevocationWatcher } from "../auth/revocations.ts";
+import { TokenAuthenticator } from "../auth/tokens.ts";
+import { TokenService } from "./tokens.ts";
 
 export interface ServiceOptions extends QueryLimits {
   /** k: peer groups with fewer contributors are suppressed. */
@@ -16,6 +19,8 @@ export interface ServiceOptions extends QueryLimits {
   live: LiveEvents;
   /** Told after each append: the projections have work. */
   wake: () => void;
+  /** Failures nobody awaits (a token's last use, a revocation poll), for the log. */
+  onError?: (error: unknown) => void;
 }
 
 /** Wires the application: one store, one repository per aggregate, commands and queries sharing them. */
@@ -27,10 +32,13 @@ export function createServices(database: Database, options: ServiceOptions) {
   const observer = new ProjectionRunner(database.pool, PROJECTORS);
   const queries = new QueryService(database.prisma, store, collectivities, matrices, () => observer.status(), options);
   const benchmarks = new BenchmarkService(database.pool, options.benchmarkMinGroup);
+  const authenticator = new TokenAuthenticator(database.prisma, options.onError);
+  const revocations = new RevocationWatcher(database.prisma, authenticator, { onError: options.onError });
+  const tokens = new TokenService(database.prisma, (tokenId) => revocations.announce(tokenId), async (id) => (await collectivities.load(id)).state !== null);
   const flush = async () => {
     await Promise.all([collectivities.flush(), matrices.flush()]);
   };
-  return { db: database.prisma, store, commands, queries, benchmarks, live: options.live, flush };
+  return { db: database.prisma, store, commands, queries, benchmarks, tokens, authenticator, revocations, live: options.live, flush };
 }
 
 export type Services = ReturnType<typeof createServices>;

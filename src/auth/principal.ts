@@ -6,6 +6,8 @@ export interface Principal {
   role: Role;
   collectivityId: string | null;
   subject: string;
+  /** When the token stops working; open subscriptions end then too. */
+  expiresAt?: Date | null;
 }
 
 export type AccessErrorCode = "UNAUTHENTICATED" | "FORBIDDEN";

@@ -2,7 +2,26 @@ import { badInput } from "./errors.ts";
 
 // Shared checks for what users type; each names the offending field.
 
+// NUL and unpaired UTF-16 surrogates cannot be stored (PostgreSQL refuses
+// them), so they are refused anywhere, as bad input.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// In a one-line name, label or title: control characters, and the
+// bidirectional overrides and isolates that can make a text read otherwise
+// than it is stored.
+const NOT_IN_A_NAME = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/** Any text a person writes: refuses what cannot be stored. */
+export function storableText(field: string, value: string): string {
+  if (UNSTORABLE.test(value)) throw badInput(field, `${field} contains a NUL character or a broken Unicode sequence`);
+  return value;
+}
+
+/** The reason given for a decision: at most 2,000 characters, kept in the log for ever. */
+export const checkReason = (value: string | null | undefined): string | null => optionalText("reason", value, 2000);
+
 export function requiredText(field: string, value: string, max = 300): string {
+  storableText(field, value);
+  if (NOT_IN_A_NAME.test(value)) throw badInput(field, `${field} must not contain control or bidirectional-override characters`);
   const trimmed = value.trim();
   if (trimmed.length === 0) throw badInput(field, `${field} must not be empty`);
   if (trimmed.length > max) throw badInput(field, `${field} must be at most ${max} characters`);
@@ -11,7 +30,7 @@ export function requiredText(field: string, value: string, max = 300): string {
 
 export function optionalText(field: string, value: string | null | undefined, max = 2000): string | null {
   if (value === undefined || value === null) return null;
-  const trimmed = value.trim();
+  const trimmed = storableText(field, value).trim();
   if (trimmed.length > max) throw badInput(field, `${field} must be at most ${max} characters`);
   return trimmed.length === 0 ? null : trimmed;
 }

@@ -4,6 +4,7 @@ import type { QueryService } from "../app/queries.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
 import type { LiveEvents } from "../app/live.ts";
+import type { TokenService } from "../app/tokens.ts";
 
 /** What every resolver gets: the caller and the application services. Resolvers only translate. */
 export interface Context {
@@ -12,6 +13,7 @@ export interface Context {
   commands: CommandHandler;
   queries: QueryService;
   benchmarks: BenchmarkService;
+  tokens: TokenService;
   live: LiveEvents;
   requestId: string;
 }

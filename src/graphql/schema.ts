@@ -8,5 +8,6 @@ import "./types/matrix.ts";
 import "./types/queries.ts";
 import "./types/mutations.ts";
 import "./types/subscriptions.ts";
+import "./types/tokens.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -3,17 +3,19 @@ import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { GraphQLError, type ExecutionResult } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
-import { cachedAuthenticator } from "../auth/tokens.ts";
+import type { RevocationWatcher } from "../auth/revocations.ts";
+import type { TokenAuthenticator } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Context } from "./context.ts";
 import { toContractError } from "./errors.ts";
+import { useEndSubscriptionsOfLostTokens } from "./plugins/lost-tokens.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { schema } from "./schema.ts";
 
 export const requestIds = new AsyncLocalStorage<string>();
 
-type Services = Omit<Context, "principal" | "requestId">;
+type Services = Omit<Context, "principal" | "requestId"> & { authenticator: TokenAuthenticator; revocations: RevocationWatcher };
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -67,12 +69,14 @@ function badRequest(error: GraphQLErrorLike): GraphQLError {
 
 export function createGraphQLHandler(services: Services, config: Config, logger: Logger) {
   const limiter = new RateLimiter(config.PILOTIS_RATE_LIMIT_PER_MINUTE);
-  const authenticate = cachedAuthenticator(services.db);
+  const { authenticator, revocations, ...shared } = services;
 
   return createYoga<{ requestId?: string; connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
+    // Same origin only unless origins are named: a page elsewhere may not read answers.
+    cors: config.PILOTIS_CORS_ORIGINS.length > 0 ? { origin: config.PILOTIS_CORS_ORIGINS, credentials: true } : false,
     graphiql: { title: "Pilotis", headers: JSON.stringify({ Authorization: "Bearer <token printed at start>" }) },
     logging: false,
     context: async ({ request, requestId, connectionParams }) => {
@@ -80,13 +84,13 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
       // Over WebSocket the token travels in graphql-ws's connection parameters.
       const header = typeof connectionParams?.authorization === "string" ? connectionParams.authorization : request.headers.get("authorization");
       const token = BEARER.exec(header ?? "")?.[1] ?? null;
-      const principal = token ? await authenticate(token) : null;
+      const principal = token ? await authenticator.authenticate(token) : null;
       if (!limiter.take(principal?.tokenId ?? request.headers.get("x-forwarded-for") ?? "anonymous")) {
         throw new GraphQLError("too many requests from this token, slow down", {
           extensions: { code: "RATE_LIMITED", http: { status: 429 } },
         });
       }
-      return { ...services, principal, requestId: id };
+      return { ...shared, principal, requestId: id };
     },
     maskedErrors: {
       // Duck-typed on purpose: graphql may be loaded both as ESM and CJS, so
@@ -110,6 +114,7 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
     },
     plugins: [
       useContractErrorCodes(),
+      useEndSubscriptionsOfLostTokens(revocations),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       EnvelopArmorPlugin({
         maxDepth: { n: config.PILOTIS_MAX_DEPTH },

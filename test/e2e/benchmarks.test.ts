@@ -103,7 +103,8 @@ const q7 = (values: number[], p: number) => {
 function score(factors: FoldedMatrix["factors"], internal: boolean, weights: Map<string, number>) {
   const side = [...factors.values()].filter((f) => !f.removed && f.internal === internal).map((f) => ({ ...f, weight: (f.key !== null ? weights.get(f.key) : undefined) ?? f.weight }));
   const total = side.reduce((n, f) => n + f.weight, 0);
-  return side.length === 0 || total === 0 ? null : side.reduce((n, f) => n + (f.weight / total) * f.rating, 0);
+  // Each matrix's score is released rounded to 3 decimals (one number on every path).
+  return side.length === 0 || total === 0 ? null : Math.round(side.reduce((n, f) => n + (f.weight / total) * f.rating, 0) * 1000) / 1000;
 }
 
 function expectedBenchmark(events: RecordedEvent[], member: (c: { kind: string; population: number }) => boolean, weights = new Map<string, number>()) {

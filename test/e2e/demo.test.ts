@@ -1,4 +1,6 @@
+import pg from "pg";
 import { afterAll, expect, it } from "vitest";
+import { issueToken } from "../../src/auth/tokens.ts";
 import { loadConfig } from "../../src/config.ts";
 import { DEMO_NETWORK, DEMO_PEERS } from "../../src/demo/network.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -15,9 +17,12 @@ afterAll(async () => {
 // Generous: a first start on embedded PGlite, beside the rest of the suite, shares two cores with it.
 it("a first start loads the demo network, whose benchmarks show figures, not only suppressed groups", { timeout: 240_000 }, async () => {
   database = await createTestDatabase({ migrated: false });
-  pilotis = await startPilotis(loadConfig({ DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DB_POOL_SIZE: String(database.poolSize) }), createLogger("silent"));
+  // A real database gets the demo only when asked for it.
+  pilotis = await startPilotis(loadConfig({ DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DB_POOL_SIZE: String(database.poolSize), PILOTIS_DEMO_DATA: "true" }), createLogger("silent"));
+  expect(pilotis.adminToken).toBeNull();
+  const { token } = await issueToken(pilotis.services.db, { role: "ADMIN", subject: "test-admin" });
   const gql = async (query: string) => {
-    const res = await fetch(pilotis!.server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${pilotis!.adminToken}` }, body: JSON.stringify({ query }) });
+    const res = await fetch(pilotis!.server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
     return ((await res.json()) as { data: any }).data;
   };
   // Through the API only: a second pool on embedded PGlite would share its single session.
@@ -31,4 +36,37 @@ it("a first start loads the demo network, whose benchmarks show figures, not onl
   expect(state.benchmark.factorPrevalence.some((p: { count: number }) => p.count > 0)).toBe(true);
   expect((await gql(`{ collectivities(first: 1) { totalCount } }`)).collectivities.totalCount).toBe(DEMO_NETWORK.length + DEMO_PEERS);
   expect((await gql(`{ peerGroups(kind: COMMUNE) { size } }`)).peerGroups.length).toBeGreaterThan(5);
+});
+
+it("a real database gets no demo data and no secret on stdout unless asked", async () => {
+  const real = await createTestDatabase({ migrated: false });
+  const started = await startPilotis(loadConfig({ DATABASE_URL: real.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DB_POOL_SIZE: String(real.poolSize) }), createLogger("silent"));
+  try {
+    expect(started.adminToken).toBeNull();
+    expect(await started.services.store.headPosition()).toBeNull();
+  } finally {
+    await started.close();
+    await real.drop();
+  }
+});
+
+it("two replicas starting at once on an empty database both come up, and the demo loads once", { timeout: 240_000 }, async (ctx) => {
+  const shared = await createTestDatabase({ migrated: false });
+  if (shared.embedded) {
+    await shared.drop();
+    ctx.skip(); // one PGlite session cannot serve two processes' first starts
+  }
+  const config = loadConfig({ DATABASE_URL: shared.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DEMO_DATA: "true" });
+  const replicas = await Promise.allSettled([startPilotis(config, createLogger("silent")), startPilotis(config, createLogger("silent"))]);
+  try {
+    expect(replicas.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+    const client = new pg.Client({ connectionString: shared.url });
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM streams WHERE stream_type = 'collectivity'");
+    await client.end();
+    expect(rows[0]!.n).toBe(DEMO_NETWORK.length + DEMO_PEERS);
+  } finally {
+    for (const r of replicas) if (r.status === "fulfilled") await r.value.close();
+    await shared.drop();
+  }
 });

@@ -58,3 +58,25 @@ it("refuses a query over the cost limit before running it", async () => {
   expect(costly.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   expect(costly.data ?? null).toBeNull();
 });
+
+it("CORS: another origin is not allowed to read answers by default, only the origins configured", async () => {
+  const ask = (url: string, origin: string, method = "POST") =>
+    fetch(url, {
+      method,
+      headers: { origin, "content-type": "application/json", ...(method === "OPTIONS" ? { "access-control-request-method": "POST" } : {}) },
+      body: method === "POST" ? JSON.stringify({ query: "{ catalogue { key } }" }) : undefined,
+    });
+  app = await startTestApp();
+  for (const method of ["POST", "OPTIONS"]) {
+    const res = await ask(app.url, "http://elsewhere.example", method);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+  }
+  await app.close();
+  app = await startTestApp({ PILOTIS_CORS_ORIGINS: "http://mairie.example, http://intranet.example" });
+  const allowed = await ask(app.url, "http://intranet.example");
+  expect(allowed.headers.get("access-control-allow-origin")).toBe("http://intranet.example");
+  expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
+  const other = await ask(app.url, "http://elsewhere.example");
+  expect(other.headers.get("access-control-allow-origin")).not.toBe("http://elsewhere.example");
+});

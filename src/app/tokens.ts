@@ -1,0 +1,80 @@
+import type { ApiToken } from "../generated/prisma/client.ts";
+import { requireAdmin, requirePrincipal, type Principal, type Role } from "../auth/principal.ts";
+import { issueToken, type IssuedToken } from "../auth/tokens.ts";
+import type { Db } from "../db/client.ts";
+import { badInput, notFound } from "../domain/errors.ts";
+import { checkReason } from "../domain/validation.ts";
+import type { Page } from "./queries.ts";
+
+export interface IssueTokenInput {
+  role: Role;
+  collectivityId?: string | null;
+  subject: string;
+  expiresAt?: Date | null;
+  commandId?: string | null;
+}
+
+/** API tokens as the API manages them: who may see, issue and revoke which. */
+export class TokenService {
+  constructor(
+    private readonly db: Db,
+    /** Told of each revocation made here, so that it takes effect in this process at once. */
+    private readonly onRevoked: (tokenId: string) => void,
+    private readonly collectivityExists: (id: string) => Promise<boolean>,
+  ) {}
+
+  /** The calling token, or null without one. */
+  async me(principal: Principal | null): Promise<ApiToken | null> {
+    return principal ? this.db.apiToken.findUnique({ where: { id: principal.tokenId } }) : null;
+  }
+
+  /** Every token, oldest first; ADMIN only. */
+  async list(principal: Principal | null, args: { first: number; after?: string | null; includeRevoked?: boolean | null }): Promise<Page<ApiToken>> {
+    requireAdmin(principal);
+    const live = args.includeRevoked ? {} : { revokedAt: null };
+    let after = {};
+    if (args.after) {
+      const from = await this.db.apiToken.findUnique({ where: { id: args.after }, select: { createdAt: true, id: true } });
+      if (!from) throw badInput("after", "after is not a cursor returned by this API");
+      after = { OR: [{ createdAt: { gt: from.createdAt } }, { createdAt: from.createdAt, id: { gt: from.id } }] };
+    }
+    const [rows, totalCount] = await Promise.all([
+      this.db.apiToken.findMany({ where: { ...live, ...after }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: args.first + 1 }),
+      this.db.apiToken.count({ where: live }),
+    ]);
+    const items = rows.slice(0, args.first).map((row) => ({ cursor: row.id, node: row }));
+    return { items, hasNextPage: rows.length > args.first, totalCount };
+  }
+
+  /** A new token; ADMIN only. A replayed commandId is refused: the secret was shown once and is not kept. */
+  async issue(principal: Principal | null, input: IssueTokenInput): Promise<IssuedToken & { row: ApiToken }> {
+    const admin = requireAdmin(principal);
+    if (input.commandId != null && (input.commandId.trim() === "" || input.commandId.length > 200)) {
+      throw badInput("commandId", "commandId must be 1 to 200 characters");
+    }
+    if (input.collectivityId && !(await this.collectivityExists(input.collectivityId))) throw notFound("collectivity", input.collectivityId);
+    if (input.commandId && (await this.db.apiToken.findUnique({ where: { issuedBy_commandId: { issuedBy: admin.tokenId, commandId: input.commandId } } }))) {
+      throw badInput("commandId", `commandId ${input.commandId} already issued a token, whose secret was shown once; revoke it if it was lost`);
+    }
+    const issued = await issueToken(this.db, { ...input, issuedBy: admin.tokenId });
+    const row = await this.db.apiToken.findUniqueOrThrow({ where: { id: issued.principal.tokenId } });
+    return { ...issued, row };
+  }
+
+  /**
+   * Revokes a token: an ADMIN any, anyone their own. Another's token answers
+   * as an unknown one. Effective at once in this process, within about a
+   * second in the others (RevocationWatcher); revoking twice keeps the first.
+   */
+  async revoke(principal: Principal | null, input: { tokenId: string; reason?: string | null }): Promise<ApiToken> {
+    const who = requirePrincipal(principal);
+    if (who.role !== "ADMIN" && who.tokenId !== input.tokenId) throw notFound("token", input.tokenId);
+    const reason = input.reason == null ? null : checkReason(input.reason);
+    const row = await this.db.apiToken.findUnique({ where: { id: input.tokenId } });
+    if (!row) throw notFound("token", input.tokenId);
+    if (row.revokedAt) return row;
+    const revoked = await this.db.apiToken.update({ where: { id: input.tokenId }, data: { revokedAt: new Date(), revokeReason: reason } });
+    this.onRevoked(input.tokenId);
+    return revoked;
+  }
+}
