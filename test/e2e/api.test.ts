@@ -271,6 +271,23 @@ describe("authentication and authorization", () => {
   });
 });
 
+describe("what the log may keep for ever", () => {
+  it("refuses a reason over 2,000 characters, NUL and broken surrogates anywhere, control and bidi overrides in names, and writes nothing", async () => {
+    const c = await register("Commune aux textes");
+    const { matrixId } = await matrixWithFactors(c);
+    const add = (fields: Record<string, unknown>) => ({ input: { matrixId, kind: "THREAT", label: "Menace", ...fields } });
+    const field = async (variables: Record<string, unknown>) => (await expectRefused(ADD_FACTOR, variables, "BAD_USER_INPUT")).extensions?.field;
+    expect(await field(add({ reason: "x".repeat(2001) }))).toBe("reason");
+    expect(await field(add({ reason: "avec \u0000 dedans" }))).toBe("reason");
+    expect(await field(add({ description: "cassé \ud800 ici" }))).toBe("description");
+    expect(await field(add({ label: "Menace\u202Eeuqilbup" }))).toBe("label");
+    expect(await field(add({ label: "deux\nlignes" }))).toBe("label");
+    expect(await field(add({ commandId: "id-\u0000" }))).toBe("commandId");
+    const kept = await app.ok(ADD_FACTOR, add({ reason: "x".repeat(2000), description: "Une description\nsur deux lignes, émoji 🏛️ compris" }));
+    expect(kept.addFactor.factor.label).toBe("Menace");
+  });
+});
+
 describe("replayed command ids", () => {
   it("are the caller's own: another token with the same subject neither replays nor reads a draft through them", async () => {
     const owner = await register("Commune aux brouillons");
