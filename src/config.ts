@@ -24,6 +24,8 @@ const schema = z.object({
   PILOTIS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
   PILOTIS_STALE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   PILOTIS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  PILOTIS_MAX_SUBSCRIPTIONS_PER_TOKEN: z.coerce.number().int().min(1).default(50),
+  PILOTIS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(5000),
   PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),
   PILOTIS_BENCHMARK_MIN_GROUP: z.coerce.number().int().min(1).default(5),

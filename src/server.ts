@@ -75,7 +75,7 @@ export async function startServer(
     socket.once("close", () => unused.delete(socket));
   });
   server.on("request", (req: IncomingMessage) => unused.delete(req.socket));
-  const websocket = attachWebSocket(server, yoga, (token) => services.authenticator.authenticate(token));
+  const websocket = attachWebSocket(server, yoga, (token) => services.authenticator.authenticate(token), config.PILOTIS_MAX_BODY_BYTES);
   services.revocations.start();
 
   await new Promise<void>((resolve, reject) => {

@@ -14,8 +14,9 @@ const BEARER = /^Bearer\s+\S+$/i;
  * same Yoga pipeline as HTTP: same schema, plugins, context and errors. The
  * token is checked at connect: `connectionParams: { authorization: "Bearer …" }`.
  */
-export function attachWebSocket(server: Server, yoga: Yoga, authenticate: (token: string) => Promise<unknown>) {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+export function attachWebSocket(server: Server, yoga: Yoga, authenticate: (token: string) => Promise<unknown>, maxMessageBytes: number) {
+  // A message over the limit closes the socket (1009) before it is buffered whole, as HTTP bodies are refused (413).
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxMessageBytes });
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),

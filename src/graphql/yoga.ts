@@ -10,6 +10,7 @@ import type { Logger } from "../logger.ts";
 import type { Context } from "./context.ts";
 import { toContractError } from "./errors.ts";
 import { useEndSubscriptionsOfLostTokens } from "./plugins/lost-tokens.ts";
+import { useSubscriptionLimits } from "./plugins/subscription-limits.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { schema } from "./schema.ts";
 
@@ -114,6 +115,7 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
     },
     plugins: [
       useContractErrorCodes(),
+      useSubscriptionLimits({ perToken: config.PILOTIS_MAX_SUBSCRIPTIONS_PER_TOKEN, total: config.PILOTIS_MAX_SUBSCRIPTIONS }),
       useEndSubscriptionsOfLostTokens(revocations),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
       EnvelopArmorPlugin({

@@ -3,6 +3,7 @@ import type { Plugin } from "graphql-yoga";
 import type { Principal } from "../../auth/principal.ts";
 import type { RevocationWatcher } from "../../auth/revocations.ts";
 import type { Context } from "../context.ts";
+import { wrapStream } from "./stream.ts";
 
 // setTimeout's limit: a later expiry is watched for no longer than this,
 // which is longer than any subscription is open.
@@ -27,28 +28,21 @@ export function useEndSubscriptionsOfLostTokens(revocations: RevocationWatcher):
   };
 }
 
-async function* untilTokenLost(results: AsyncIterable<ExecutionResult>, principal: Principal, revocations: RevocationWatcher): AsyncGenerator<ExecutionResult> {
+function untilTokenLost(results: AsyncIterable<ExecutionResult>, principal: Principal, revocations: RevocationWatcher): AsyncIterableIterator<ExecutionResult> {
   let lose!: (why: string) => void;
-  const lost = new Promise<{ lost: string }>((resolve) => (lose = (why) => resolve({ lost: why })));
+  const lost = new Promise<ExecutionResult>((resolve) => {
+    lose = (why) => resolve({ errors: [new GraphQLError(`${why}: subscription ended`, { extensions: { code: "UNAUTHENTICATED" } })] });
+  });
   const stopListening = revocations.onRevoked((tokenId) => {
     if (tokenId === principal.tokenId) lose("this token was revoked");
   });
   const expiresIn = principal.expiresAt ? principal.expiresAt.getTime() - Date.now() : null;
   const timer = expiresIn === null ? null : setTimeout(() => lose("this token has expired"), Math.max(0, Math.min(expiresIn, MAX_TIMER_MS)));
-  const iterator = results[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), lost]);
-      if ("lost" in next) {
-        yield { errors: [new GraphQLError(`${next.lost}: subscription ended`, { extensions: { code: "UNAUTHENTICATED" } })] };
-        return;
-      }
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    stopListening();
-    if (timer) clearTimeout(timer);
-    await iterator.return?.();
-  }
+  return wrapStream(results, {
+    stop: lost,
+    onEnd: () => {
+      stopListening();
+      if (timer) clearTimeout(timer);
+    },
+  });
 }
