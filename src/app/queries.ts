@@ -9,8 +9,8 @@ import type { CollectivityDirectory, DecisionEntry } from "../generated/prisma/c
 import { parsePosition } from "../eventstore/position.ts";
 import type { EventStore } from "../eventstore/store.ts";
 import { matrixViews } from "../projections/matrix-views.ts";
+import { CheckpointWatcher } from "./checkpoint-watcher.ts";
 import type { ProjectionStatus } from "../projections/runner.ts";
-import { StaleError } from "./errors.ts";
 import type { Repository } from "./repository.ts";
 
 export interface Page<T> {
@@ -78,7 +78,14 @@ export class QueryService {
     private readonly matrices: Repository<Matrix, MatrixCommand>,
     private readonly projectionStatus: () => Promise<ProjectionStatus[]>,
     private readonly limits: QueryLimits,
-  ) {}
+  ) {
+    this.checkpoints = new CheckpointWatcher(
+      async () => (await this.db.projection.findUnique({ where: { name: matrixViews.name } }))?.checkpoint || null,
+      { timeoutMs: limits.staleTimeoutMs },
+    );
+  }
+
+  private readonly checkpoints: CheckpointWatcher;
 
   /** Each projection's checkpoint and lag (admins only). */
   async projections(principal: Principal | null): Promise<ProjectionStatus[]> {
@@ -164,14 +171,7 @@ export class QueryService {
   /** Read-your-writes: waits, bounded, until the matrix views have applied the position. */
   private async waitFor(minPosition: string): Promise<void> {
     parsePosition(minPosition, "minPosition");
-    const deadline = Date.now() + this.limits.staleTimeoutMs;
-    for (;;) {
-      const projection = await this.db.projection.findUnique({ where: { name: matrixViews.name } });
-      const reached = projection?.checkpoint || null;
-      if (reached !== null && reached >= minPosition) return;
-      if (Date.now() >= deadline) throw new StaleError(minPosition, reached);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await this.checkpoints.reached(minPosition);
   }
 
   /** Decisions on strategies and initiatives of a collectivity, newest first; those of unpublished matrices only for its editors. */

@@ -50,6 +50,21 @@ describe("what one token can cost everyone", () => {
     for (const s of open) s.close();
   });
 
+  it("twenty minPosition waits in one request share one watcher: well under a thousand round trips to the database", async () => {
+    const waits = Array.from({ length: 20 }, (_, i) => `m${i}: matrix(id: "m${i}", minPosition: "7fffffffffffffff-0000000000000001") { id }`).join("\n");
+    let checkouts = 0;
+    const count = () => void checkouts++;
+    app.pool.on("acquire", count);
+    try {
+      const result = await app.gql(`{ ${waits} }`);
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual(Array(20).fill("STALE"));
+    } finally {
+      app.pool.off("acquire", count);
+    }
+    // One poll every 20 ms for the 5 s timeout is about 250; polling per wait made about 5,000.
+    expect(checkouts).toBeLessThan(1000);
+  });
+
   it("closes a WebSocket whose message is over the body limit, before reading it whole", async () => {
     const socket = new WebSocket(app.url.replace(/^http/, "ws"), "graphql-transport-ws");
     await new Promise((resolve, reject) => {

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { createServices, type Services } from "../../src/app/services.ts";
 import type { Role } from "../../src/auth/principal.ts";
 import { issueToken } from "../../src/auth/tokens.ts";
@@ -19,6 +20,8 @@ export interface TestApp {
   url: string;
   services: Services;
   database: TestDatabase;
+  /** The app's own connection pool: its "acquire" events count the database work a request causes. */
+  pool: pg.Pool;
   adminToken: string;
   token(role: Role, collectivityId?: string): Promise<string>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
@@ -72,6 +75,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     url: server.url,
     services,
     database,
+    pool: connection.pool,
     adminToken,
     token: async (role, collectivityId) => (await issueToken(db, { role, collectivityId: collectivityId ?? null, subject: `${role.toLowerCase()}-test` })).token,
     gql,
