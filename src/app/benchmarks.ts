@@ -1,4 +1,6 @@
+import { LRUCache } from "lru-cache";
 import type pg from "pg";
+import type { BenchmarkAnnouncement } from "./live.ts";
 import { AccessError, canEdit, canSeeMatrix, requirePrincipal, type Principal } from "../auth/principal.ts";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
 import { groupKey, groupLabel, ownGroup, parseGroupKey, STRATA, stratumOf, validGroup, type PeerGroupKey } from "../domain/benchmark/peer-groups.ts";
@@ -120,11 +122,23 @@ export class BenchmarkService {
     return this.groupBenchmark(validGroup(input));
   }
 
-  /** The group benchmark as `benchmarkUpdated` delivers it, for a group key a refresh announced. */
-  async benchmarkOfKey(key: string, principal: Principal | null): Promise<PeerGroupBenchmarkView> {
-    await this.requireReciprocity(principal);
-    return this.groupBenchmark(parseGroupKey(key));
+  /**
+   * The group benchmark as `benchmarkUpdated` delivers it: computed once per
+   * announcement in this process and shared by every subscriber (who were
+   * all checked when they subscribed), so a thousand subscribers cost what
+   * one does.
+   */
+  announced(announcement: BenchmarkAnnouncement): Promise<PeerGroupBenchmarkView> {
+    let answer = this.announcements.get(announcement.id);
+    if (!answer) {
+      answer = this.groupBenchmark(parseGroupKey(announcement.groupKey));
+      this.announcements.set(announcement.id, answer);
+      answer.catch(() => this.announcements.delete(announcement.id));
+    }
+    return answer;
   }
+
+  private readonly announcements = new LRUCache<string, Promise<PeerGroupBenchmarkView>>({ max: 1000, ttl: 60_000 });
 
   /** Checks a subscription's group and the caller's right to see peers; returns the group's key. */
   async subscribable(input: Partial<PeerGroupKey> | null, principal: Principal | null): Promise<string | null> {

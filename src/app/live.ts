@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createPubSub, type PubSubEventTarget } from "graphql-yoga";
 import type { Applied } from "../projections/projector.ts";
 
@@ -5,10 +6,16 @@ type Topics = {
   "stream:changed": [streamId: string, change: Applied];
   "collectivity:changed": [collectivityId: string, change: Applied];
   /** A peer group's aggregates changed; published under the group's key and under ANY_GROUP. */
-  "benchmark:changed": [groupKey: string, change: { groupKey: string }];
+  "benchmark:changed": [groupKey: string, change: BenchmarkAnnouncement];
 };
 
 export const ANY_GROUP = "any";
+
+/** A group's figures changed; `id` names this announcement, so each process computes what it delivers once. */
+export interface BenchmarkAnnouncement {
+  groupKey: string;
+  id: string;
+}
 
 /**
  * Change notifications for subscriptions, published once a projection has
@@ -28,8 +35,9 @@ export function publishApplied(live: LiveEvents, applied: Applied[]): void {
 
 export function publishBenchmarks(live: LiveEvents, groupKeys: string[]): void {
   for (const groupKey of groupKeys) {
-    live.publish("benchmark:changed", groupKey, { groupKey });
-    live.publish("benchmark:changed", ANY_GROUP, { groupKey });
+    const announcement = { groupKey, id: randomUUID() };
+    live.publish("benchmark:changed", groupKey, announcement);
+    live.publish("benchmark:changed", ANY_GROUP, announcement);
   }
 }
 

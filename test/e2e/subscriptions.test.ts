@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publishBenchmarks } from "../../src/app/live.ts";
+import { groupKey } from "../../src/domain/benchmark/peer-groups.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { subscribeSse } from "../support/sse.ts";
 import { collect, wsClient } from "../support/ws.ts";
@@ -87,5 +89,25 @@ describe("subscriptions", () => {
     stalled.close();
     reader.dispose();
     await client.dispose();
+  });
+
+  it("one benchmark announcement to 200 subscribers is computed once, not once per subscriber", async () => {
+    const tokens = await Promise.all(Array.from({ length: 4 }, () => app.token("OBSERVER")));
+    const query = `subscription { benchmarkUpdated(peerGroup: { kind: COMMUNE }) { suppressed metrics { metric median } } }`;
+    const subs = await Promise.all(Array.from({ length: 200 }, (_, i) => subscribeSse(app.url, tokens[i % 4]!, query, {})));
+    await new Promise((r) => setTimeout(r, 300));
+    let checkouts = 0;
+    const count = () => void checkouts++;
+    app.pool.on("acquire", count);
+    try {
+      publishBenchmarks(app.services.live, [groupKey({ kind: "COMMUNE", populationStratum: null, wealthQuartile: null })]);
+      const payloads = await Promise.all(subs.map((s) => s.next(10_000)));
+      expect(new Set(payloads.map((p) => JSON.stringify(p.data.benchmarkUpdated))).size).toBe(1);
+    } finally {
+      app.pool.off("acquire", count);
+      for (const s of subs) s.close();
+    }
+    // Each delivery used to query the group again: 200 checkouts here, about 17 transactions each on real groups.
+    expect(checkouts).toBeLessThan(20);
   });
 });

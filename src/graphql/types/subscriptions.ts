@@ -54,7 +54,7 @@ builder.subscriptionType({
         const key = await ctx.benchmarks.subscribable(args.peerGroup ?? null, ctx.principal);
         return ctx.live.subscribe("benchmark:changed", key ?? ANY_GROUP);
       },
-      resolve: (change, _args, ctx) => ctx.benchmarks.benchmarkOfKey(change.groupKey, ctx.principal),
+      resolve: (change, _args, ctx) => ctx.benchmarks.announced(change),
     }),
   }),
 });
