@@ -26,6 +26,12 @@ const schema = z.object({
   PILOTIS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   PILOTIS_MAX_SUBSCRIPTIONS_PER_TOKEN: z.coerce.number().int().min(1).default(50),
   PILOTIS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(5000),
+  /** Proxies (comma-separated addresses) whose X-Forwarded-For names the client; unset: none is believed. */
+  PILOTIS_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((a) => a.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
   PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),
   PILOTIS_BENCHMARK_MIN_GROUP: z.coerce.number().int().min(1).default(5),

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { Services } from "./app/services.ts";
 import type { Config } from "./config.ts";
 import { attachWebSocket } from "./graphql/websocket.ts";
+import { RateLimit } from "./graphql/rate-limit.ts";
 import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
 import type { Logger } from "./logger.ts";
 import { readiness } from "./readiness.ts";
@@ -40,7 +41,8 @@ export async function startServer(
   logger: Logger,
   checks: Record<string, () => Promise<boolean>> = {},
 ): Promise<RunningServer> {
-  const yoga = createGraphQLHandler(services, config, logger);
+  const rateLimit = new RateLimit({ perMinute: config.PILOTIS_RATE_LIMIT_PER_MINUTE, redisUrl: config.REDIS_URL, keyPrefix: config.PILOTIS_QUEUE_PREFIX });
+  const yoga = createGraphQLHandler(services, config, logger, rateLimit);
   let shuttingDown = false;
   // Subscriptions over SSE never finish by themselves, and a connection
   // opened ahead of use may never carry a request: shutdown ends both rather
@@ -66,7 +68,7 @@ export async function startServer(
       res.once("close", () => streams.delete(res));
     }
     requestIds.run(requestId, () => {
-      void yoga(req, res, { requestId });
+      void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
     });
   });
   server.requestTimeout = 30_000;
@@ -99,6 +101,7 @@ export async function startServer(
       await closed;
       clearTimeout(timer);
       await yoga.dispose();
+      rateLimit.close();
     },
   };
 }

@@ -1,25 +1,56 @@
+import { isIP } from "node:net";
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+
 /**
- * A token bucket per caller: `perMinute` requests a minute, in bursts of up
- * to that many. In memory, so each API process counts its own.
+ * Requests per caller and minute (rate-limiter-flexible). With Redis, every
+ * API process counts in the same place and counts survive restarts; while
+ * Redis is away, each process falls back to counting alone rather than
+ * failing every request. Without Redis, each process counts its own.
  */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+export class RateLimit {
+  private readonly limiter: RateLimiterAbstract | null;
+  private readonly redis: Redis | null;
 
-  constructor(private readonly perMinute: number) {}
-
-  take(key: string, now = Date.now()): boolean {
-    if (this.perMinute === 0) return true;
-    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
-    const refilled = Math.min(this.perMinute, bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000);
-    const allowed = refilled >= 1;
-    this.buckets.set(key, { tokens: allowed ? refilled - 1 : refilled, at: now });
-    if (this.buckets.size > 100_000) this.forgetFull(now);
-    return allowed;
+  constructor(options: { perMinute: number; redisUrl?: string; keyPrefix: string }) {
+    const points = options.perMinute;
+    this.redis = points > 0 && options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+    // An outage is answered by the in-memory fallback; an error event nobody listens to would crash the process.
+    this.redis?.on("error", () => undefined);
+    const memory = () => new RateLimiterMemory({ points, duration: 60 });
+    this.limiter =
+      points === 0 ? null : this.redis ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${options.keyPrefix}:rate`, points, duration: 60, insuranceLimiter: memory() }) : memory();
   }
 
-  private forgetFull(now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000 >= this.perMinute) this.buckets.delete(key);
+  /** Counts one request for `key`; false when it is over the limit. */
+  async take(key: string): Promise<boolean> {
+    if (!this.limiter) return true;
+    try {
+      await this.limiter.consume(key);
+      return true;
+    } catch (refusal) {
+      if (refusal instanceof Error) throw refusal;
+      return false;
     }
   }
+
+  close(): void {
+    this.redis?.disconnect();
+  }
+}
+
+const plain = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+
+/**
+ * Who an anonymous request comes from: the socket's address, or, when that
+ * socket is a trusted proxy, the nearest address in X-Forwarded-For that is
+ * not one (anyone can write that header; only our proxies are believed).
+ */
+export function clientAddress(remoteAddress: string | undefined, forwardedFor: string | null, trustedProxies: readonly string[]): string {
+  const peer = plain(remoteAddress ?? "unknown");
+  const trusted = new Set(trustedProxies.map(plain));
+  if (!trusted.has(peer) || !forwardedFor) return peer;
+  const hops = forwardedFor.split(",").map((hop) => plain(hop.trim())).filter((hop) => isIP(hop) !== 0);
+  for (let i = hops.length - 1; i >= 0; i--) if (!trusted.has(hops[i]!)) return hops[i]!;
+  return peer;
 }

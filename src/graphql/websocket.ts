@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { ExecutionArgs } from "graphql";
+import type { ExecutionArgs, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { createGraphQLHandler } from "./yoga.ts";
@@ -33,17 +33,26 @@ export function attachWebSocket(server: Server, yoga: Yoga, authenticate: (token
           socket: ctx.extra.socket,
           params,
           request: new Request(`http://localhost${yoga.graphqlEndpoint}`, { headers: {} }),
+          remoteAddress: ctx.extra.request.socket.remoteAddress,
           connectionParams: ctx.connectionParams,
         });
         const document = enveloped.parse(params.query);
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
+        let contextValue;
+        try {
+          contextValue = await enveloped.contextFactory();
+        } catch (error) {
+          // A refusal of this operation (RATE_LIMITED): an error for it, not the whole socket closed.
+          if ((error as GraphQLError).extensions?.code) return [error as GraphQLError];
+          throw error;
+        }
         return {
           schema: enveloped.schema,
           document,
           operationName: params.operationName,
           variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
+          contextValue,
           rootValue: enveloped,
         };
       },

@@ -11,7 +11,7 @@ import type { Context } from "./context.ts";
 import { toContractError } from "./errors.ts";
 import { useEndSubscriptionsOfLostTokens } from "./plugins/lost-tokens.ts";
 import { useSubscriptionLimits } from "./plugins/subscription-limits.ts";
-import { RateLimiter } from "./rate-limit.ts";
+import { clientAddress, type RateLimit } from "./rate-limit.ts";
 import { schema } from "./schema.ts";
 
 export const requestIds = new AsyncLocalStorage<string>();
@@ -68,11 +68,10 @@ function badRequest(error: GraphQLErrorLike): GraphQLError {
   });
 }
 
-export function createGraphQLHandler(services: Services, config: Config, logger: Logger) {
-  const limiter = new RateLimiter(config.PILOTIS_RATE_LIMIT_PER_MINUTE);
+export function createGraphQLHandler(services: Services, config: Config, logger: Logger, rateLimit: RateLimit) {
   const { authenticator, revocations, ...shared } = services;
 
-  return createYoga<{ requestId?: string; connectionParams?: Record<string, unknown> }, Context>({
+  return createYoga<{ requestId?: string; remoteAddress?: string; connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
@@ -80,13 +79,14 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
     cors: config.PILOTIS_CORS_ORIGINS.length > 0 ? { origin: config.PILOTIS_CORS_ORIGINS, credentials: true } : false,
     graphiql: { title: "Pilotis", headers: JSON.stringify({ Authorization: "Bearer <token printed at start>" }) },
     logging: false,
-    context: async ({ request, requestId, connectionParams }) => {
+    context: async ({ request, requestId, remoteAddress, connectionParams }) => {
       const id = requestId ?? requestIds.getStore() ?? crypto.randomUUID();
       // Over WebSocket the token travels in graphql-ws's connection parameters.
       const header = typeof connectionParams?.authorization === "string" ? connectionParams.authorization : request.headers.get("authorization");
       const token = BEARER.exec(header ?? "")?.[1] ?? null;
       const principal = token ? await authenticator.authenticate(token) : null;
-      if (!limiter.take(principal?.tokenId ?? request.headers.get("x-forwarded-for") ?? "anonymous")) {
+      const caller = principal ? `token:${principal.tokenId}` : `address:${clientAddress(remoteAddress, request.headers.get("x-forwarded-for"), config.PILOTIS_TRUSTED_PROXIES)}`;
+      if (!(await rateLimit.take(caller))) {
         throw new GraphQLError("too many requests from this token, slow down", {
           extensions: { code: "RATE_LIMITED", http: { status: 429 } },
         });
