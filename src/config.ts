@@ -6,6 +6,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_URL: z.url().optional(),
+  /** The owner's connection, for migrations only; unset: DATABASE_URL's role migrates too. */
+  PILOTIS_MIGRATION_DATABASE_URL: z.url().optional(),
+  /** The role the service runs as, granted what it needs after each migration (with the owner's connection). */
+  PILOTIS_DB_RUNTIME_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, "a plain lower-case role name").optional(),
   REDIS_URL: z.url().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   PILOTIS_DATA_DIR: z.string().min(1).default(".pilotis"),

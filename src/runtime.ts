@@ -59,7 +59,7 @@ async function embeddedAdminToken(services: Services, config: Config): Promise<s
 
 export async function startPilotis(config: Config, logger: Logger): Promise<Pilotis> {
   const database = await openDatabase(config);
-  const applied = await migrate(database.url);
+  const applied = await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? database.url, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;

@@ -49,18 +49,26 @@ interface AppliedRow {
   rolled_back_at: Date | null;
 }
 
+export interface MigrateOptions {
+  dir?: string;
+  /** The role the service runs as: granted what it needs (pilotis_grant_runtime) once migrations are applied. */
+  runtimeRole?: string | null;
+}
+
 /**
  * Applies pending migrations, each in its own transaction, under a session
  * advisory lock so that two processes starting at once never apply one twice.
- * Returns the names it applied.
+ * With nothing pending it only reads, so the service's own restricted role
+ * can run it at start. Returns the names it applied.
  */
-export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = listMigrations(dir);
+export async function migrate(databaseUrl: string, options: MigrateOptions = {}): Promise<string[]> {
+  const files = listMigrations(options.dir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-    await client.query(PRISMA_MIGRATIONS_DDL);
+    const { rows: exists } = await client.query<{ found: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS found`);
+    if (!exists[0]!.found) await client.query(PRISMA_MIGRATIONS_DDL);
     const { rows } = await client.query<AppliedRow>(
       `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
     );
@@ -82,6 +90,7 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
       await applyOne(client, file);
       applied.push(file.name);
     }
+    if (options.runtimeRole) await client.query("SELECT pilotis_grant_runtime($1)", [options.runtimeRole]);
     return applied;
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);

@@ -162,8 +162,17 @@ export class ProjectionRunner {
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
       WHERE i.indrelid = $1::regclass`;
     const { rows: before } = await client.query<{ name: string; is_unique: boolean; definition: string }>(indexes, [`public.${table}`]);
+    // Grants are not copied by LIKE: the service's own role must keep its rights on the new table.
+    const { rows: grants } = await client.query<{ grantee: string; privilege: string }>(
+      `SELECT grantee, privilege_type AS privilege FROM information_schema.role_table_grants
+       WHERE table_schema = 'public' AND table_name = $1 AND grantee <> current_user`,
+      [table],
+    );
     await client.query(`DROP TABLE public.${table}`);
     await client.query(`ALTER TABLE ${shadow}.${table} SET SCHEMA public`);
+    for (const { grantee, privilege } of grants) {
+      await client.query(`GRANT ${privilege} ON public.${table} TO ${grantee === "PUBLIC" ? "PUBLIC" : `"${grantee.replace(/"/g, '""')}"`}`);
+    }
     const { rows: after } = await client.query<{ name: string; is_unique: boolean; definition: string }>(indexes, [`public.${table}`]);
     for (const index of after) {
       const original = before.find((b) => b.is_unique === index.is_unique && b.definition === index.definition);
