@@ -47,6 +47,31 @@ async function network(commands: CommandHandler, publish = true) {
   return { collectivityId: c, matrixId: m };
 }
 
+/**
+ * The matrix views, pausing in the first batch a rebuild applies to its
+ * copies (after applying it, or before) until released.
+ */
+function rebuildGate(afterApplying: boolean) {
+  let pause!: () => void;
+  const paused = new Promise<void>((resolve) => (pause = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const projector: Projector = {
+    ...matrixViews,
+    async apply(db, events) {
+      const { rows } = await db.query<{ search_path: string }>("SHOW search_path");
+      const rebuilding = rows[0]!.search_path.startsWith("rebuild_");
+      const applied = afterApplying ? await matrixViews.apply(db, events) : [];
+      if (rebuilding) {
+        pause();
+        await released;
+      }
+      return afterApplying ? applied : matrixViews.apply(db, events);
+    },
+  };
+  return { projector, paused, release };
+}
+
 describe("projections", () => {
   it("project matrices, the timeline and the directory as the events say", async () => {
     const { collectivityId, matrixId } = await network(handler());
@@ -162,31 +187,16 @@ describe("projections", () => {
     const indexNames = async () => (await fx.connection.pool.query("SELECT indexname FROM pg_indexes WHERE tablename IN ('matrix_views', 'decision_timeline') ORDER BY indexname")).rows;
     const namesBefore = await indexNames();
     // The rebuild pauses inside its first batch, its transaction open, until released.
-    let paused!: () => void;
-    const pausedNow = new Promise<void>((resolve) => (paused = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const gated: Projector = {
-      ...matrixViews,
-      async apply(db, events) {
-        const applied = await matrixViews.apply(db, events);
-        const { rows } = await db.query<{ search_path: string }>("SHOW search_path");
-        if (rows[0]!.search_path.startsWith("rebuild_")) {
-          paused();
-          await released;
-        }
-        return applied;
-      },
-    };
-    const rebuilding = runner({}, [gated, ...PROJECTORS.filter((p) => p !== matrixViews)]).rebuild("matrix-views");
-    await pausedNow;
+    const gate = rebuildGate(true);
+    const rebuilding = runner({}, [gate.projector, ...PROJECTORS.filter((p) => p !== matrixViews)]).rebuild("matrix-views");
+    await gate.paused;
     const { matrixId } = await network(commands);
     const live = await r.catchUp();
     expect(live["matrix-views"]).toBeGreaterThan(0);
     expect(live["collectivity-directory"]).toBeGreaterThan(0);
     const view = await fx.connection.pool.query("SELECT version FROM matrix_views WHERE matrix_id = $1", [matrixId]);
     expect(view.rows[0]?.version).toBe((await fx.store.readStream(`matrix-${matrixId}`)).length);
-    release();
+    gate.release();
     await rebuilding;
     const afterSwap = await readModels();
     const fresh = runner();
@@ -207,22 +217,11 @@ describe("projections", () => {
     await network(commands);
     await live.catchUp();
     notified.length = 0;
-    let paused!: () => void;
-    const pausedNow = new Promise<void>((resolve) => (paused = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const gated: Projector = {
-      ...matrixViews,
-      async apply(db, events) {
-        paused();
-        await released;
-        return matrixViews.apply(db, events);
-      },
-    };
-    const rebuilding = runner({}, [gated]).rebuild("matrix-views");
-    await pausedNow;
+    const gate = rebuildGate(false);
+    const rebuilding = runner({}, [gate.projector]).rebuild("matrix-views");
+    await gate.paused;
     const { matrixId } = await network(commands); // written while the rebuild runs, not yet projected live
-    release();
+    gate.release();
     await rebuilding;
     await live.catchUp();
     const written = (await fx.store.readStream(`matrix-${matrixId}`)).map((e) => e.position);
