@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AccessError, canSeeMatrix, requireAdmin, requireEditor, requirePrincipal, type Principal } from "../auth/principal.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
 import { badInput, DomainError, notFound } from "../domain/errors.ts";
-import type { NewEvent, RecordedEvent } from "../domain/events.ts";
+import type { Event, RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
 import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
 import { REFERENCE_WEIGHTS_ID, type ReferenceWeightCommand, type ReferenceWeights } from "../domain/reference-weights.ts";
@@ -131,10 +131,10 @@ export class CommandHandler {
    * decided on the state the previous ones leave: so a batch is refused
    * whole exactly where one of its commands would be refused alone.
    */
-  private decide<State, Command>(spec: Spec<State, Command>, loaded: Loaded<State>, principal: Principal): NewEvent[] {
+  private decide<State, Command>(spec: Spec<State, Command>, loaded: Loaded<State>, principal: Principal): Event[] {
     const { type } = spec.repo;
     if (!spec.then?.length) return type.decide(spec.command, loaded.state);
-    const all: NewEvent[] = [];
+    const all: Event[] = [];
     let state = loaded.state;
     for (const command of [spec.command, ...spec.then]) {
       for (const event of type.decide(command, state)) {

@@ -10,6 +10,7 @@ import { parsePosition } from "../eventstore/position.ts";
 import type { EventStore } from "../eventstore/store.ts";
 import { matrixViews } from "../projections/matrix-views.ts";
 import { CheckpointWatcher } from "./checkpoint-watcher.ts";
+import { matrixIdOf } from "../domain/streams.ts";
 import type { ProjectionStatus } from "../projections/runner.ts";
 import type { Repository } from "./repository.ts";
 
@@ -218,8 +219,9 @@ export class QueryService {
 
   /** A matrix's stream the caller may not read looks like an unknown stream: empty. */
   private async streamVisible(streamId: string, who: Principal): Promise<boolean> {
-    if (!streamId.startsWith("matrix-")) return true;
-    const matrix = await this.matrices.load(streamId.slice("matrix-".length));
+    const matrixId = matrixIdOf(streamId);
+    if (matrixId === null) return true;
+    const matrix = await this.matrices.load(matrixId);
     return !matrix.state || canSeeMatrix(who, matrix.state);
   }
 }

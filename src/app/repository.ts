@@ -1,10 +1,13 @@
 import { LRUCache } from "lru-cache";
-import type { NewEvent, RecordedEvent } from "../domain/events.ts";
+import type { Event, RecordedEvent } from "../domain/events.ts";
 import type { EventStore } from "../eventstore/store.ts";
+import { streamName, type StreamCategory } from "../domain/streams.ts";
 
 export interface AggregateType<State, Command> {
-  streamType: string;
-  decide(command: Command, state: State | null): NewEvent[];
+  streamType: StreamCategory;
+  /** The shape of State: a stored snapshot of another shape is ignored, and the stream folded from its first event. */
+  stateVersion: number;
+  decide(command: Command, state: State | null): Event[];
   evolve(state: State | null, event: RecordedEvent): State | null;
 }
 
@@ -15,6 +18,11 @@ export interface Loaded<State> {
 }
 
 const SNAPSHOT_EVERY = 50;
+
+/** A snapshot as stored (streams.snapshot): the state and the version of its shape. */
+interface StoredSnapshot<State> extends Loaded<State> {
+  stateVersion: number;
+}
 
 /**
  * Loads aggregates by folding their stream. Deciding a command must not slow
@@ -31,7 +39,7 @@ export class Repository<State, Command> {
     readonly type: AggregateType<State, Command>,
   ) {}
 
-  streamId = (id: string): string => `${this.type.streamType}-${id}`;
+  streamId = (id: string): string => streamName(this.type.streamType, id);
 
   async load(id: string): Promise<Loaded<State>> {
     const streamId = this.streamId(id);
@@ -67,7 +75,8 @@ export class Repository<State, Command> {
     this.remember(streamId, after);
     const crossed = Math.floor(after.version / SNAPSHOT_EVERY) > Math.floor(before.version / SNAPSHOT_EVERY);
     if (crossed && after.state) {
-      const write = this.store.saveSnapshot(streamId, after.version, after).catch(() => undefined);
+      const snapshot: StoredSnapshot<State> = { ...after, stateVersion: this.type.stateVersion };
+      const write = this.store.saveSnapshot(streamId, after.version, snapshot).catch(() => undefined);
       this.snapshotWrites.add(write);
       void write.finally(() => this.snapshotWrites.delete(write));
     }
@@ -85,7 +94,10 @@ export class Repository<State, Command> {
 
   private async fromSnapshot(streamId: string): Promise<Loaded<State>> {
     const info = await this.store.streamInfo(streamId);
-    if (info?.snapshot && info.snapshotVersion > 0) return info.snapshot as Loaded<State>;
+    const snapshot = info?.snapshot as StoredSnapshot<State> | null | undefined;
+    if (snapshot && info!.snapshotVersion > 0 && snapshot.stateVersion === this.type.stateVersion) {
+      return { state: snapshot.state, version: snapshot.version, position: snapshot.position };
+    }
     return { state: null, version: 0, position: null };
   }
 }

@@ -10,6 +10,7 @@ import { loadConfig } from "../config.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { openDatabase } from "../db/open.ts";
+import { collectivityStream } from "../domain/streams.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
 import { PROJECTORS } from "../projections/index.ts";
@@ -50,7 +51,7 @@ const pool = createPool({ url: database.url, poolSize, applicationName: "pilotis
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 try {
   const store = new EventStore(pool);
-  if ((await store.readStream(`collectivity-${derivedId(seed, "collectivity:0")}`, {})).length > 0) {
+  if ((await store.readStream(collectivityStream(derivedId(seed, "collectivity:0")), {})).length > 0) {
     process.stderr.write(`the network of seed ${seed} is already in this database; choose another --seed\n`);
     process.exitCode = 2;
   } else {

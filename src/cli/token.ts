@@ -11,6 +11,7 @@ import { createDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { EmbeddedInUseError, openDatabase } from "../db/open.ts";
 import { DomainError } from "../domain/errors.ts";
+import { collectivityStream } from "../domain/streams.ts";
 
 const USAGE = `usage: npm run token -- --role ADMIN|EDITOR|OBSERVER [--collectivity ID] [--subject NAME] [--expires-in 30d|12h|15m]
        npm run token -- --list [--all]
@@ -59,7 +60,7 @@ async function directAdmin(database: Awaited<ReturnType<typeof openDatabase>>): 
   const connection = createDatabase({ url: database.url, poolSize: 1 });
   const db = connection.prisma;
   // Running processes learn of revocations by polling the database.
-  const service = new TokenService(db, () => undefined, async (id) => (await db.stream.count({ where: { streamId: `collectivity-${id}` } })) > 0);
+  const service = new TokenService(db, () => undefined, async (id) => (await db.stream.count({ where: { streamId: collectivityStream(id) } })) > 0);
   const cli: Principal = { tokenId: "command-line", role: "ADMIN", collectivityId: null, subject: "command line" };
   const view = (row: Awaited<ReturnType<TokenService["revoke"]>>): TokenView => ({
     ...row,

@@ -1,5 +1,5 @@
 import { badInput, DomainError, notFound } from "./errors.ts";
-import type { NewEvent, RecordedEvent } from "./events.ts";
+import { eventReader, type Event, type ReadEvent } from "./events.ts";
 import { isValidSiren } from "./siren.ts";
 import { COLLECTIVITY_KINDS, type CollectivityKind } from "./types.ts";
 import { intInRange, nonNegativeNumber, requiredText } from "./validation.ts";
@@ -37,9 +37,12 @@ export type CollectivityCommand =
     }
   | { type: "UpdateCollectivityProfile"; collectivityId: string } & { [K in keyof ProfileChanges]?: ProfileChanges[K] | null };
 
+/** The shape of Collectivity as snapshots store it; bump it when the shape changes (see MATRIX_STATE_VERSION). */
+export const COLLECTIVITY_STATE_VERSION = 1;
+
 export type CollectivityEvent =
-  | NewEvent<"CollectivityRegistered", Omit<Collectivity, "version" | "registeredAt" | "updatedAt">>
-  | NewEvent<"CollectivityProfileUpdated", ProfileChanges>;
+  | Event<"CollectivityRegistered", Omit<Collectivity, "version" | "registeredAt" | "updatedAt">>
+  | Event<"CollectivityProfileUpdated", ProfileChanges>;
 
 const MAX_POPULATION = 100_000_000;
 
@@ -96,14 +99,14 @@ export function decideCollectivity(command: CollectivityCommand, state: Collecti
   }
 }
 
-export function evolveCollectivity(state: Collectivity | null, event: RecordedEvent): Collectivity | null {
-  const e = event as RecordedEvent & CollectivityEvent;
-  switch (e.type) {
+/** Reads a stored collectivity event (see eventReader). */
+export const readCollectivityEvent = eventReader<CollectivityEvent>("collectivity", { CollectivityRegistered: true, CollectivityProfileUpdated: true });
+
+export function evolveCollectivity(state: Collectivity | null, event: ReadEvent<CollectivityEvent>): Collectivity | null {
+  switch (event.type) {
     case "CollectivityRegistered":
-      return { ...e.data, version: event.version, registeredAt: event.occurredAt.toISOString(), updatedAt: event.occurredAt.toISOString() };
+      return { ...event.data, version: event.version, registeredAt: event.occurredAt.toISOString(), updatedAt: event.occurredAt.toISOString() };
     case "CollectivityProfileUpdated":
-      return state && { ...state, ...e.data, version: event.version, updatedAt: event.occurredAt.toISOString() };
-    default:
-      return state;
+      return state && { ...state, ...event.data, version: event.version, updatedAt: event.occurredAt.toISOString() };
   }
 }

@@ -1,6 +1,6 @@
 import { catalogueEntry } from "./catalogue/index.ts";
 import { badInput } from "./errors.ts";
-import type { NewEvent, RecordedEvent } from "./events.ts";
+import { eventReader, type Event, type ReadEvent } from "./events.ts";
 import { COLLECTIVITY_KINDS, type CollectivityKind } from "./types.ts";
 import { nonNegativeNumber } from "./validation.ts";
 
@@ -25,7 +25,10 @@ export type ReferenceWeightCommand = {
   weight: number | null;
 };
 
-export type ReferenceWeightEvent = NewEvent<"ReferenceWeightSet", { kind: CollectivityKind; catalogueKey: string; weight: number | null }>;
+/** The shape of ReferenceWeights as snapshots store it; bump it when the shape changes (see MATRIX_STATE_VERSION). */
+export const REFERENCE_WEIGHTS_STATE_VERSION = 1;
+
+export type ReferenceWeightEvent = Event<"ReferenceWeightSet", { kind: CollectivityKind; catalogueKey: string; weight: number | null }>;
 
 export function decideReferenceWeight(command: ReferenceWeightCommand, state: ReferenceWeights | null): ReferenceWeightEvent[] {
   if (!COLLECTIVITY_KINDS.includes(command.kind)) throw badInput("kind", `unknown collectivity kind ${command.kind}`);
@@ -39,13 +42,14 @@ export function decideReferenceWeight(command: ReferenceWeightCommand, state: Re
   return [{ type: "ReferenceWeightSet", data: { kind: command.kind, catalogueKey: command.catalogueKey, weight } }];
 }
 
-export function evolveReferenceWeights(state: ReferenceWeights | null, event: RecordedEvent): ReferenceWeights | null {
-  const e = event as RecordedEvent & ReferenceWeightEvent;
-  if (e.type !== "ReferenceWeightSet") return state;
+/** Reads a stored reference-weight event (see eventReader). */
+export const readReferenceWeightEvent = eventReader<ReferenceWeightEvent>("network", { ReferenceWeightSet: true });
+
+export function evolveReferenceWeights(state: ReferenceWeights | null, e: ReadEvent<ReferenceWeightEvent>): ReferenceWeights | null {
   const weights = { ...(state?.weights ?? {}) };
   const ofKind = { ...(weights[e.data.kind] ?? {}) };
   if (e.data.weight === null) delete ofKind[e.data.catalogueKey];
   else ofKind[e.data.catalogueKey] = e.data.weight;
   weights[e.data.kind] = ofKind;
-  return { weights, version: event.version };
+  return { weights, version: e.version };
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import type { NewEvent, RecordedEvent } from "../domain/events.ts";
+import type { Event, RecordedEvent } from "../domain/events.ts";
 import { withClient } from "../db/with-client.ts";
 import { parsePosition, START, type LogPoint } from "./position.ts";
 
@@ -19,7 +19,7 @@ export interface AppendRequest {
   ownerId?: string | null;
   /** The version the caller decided on; 0 for a new stream. */
   expectedVersion: number;
-  events: NewEvent[];
+  events: Event[];
   metadata: EventMetadata;
   /** With metadata.commandId: who sent it (its id is theirs alone) and what a replay must get back. */
   idempotency?: { caller: string; fingerprint: string; result: Record<string, unknown> };

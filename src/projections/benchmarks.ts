@@ -1,13 +1,13 @@
 import type pg from "pg";
 import { comparableScores, memberFacts, type MemberFacts, type ScoredFactor } from "../domain/benchmark/member-facts.ts";
 import { groupKey, groupsOf, stratumOf, type Placement } from "../domain/benchmark/peer-groups.ts";
-import { evolveCollectivity, type Collectivity } from "../domain/collectivity.ts";
-import type { RecordedEvent } from "../domain/events.ts";
-import type { Matrix } from "../domain/matrix.ts";
-import type { ReferenceWeightEvent } from "../domain/reference-weights.ts";
+import { evolveCollectivity, type Collectivity, type CollectivityEvent } from "../domain/collectivity.ts";
+import type { ReadEvent } from "../domain/events.ts";
+import type { Matrix, MatrixEvent } from "../domain/matrix.ts";
+import { readReferenceWeightEvent, type ReferenceWeightEvent } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { canonicalJson } from "./canonical.ts";
-import { aggregateId, foldMatrixEvents, isCollectivityEvent, isMatrixEvent, isNetworkEvent, type Projector } from "./projector.ts";
+import { aggregateId, collectivityEventsOf, foldMatrixEvents, isNetworkEvent, matrixEventsOf, type Projector } from "./projector.ts";
 
 /** What a batch leaves to do once it has applied its events. */
 interface Work {
@@ -39,7 +39,7 @@ const markGroups = (work: Work, placement: Placement) => {
 };
 
 /** Registrations and profile changes: where each collectivity sits, and what that moves. */
-async function applyProfiles(db: pg.PoolClient, events: RecordedEvent[], work: Work): Promise<void> {
+async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEvent>[], work: Work): Promise<void> {
   if (events.length === 0) return;
   const ids = [...new Set(events.map(aggregateId))];
   const { rows } = await db.query<ProfileRow>(
@@ -87,7 +87,7 @@ const fromRow = (row: ProfileRow): Collectivity =>
   ({ id: row.collectivity_id, kind: row.kind, population: row.population, financialPotentialPerCapita: row.financial_potential }) as Collectivity;
 
 /** Matrix events: this projection's own copy of each matrix, folded with the domain's evolve. */
-async function applyMatrices(db: pg.PoolClient, events: RecordedEvent[], work: Work): Promise<void> {
+async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[], work: Work): Promise<void> {
   if (events.length === 0) return;
   const ids = [...new Set(events.map(aggregateId))];
   const { rows } = await db.query<{ matrix_id: string; state: Matrix }>("SELECT matrix_id, state FROM benchmark_matrices WHERE matrix_id = ANY($1::text[])", [ids]);
@@ -107,9 +107,8 @@ async function applyMatrices(db: pg.PoolClient, events: RecordedEvent[], work: W
 }
 
 /** Reference weights: the members of that kind holding that factor score differently now. */
-async function applyReferenceWeights(db: pg.PoolClient, events: RecordedEvent[], work: Work): Promise<void> {
-  for (const event of events as (RecordedEvent & ReferenceWeightEvent)[]) {
-    if (event.type !== "ReferenceWeightSet") continue;
+async function applyReferenceWeights(db: pg.PoolClient, events: ReadEvent<ReferenceWeightEvent>[], work: Work): Promise<void> {
+  for (const event of events) {
     const { kind, catalogueKey, weight } = event.data;
     if (weight === null) {
       await db.query("DELETE FROM benchmark_reference_weights WHERE kind = $1 AND catalogue_key = $2", [kind, catalogueKey]);
@@ -290,13 +289,14 @@ async function markDirty(db: pg.PoolClient, keys: Set<string>): Promise<void> {
  */
 export const benchmarks: Projector = {
   name: "benchmarks",
+  version: 1,
 
   async apply(db, events) {
     const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set() };
-    await applyProfiles(db, events.filter(isCollectivityEvent), work);
+    await applyProfiles(db, collectivityEventsOf(events), work);
     await applyQuartiles(db, work);
-    await applyMatrices(db, events.filter(isMatrixEvent), work);
-    await applyReferenceWeights(db, events.filter(isNetworkEvent), work);
+    await applyMatrices(db, matrixEventsOf(events), work);
+    await applyReferenceWeights(db, events.filter(isNetworkEvent).map(readReferenceWeightEvent), work);
     await applyMembers(db, work);
     await markDirty(db, work.dirty);
     return [];

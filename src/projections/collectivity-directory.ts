@@ -1,6 +1,6 @@
-import { evolveCollectivity, type Collectivity } from "../domain/collectivity.ts";
-import type { RecordedEvent } from "../domain/events.ts";
-import type { MatrixEvent } from "../domain/matrix.ts";
+import { evolveCollectivity, readCollectivityEvent, type Collectivity } from "../domain/collectivity.ts";
+import type { ReadEvent } from "../domain/events.ts";
+import { readMatrixEvent, type MatrixEvent } from "../domain/matrix.ts";
 import type { StrategyStatus } from "../domain/types.ts";
 import { aggregateId, isCollectivityEvent, isMatrixEvent, type Applied, type Projector } from "./projector.ts";
 
@@ -56,8 +56,7 @@ const bump = (tally: Tally, status: StrategyStatus, by: number) => {
 };
 
 /** How one matrix event changes its matrix's tally; false when it does not. */
-function tallyMatrixEvent(tally: Tally, event: RecordedEvent): boolean {
-  const e = event as RecordedEvent & MatrixEvent;
+function tallyMatrixEvent(tally: Tally, e: ReadEvent<MatrixEvent>): boolean {
   switch (e.type) {
     case "MatrixPublished":
       tally.published = true;
@@ -87,6 +86,7 @@ function tallyMatrixEvent(tally: Tally, event: RecordedEvent): boolean {
  */
 export const collectivityDirectory: Projector = {
   name: "collectivity-directory",
+  version: 1,
 
   async apply(db, events) {
     const ids = [...new Set(events.filter(isCollectivityEvent).map(aggregateId))];
@@ -99,9 +99,10 @@ export const collectivityDirectory: Projector = {
     const changedTallies = new Set<string>();
     const applied: Applied[] = [];
 
-    for (const event of events) {
-      const id = aggregateId(event);
-      if (isCollectivityEvent(event)) {
+    for (const recorded of events) {
+      const id = aggregateId(recorded);
+      if (isCollectivityEvent(recorded)) {
+        const event = readCollectivityEvent(recorded);
         const before = states.get(id) ?? null;
         if (before && event.version <= before.version) continue;
         const after = evolveCollectivity(before, event);
@@ -110,9 +111,10 @@ export const collectivityDirectory: Projector = {
           changedProfiles.add(id);
           applied.push({ event, collectivityId: id });
         }
-      } else if (isMatrixEvent(event)) {
+      } else if (isMatrixEvent(recorded)) {
+        const event = readMatrixEvent(recorded);
         if (event.type === "MatrixOpened") {
-          const { collectivityId } = event.data as { collectivityId: string };
+          const { collectivityId } = event.data;
           tallies.set(id, { matrix_id: id, collectivity_id: collectivityId, published: false, factor_count: 0, strategies_by_status: {} });
           changedTallies.add(id);
           continue;

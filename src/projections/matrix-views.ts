@@ -1,6 +1,6 @@
-import type { RecordedEvent } from "../domain/events.ts";
+import type { ReadEvent } from "../domain/events.ts";
 import type { Matrix, MatrixEvent, Strategy } from "../domain/matrix.ts";
-import { aggregateId, foldMatrixEvents, isMatrixEvent, type Applied, type Projector } from "./projector.ts";
+import { aggregateId, foldMatrixEvents, matrixEventsOf, type Applied, type Projector } from "./projector.ts";
 
 interface TimelineRow {
   position: string;
@@ -17,8 +17,8 @@ interface TimelineRow {
 }
 
 /** The decision an event records, read from the matrix as the event left it. */
-function decisionOf(event: RecordedEvent, after: Matrix): TimelineRow | null {
-  const e = event as RecordedEvent & MatrixEvent;
+function decisionOf(e: ReadEvent<MatrixEvent>, after: Matrix): TimelineRow | null {
+  const event = e;
   const base = {
     position: event.position,
     collectivity_id: after.collectivityId,
@@ -55,9 +55,10 @@ function decisionOf(event: RecordedEvent, after: Matrix): TimelineRow | null {
  */
 export const matrixViews: Projector = {
   name: "matrix-views",
+  version: 1,
 
   async apply(db, events) {
-    const matrixEvents = events.filter(isMatrixEvent);
+    const matrixEvents = matrixEventsOf(events);
     if (matrixEvents.length === 0) return [];
     const ids = [...new Set(matrixEvents.map(aggregateId))];
     const { rows } = await db.query<{ matrix_id: string; state: Matrix }>(

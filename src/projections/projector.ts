@@ -1,6 +1,9 @@
 import type pg from "pg";
 import type { RecordedEvent } from "../domain/events.ts";
-import { evolveMatrix, type Matrix } from "../domain/matrix.ts";
+import { readCollectivityEvent, type CollectivityEvent } from "../domain/collectivity.ts";
+import type { EventMetadata, ReadEvent } from "../domain/events.ts";
+import { evolveMatrix, readMatrixEvent, type Matrix, type MatrixEvent } from "../domain/matrix.ts";
+import { categoryOf, idOf } from "../domain/streams.ts";
 
 /**
  * An event a projector has applied, for live subscribers: the collectivity
@@ -20,6 +23,12 @@ export interface Applied {
  */
 export interface Projector {
   name: string;
+  /**
+   * The shape of its rows. Bump it when they change (and whenever
+   * MATRIX_STATE_VERSION does, for a projection keeping matrices): the first
+   * process running the new code rebuilds the projection from the first event.
+   */
+  version: number;
   apply(db: pg.PoolClient, events: RecordedEvent[]): Promise<Applied[]>;
   /** The tables this projection owns: a rebuild fills copies of them, then swaps them in. */
   tables: readonly string[];
@@ -27,17 +36,26 @@ export interface Projector {
   afterRebuild?(db: pg.PoolClient): Promise<void>;
 }
 
-export const isMatrixEvent = (event: RecordedEvent) => event.streamId.startsWith("matrix-");
-export const isCollectivityEvent = (event: RecordedEvent) => event.streamId.startsWith("collectivity-");
-export const isNetworkEvent = (event: RecordedEvent) => event.streamId.startsWith("network-");
-export const aggregateId = (event: RecordedEvent) => event.streamId.slice(event.streamId.indexOf("-") + 1);
+export const isMatrixEvent = (event: RecordedEvent) => categoryOf(event.streamId) === "matrix";
+export const isCollectivityEvent = (event: RecordedEvent) => categoryOf(event.streamId) === "collectivity";
+export const isNetworkEvent = (event: RecordedEvent) => categoryOf(event.streamId) === "network";
+export const aggregateId = (event: EventMetadata) => idOf(event.streamId);
+
+/** The batch's matrix events, typed (and upcast) by the domain's reader. */
+export const matrixEventsOf = (events: RecordedEvent[]): ReadEvent<MatrixEvent>[] => events.filter(isMatrixEvent).map(readMatrixEvent);
+/** The batch's collectivity events, typed (and upcast) by the domain's reader. */
+export const collectivityEventsOf = (events: RecordedEvent[]): ReadEvent<CollectivityEvent>[] => events.filter(isCollectivityEvent).map(readCollectivityEvent);
 
 /**
  * Folds matrix events onto the states a projection holds (by matrix id),
  * skipping events a state already includes; `each` hears every event
  * applied with the matrix it left. Returns the ids of the matrices changed.
  */
-export function foldMatrixEvents(states: Map<string, Matrix | null>, events: RecordedEvent[], each?: (event: RecordedEvent, after: Matrix) => void): Set<string> {
+export function foldMatrixEvents(
+  states: Map<string, Matrix | null>,
+  events: ReadEvent<MatrixEvent>[],
+  each?: (event: ReadEvent<MatrixEvent>, after: Matrix) => void,
+): Set<string> {
   const changed = new Set<string>();
   for (const event of events) {
     const id = aggregateId(event);

@@ -19,6 +19,8 @@ export interface RunnerOptions {
    * So another worker's next batch can never overtake them. Must not throw.
    */
   onApplied?: (projector: string, applied: Applied[]) => void | Promise<void>;
+  /** A rebuild rests this many times as long as each copy batch took (0: none), so that live projections keep their share of the cores. */
+  rebuildPause?: number;
 }
 
 type BatchResult = { busy: true } | { busy: false; count: number };
@@ -51,16 +53,17 @@ export class ProjectionRunner {
   /** Runs every projection up to the head of the log; returns how many events each applied. */
   async catchUp(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const projector of this.projectors) {
-      let applied = 0;
-      for (;;) {
-        const result = await this.runBatch(projector);
-        if (result.busy || result.count === 0) break;
-        applied += result.count;
-      }
-      counts[projector.name] = applied;
-    }
+    for (const projector of this.projectors) counts[projector.name] = await this.catchUpOne(projector);
     return counts;
+  }
+
+  private async catchUpOne(projector: Projector): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const result = await this.runBatch(projector);
+      if (result.busy || result.count === 0) return applied;
+      applied += result.count;
+    }
   }
 
   /**
@@ -73,14 +76,19 @@ export class ProjectionRunner {
     return withClient(this.pool, async (client) => {
       if (!(await this.tryLock(client, projector.name))) return { busy: true };
       try {
-        const { count, applied } = await this.inTransaction(client, async () => {
-          const checkpoint = await this.checkpointFor(client, projector.name);
+        const result = await this.inTransaction(client, async () => {
+          const stored = await this.stateOf(client, projector);
+          // Rows written by newer code: this older process leaves them alone.
+          if (stored.version > projector.version) return null;
+          const checkpoint = stored.version < projector.version ? await this.restart(client, projector) : stored.checkpoint;
           const events = await new EventStore(client).readLog({ after: checkpoint, limit: this.batchSize });
           if (events.length === 0) return { count: 0, applied: [] };
           const applied = await projector.apply(client, events);
           await this.saveCheckpoint(client, projector.name, events[events.length - 1]!.position);
           return { count: events.length, applied };
         });
+        if (!result) return { busy: true };
+        const { count, applied } = result;
         if (applied.length > 0) await this.options.onApplied?.(projector.name, applied);
         return { busy: false, count };
       } finally {
@@ -96,12 +104,16 @@ export class ProjectionRunner {
    * lock, brought to the live checkpoint and swapped in, in one short
    * transaction. The copies never pass the live checkpoint: what lies
    * beyond it is the live projection's to apply, and to announce to
-   * subscribers. Readers see the old rows until the swap commits.
+   * subscribers; this runner then catches up like any worker (with nobody
+   * else running, that is the whole log). Readers see the old rows until the
+   * swap commits. Between copy batches it pauses `rebuildPause` times as long
+   * as the batch took, leaving the cores to the live projections.
    */
   async rebuild(name: string): Promise<number> {
     const projector = this.projector(name);
     const shadow = `rebuild_${name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
-    return withClient(this.pool, async (client) => {
+    // Copied and swapped on one connection; caught up after it is back in the pool (a pool may hold just one).
+    const copied = await withClient(this.pool, async (client) => {
       const { rows } = await client.query<{ locked: boolean }>(
         "SELECT pg_try_advisory_lock(hashtext('pilotis-rebuild'), hashtext($1)) AS locked",
         [name],
@@ -109,7 +121,7 @@ export class ProjectionRunner {
       if (!rows[0]!.locked) throw new Error(`projection ${name} is already being rebuilt`);
       try {
         await this.inTransaction(client, async () => {
-          await this.checkpointFor(client, name);
+          await this.stateOf(client, projector);
           await client.query(`DROP SCHEMA IF EXISTS ${shadow} CASCADE`);
           await client.query(`CREATE SCHEMA ${shadow}`);
           for (const table of projector.tables) {
@@ -121,7 +133,7 @@ export class ProjectionRunner {
         // Unqualified names reach the copies first, the rest (events, other projections) as usual.
         const batch = async () => {
           await client.query(`SET LOCAL search_path = ${shadow}, public`);
-          const live = await this.checkpointFor(client, name);
+          const live = (await this.stateOf(client, projector)).checkpoint;
           if (!live) return 0;
           const events = (await new EventStore(client).readLog({ after, limit: this.batchSize * 4 })).filter((e) => e.position <= live);
           if (events.length > 0) {
@@ -131,7 +143,12 @@ export class ProjectionRunner {
           }
           return events.length;
         };
-        while ((await this.inTransaction(client, batch)) === this.batchSize * 4);
+        for (;;) {
+          const started = performance.now();
+          if ((await this.inTransaction(client, batch)) < this.batchSize * 4) break;
+          const pause = (performance.now() - started) * (this.options.rebuildPause ?? 0);
+          if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+        }
         await client.query("SELECT pg_advisory_lock(hashtext('pilotis-projection'), hashtext($1))", [name]);
         try {
           await this.inTransaction(client, async () => {
@@ -139,6 +156,7 @@ export class ProjectionRunner {
             await client.query("SET LOCAL search_path = public");
             for (const table of projector.tables) await this.swapIn(client, shadow, table);
             await projector.afterRebuild?.(client);
+            await client.query("UPDATE projections SET version = $2 WHERE name = $1", [name, projector.version]);
           });
         } finally {
           await this.unlock(client, "pilotis-projection", name);
@@ -149,6 +167,7 @@ export class ProjectionRunner {
         await this.unlock(client, "pilotis-rebuild", name);
       }
     });
+    return copied + (await this.catchUpOne(projector));
   }
 
   /**
@@ -230,11 +249,23 @@ export class ProjectionRunner {
     return rows[0]!.locked;
   }
 
-  /** The projection's checkpoint; its row is created the first time, so that later batches only read. */
-  private async checkpointFor(client: pg.PoolClient, name: string): Promise<string | null> {
-    const { rows } = await client.query<{ checkpoint: string }>("SELECT checkpoint FROM projections WHERE name = $1", [name]);
-    if (rows[0]) return rows[0].checkpoint || null;
-    await client.query("INSERT INTO projections (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [name]);
+  /** The projection's checkpoint and the version of its rows; its row is created the first time, so that later batches only read. */
+  private async stateOf(client: pg.PoolClient, projector: Projector): Promise<{ checkpoint: string | null; version: number }> {
+    const { rows } = await client.query<{ checkpoint: string; version: number }>("SELECT checkpoint, version FROM projections WHERE name = $1", [projector.name]);
+    if (rows[0]) return { checkpoint: rows[0].checkpoint || null, version: rows[0].version };
+    await client.query("INSERT INTO projections (name, version) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [projector.name, projector.version]);
+    return { checkpoint: null, version: projector.version };
+  }
+
+  /**
+   * Empties a projection whose rows older code wrote, in the batch's own
+   * transaction, so that it is built again from the first event by this
+   * code. Readers see it fill up again as it catches up.
+   */
+  private async restart(client: pg.PoolClient, projector: Projector): Promise<null> {
+    for (const table of projector.tables) await client.query(`DELETE FROM ${table}`);
+    await projector.afterRebuild?.(client);
+    await client.query("UPDATE projections SET checkpoint = '', version = $2, updated_at = now() WHERE name = $1", [projector.name, projector.version]);
     return null;
   }
 }

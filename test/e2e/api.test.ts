@@ -1,3 +1,4 @@
+import { matrixStream } from "../../src/domain/streams.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/tokens.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -149,11 +150,11 @@ describe("a matrix through its whole life", () => {
   it("pages through the log with cursors", async () => {
     const collectivityId = await register("Commune paginée");
     const { matrixId } = await matrixWithFactors(collectivityId);
-    const first = await app.ok(`query($s: String) { events(streamId: $s, first: 2) { edges { cursor node { version streamId } } pageInfo { hasNextPage endCursor } } }`, { s: `matrix-${matrixId}` });
+    const first = await app.ok(`query($s: String) { events(streamId: $s, first: 2) { edges { cursor node { version streamId } } pageInfo { hasNextPage endCursor } } }`, { s: matrixStream(matrixId) });
     expect(first.events.edges.map((e: any) => e.node.version)).toEqual([1, 2]);
     expect(first.events.pageInfo.hasNextPage).toBe(true);
     const rest = await app.ok(`query($s: String, $a: String) { events(streamId: $s, first: 10, after: $a) { edges { node { version } } pageInfo { hasNextPage } } }`, {
-      s: `matrix-${matrixId}`,
+      s: matrixStream(matrixId),
       a: first.events.pageInfo.endCursor,
     });
     expect(rest.events.edges.map((e: any) => e.node.version)).toEqual([3, 4, 5]);
@@ -244,7 +245,7 @@ describe("authentication and authorization", () => {
     await expectRefused(ADD_FACTOR, { input: { matrixId: foreign.matrixId, kind: "THREAT", label: "x" } }, "FORBIDDEN", observer);
     await expectRefused(REGISTER, { input: { name: "X", kind: "COMMUNE", population: 1 } }, "FORBIDDEN", editor);
     const added = await app.ok(ADD_FACTOR, { input: { matrixId: own.matrixId, kind: "THREAT", label: "Par l'éditrice" } }, editor);
-    const history = await app.ok(`query($s: String) { events(streamId: $s, first: 50) { edges { node { actor } } } }`, { s: `matrix-${own.matrixId}` }, editor);
+    const history = await app.ok(`query($s: String) { events(streamId: $s, first: 50) { edges { node { actor } } } }`, { s: matrixStream(own.matrixId) }, editor);
     expect(history.events.edges.at(-1).node.actor).toBe("editor-test");
     expect(added.addFactor.factor.label).toBe("Par l'éditrice");
   });
@@ -262,8 +263,8 @@ describe("authentication and authorization", () => {
     expect(await seen(outsider)).toBeNull();
     expect((await app.ok(`query($id: ID!) { collectivity(id: $id) { matrices { id } } }`, { id: owner }, observer)).collectivity.matrices).toEqual([]);
     const events = async (streamId: string, token: string) => (await app.ok(`query($s: String) { events(streamId: $s) { edges { cursor } pageInfo { hasNextPage } } }`, { s: streamId }, token)).events;
-    expect(await events(`matrix-${matrixId}`, observer)).toEqual(await events("matrix-00000000-0000-4000-8000-000000000000", observer));
-    expect((await events(`matrix-${matrixId}`, editor)).edges.length).toBeGreaterThan(0);
+    expect(await events(matrixStream(matrixId), observer)).toEqual(await events("matrix-00000000-0000-4000-8000-000000000000", observer));
+    expect((await events(matrixStream(matrixId), editor)).edges.length).toBeGreaterThan(0);
     await expectRefused(`{ events { edges { cursor } } }`, {}, "FORBIDDEN", observer);
     await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`, { input: { matrixId } }, editor);
     expect(await seen(observer)).toEqual({ id: matrixId });

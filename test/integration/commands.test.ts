@@ -3,6 +3,8 @@ import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates
 import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import { DomainError } from "../../src/domain/errors.ts";
+import { MATRIX_STATE_VERSION } from "../../src/domain/matrix.ts";
+import { matrixStream } from "../../src/domain/streams.ts";
 import { useEventStore } from "../support/store.ts";
 
 const fx = useEventStore();
@@ -85,13 +87,34 @@ describe("command handling on the real database", () => {
       await commands.onMatrix("f", { matrixId }, command, { factorId }, {}, admin);
     }
     await matrices.flush();
-    const info = await fx.store.streamInfo(`matrix-${matrixId}`);
+    const info = await fx.store.streamInfo(matrixStream(matrixId));
     expect(info?.snapshotVersion).toBe(100);
     const cold = handler().matrices;
     const fromSnapshot = await cold.load(matrixId);
     const fullFold = await cold.loadAt(matrixId, {});
     expect(fromSnapshot).toEqual(fullFold);
     expect(fromSnapshot.state?.factors["g-4"]?.weight).toBe(119);
+  });
+
+  it("a snapshot is used only when it has the shape the code expects", async () => {
+    const { commands, matrices } = handler();
+    const matrixId = await newMatrix(commands);
+    for (let i = 0; i < 55; i++) await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: `Titre ${i}` }, {}, {}, admin);
+    await matrices.flush();
+    const stream = matrixStream(matrixId);
+    expect(((await fx.store.streamInfo(stream))?.snapshot as { stateVersion: number }).stateVersion).toBe(MATRIX_STATE_VERSION);
+    const tamper = (stateVersion: number) =>
+      fx.db.$executeRawUnsafe(
+        `UPDATE streams SET snapshot = jsonb_set(jsonb_set(snapshot, '{stateVersion}', to_jsonb($2::int)), '{state,collectivityId}', '"trace-du-snapshot"') WHERE stream_id = $1`,
+        stream,
+        stateVersion,
+      );
+    await tamper(MATRIX_STATE_VERSION);
+    // The snapshot is what a cold load starts from (no event changes a matrix's collectivity).
+    expect((await handler().matrices.load(matrixId)).state).toMatchObject({ collectivityId: "trace-du-snapshot", title: "Titre 54" });
+    await tamper(MATRIX_STATE_VERSION + 1);
+    // Another shape: folded from the first event.
+    expect((await handler().matrices.load(matrixId)).state).toMatchObject({ collectivityId: expect.not.stringMatching("trace"), title: "Titre 54" });
   });
 
   it("time travel folds the stream up to a version or an instant", async () => {

@@ -1,3 +1,4 @@
+import { matrixStream } from "../../src/domain/streams.ts";
 import { describe, expect, it } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
 import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
@@ -156,7 +157,7 @@ describe("projections", () => {
     writing = false;
     await Promise.all(projecting);
     for (const { matrixId } of matrices) {
-      const versions = seen.filter((a) => a.event.streamId === `matrix-${matrixId}`).map((a) => a.event.version);
+      const versions = seen.filter((a) => a.event.streamId === matrixStream(matrixId)).map((a) => a.event.version);
       expect(versions).toEqual(versions.map((_, i) => i + 1));
       const folded = await new Repository(fx.store, MatrixAggregate).loadAt(matrixId, {});
       expect(versions).toHaveLength(folded.version);
@@ -195,7 +196,7 @@ describe("projections", () => {
     expect(live["matrix-views"]).toBeGreaterThan(0);
     expect(live["collectivity-directory"]).toBeGreaterThan(0);
     const view = await fx.connection.pool.query("SELECT version FROM matrix_views WHERE matrix_id = $1", [matrixId]);
-    expect(view.rows[0]?.version).toBe((await fx.store.readStream(`matrix-${matrixId}`)).length);
+    expect(view.rows[0]?.version).toBe((await fx.store.readStream(matrixStream(matrixId))).length);
     gate.release();
     await rebuilding;
     const afterSwap = await readModels();
@@ -213,18 +214,37 @@ describe("projections", () => {
     if (fx.database.embedded) ctx.skip();
     const commands = handler();
     const notified: string[] = [];
-    const live = runner({ onApplied: (name, applied) => void (name === "matrix-views" && notified.push(...applied.map((a) => a.event.position))) });
+    // Every runner announces what it applies, as the worker and the rebuild command do.
+    const announce = (name: string, applied: Applied[]) => void (name === "matrix-views" && notified.push(...applied.map((a) => a.event.position)));
+    const live = runner({ onApplied: announce });
     await network(commands);
     await live.catchUp();
     notified.length = 0;
     const gate = rebuildGate(false);
-    const rebuilding = runner({}, [gate.projector]).rebuild("matrix-views");
+    const rebuilding = runner({ onApplied: announce }, [gate.projector]).rebuild("matrix-views");
     await gate.paused;
     const { matrixId } = await network(commands); // written while the rebuild runs, not yet projected live
     gate.release();
     await rebuilding;
     await live.catchUp();
-    const written = (await fx.store.readStream(`matrix-${matrixId}`)).map((e) => e.position);
+    const written = (await fx.store.readStream(matrixStream(matrixId))).map((e) => e.position);
     expect(notified.filter((p) => written.includes(p))).toEqual(written);
+  });
+
+  it("a projection whose rows older code wrote is rebuilt from the first event; one newer code wrote is left alone", async () => {
+    await network(handler());
+    const r = runner();
+    await r.catchUp();
+    const built = await readModels();
+    const q = (sql: string) => fx.connection.pool.query(sql);
+    await q("UPDATE matrix_views SET state = jsonb_set(state, '{title}', '\"écrit par une version plus ancienne\"')");
+    await q(`UPDATE projections SET version = ${matrixViews.version - 1} WHERE name = 'matrix-views'`);
+    await r.catchUp();
+    expect(await readModels()).toEqual(built);
+    expect((await q("SELECT version FROM projections WHERE name = 'matrix-views'")).rows[0].version).toBe(matrixViews.version);
+    await q(`UPDATE projections SET version = ${matrixViews.version + 1} WHERE name = 'matrix-views'`);
+    await network(handler());
+    expect((await r.catchUp())["matrix-views"]).toBe(0);
+    expect((await readModels()).views).toEqual(built.views);
   });
 });

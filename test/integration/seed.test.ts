@@ -1,3 +1,4 @@
+import { matrixStream } from "../../src/domain/streams.ts";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -31,7 +32,7 @@ it("writes the synthetic network through the command handler, one event per comm
   const folded = await new Repository(fx.store, MatrixAggregate).load(matrix.matrixId);
   expect(folded.state!.collectivityId).toBe(plan.register.collectivityId);
   expect(folded.state!.openedAt).toBe(matrix.sessions[0]!.at.toISOString());
-  const events = await fx.store.readStream(`matrix-${matrix.matrixId}`, {});
+  const events = await fx.store.readStream(matrixStream(matrix.matrixId), {});
   expect(events.at(-1)!.occurredAt.toISOString()).toBe(matrix.sessions.at(-1)!.at.toISOString());
   expect(await count(`SELECT count(*)::int AS n FROM streams WHERE owner_id = '${plan.register.collectivityId}'`)).toBe(plan.matrices.length);
 });
@@ -53,7 +54,7 @@ it("a session is appended whole or not at all: one refused command refuses the s
     seeder,
   );
   await expect(refused).rejects.toBeInstanceOf(DomainError);
-  expect(await fx.store.readStream(`matrix-${matrixId}`, {})).toEqual([]);
+  expect(await fx.store.readStream(matrixStream(matrixId), {})).toEqual([]);
   const editor = { principal: { tokenId: "e", role: "EDITOR" as const, collectivityId: plan.register.collectivityId, subject: "editor" } };
   await expect(commands.importMatrixSession(matrixId, [{ type: "OpenMatrix", matrixId, collectivityId: plan.register.collectivityId, title: "x" }], new Date(), editor)).rejects.toThrow(/ADMIN/);
 });

@@ -1,3 +1,4 @@
+import { matrixStream } from "../../src/domain/streams.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -117,7 +118,7 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
       await new Promise((r) => setTimeout(r, 200));
       await one.ok(`mutation($m: ID!) { addFactor(input: { matrixId: $m, kind: THREAT, label: "Isolement" }) { position } }`, { m: matrixId });
       await one.ok(`mutation($m: ID!) { renameMatrix(input: { matrixId: $m, title: "En direct, renommée" }) { position } }`, { m: matrixId });
-      expect((await events.next()).data.collectivityEvents).toEqual({ type: "FactorAdded", version: 2, streamId: `matrix-${matrixId}` });
+      expect((await events.next()).data.collectivityEvents).toEqual({ type: "FactorAdded", version: 2, streamId: matrixStream(matrixId) });
       expect((await events.next()).data.collectivityEvents).toMatchObject({ type: "MatrixRenamed", version: 3 });
       const first = (await changes.next()).data.matrixChanged;
       expect(first).toEqual({ event: { type: "FactorAdded", version: 2 }, matrix: { version: 2, factors: [{ label: "Isolement" }] } });
@@ -213,9 +214,9 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
         received.push(payload.data.collectivityEvents);
       }
       live.close();
-      expect(new Set(received.map((e) => e.streamId))).toEqual(new Set(matrixIds.map((m) => `matrix-${m}`)));
+      expect(new Set(received.map((e) => e.streamId))).toEqual(new Set(matrixIds.map((m) => matrixStream(m))));
       for (const matrixId of matrixIds) {
-        const versions = received.filter((e) => e.streamId === `matrix-${matrixId}`).map((e) => e.version);
+        const versions = received.filter((e) => e.streamId === matrixStream(matrixId)).map((e) => e.version);
         expect(versions).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
       }
       await expectEqualToRebuild(pool);

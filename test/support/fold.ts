@@ -1,18 +1,18 @@
-import type { NewEvent, RecordedEvent } from "../../src/domain/events.ts";
+import type { Event, ReadEvent } from "../../src/domain/events.ts";
 
 /** Runs decide then evolve as the store would, with made-up metadata: a tiny in-memory stream for domain tests. */
-export class InMemoryStream<State, Command> {
+export class InMemoryStream<State, Command, E extends Event> {
   state: State | null = null;
-  events: RecordedEvent[] = [];
+  events: ReadEvent<E>[] = [];
 
   constructor(
-    private readonly decide: (command: Command, state: State | null) => NewEvent[],
-    private readonly evolve: (state: State | null, event: RecordedEvent) => State | null,
+    private readonly decide: (command: Command, state: State | null) => E[],
+    private readonly evolve: (state: State | null, event: ReadEvent<E>) => State | null,
     private readonly streamId = "stream-1",
   ) {}
 
-  run(command: Command, meta: { actor?: string; reason?: string | null; at?: Date } = {}): RecordedEvent[] {
-    const produced = this.decide(command, this.state).map((e, i): RecordedEvent => {
+  run(command: Command, meta: { actor?: string; reason?: string | null; at?: Date } = {}): ReadEvent<E>[] {
+    const produced = this.decide(command, this.state).map((e, i): ReadEvent<E> => {
       const version = this.events.length + i + 1;
       return {
         ...e,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { canMoveTo, decideMatrix, evolveMatrix, type MatrixCommand, type Matrix } from "../../src/domain/matrix.ts";
+import { canMoveTo, decideMatrix, evolveMatrix, type MatrixCommand, type Matrix, type MatrixEvent } from "../../src/domain/matrix.ts";
 import { STRATEGY_STATUSES, type FactorKind, type StrategyStatus } from "../../src/domain/types.ts";
 import { InMemoryStream } from "../support/fold.ts";
 import { refusal } from "../support/refusal.ts";
 
 function openMatrix() {
-  const s = new InMemoryStream<Matrix, MatrixCommand>(decideMatrix, evolveMatrix, "matrix-m1");
+  const s = new InMemoryStream<Matrix, MatrixCommand, MatrixEvent>(decideMatrix, evolveMatrix, "matrix-m1");
   s.run({ type: "OpenMatrix", matrixId: "m1", collectivityId: "c1", title: "Diagnostic" });
   return s;
 }

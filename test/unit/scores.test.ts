@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CATALOGUE, catalogueEntries } from "../../src/domain/catalogue/index.ts";
-import { decideMatrix, evolveMatrix, type Factor, type Matrix, type MatrixCommand } from "../../src/domain/matrix.ts";
+import { decideMatrix, evolveMatrix, type Factor, type Matrix, type MatrixCommand, type MatrixEvent } from "../../src/domain/matrix.ts";
 import { crossMatrix, scoreMatrix, weightedScore } from "../../src/domain/scores.ts";
 import { quadrantOf } from "../../src/domain/types.ts";
 import { InMemoryStream } from "../support/fold.ts";
@@ -28,7 +28,7 @@ describe("IFE / EFE scores", () => {
   });
 
   it("scores a matrix per side and counts strategies per quadrant, removed factors and abandoned strategies left out", () => {
-    const s = new InMemoryStream<Matrix, MatrixCommand>(decideMatrix, evolveMatrix);
+    const s = new InMemoryStream<Matrix, MatrixCommand, MatrixEvent>(decideMatrix, evolveMatrix);
     s.run({ type: "OpenMatrix", matrixId: "m", collectivityId: "c", title: "t" });
     const add = (factorId: string, kind: "STRENGTH" | "WEAKNESS" | "OPPORTUNITY" | "THREAT", weight: number, rating: number) =>
       s.run({ type: "AddFactor", matrixId: "m", factorId, kind, label: factorId, weight, rating });

@@ -1,4 +1,5 @@
 import type { Factor as FactorState, Initiative as InitiativeState, Matrix as MatrixState, Strategy as StrategyState } from "../../domain/matrix.ts";
+import { matrixStream } from "../../domain/streams.ts";
 import { crossMatrix, liveFactors, scoreMatrix, type CrossMatrix as CrossState, type MatrixScores as ScoresState } from "../../domain/scores.ts";
 import type { Quadrant as QuadrantValue } from "../../domain/types.ts";
 import { builder } from "../builder.ts";
@@ -169,7 +170,7 @@ Matrix.implement({
     history: t.field({
       type: EventConnection,
       args: { first: t.arg.int(), after: t.arg.string() },
-      resolve: (matrix, args, ctx) => ctx.queries.events({ streamId: `matrix-${matrix.id}`, ...args }, ctx.principal),
+      resolve: (matrix, args, ctx) => ctx.queries.events({ streamId: matrixStream(matrix.id), ...args }, ctx.principal),
     }),
   }),
 });

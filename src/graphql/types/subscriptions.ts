@@ -5,6 +5,7 @@ import { canSeeMatrix, requirePrincipal } from "../../auth/principal.ts";
 import type { RecordedEvent } from "../../domain/events.ts";
 import type { Matrix as MatrixState } from "../../domain/matrix.ts";
 import { notFound } from "../../domain/errors.ts";
+import { matrixStream } from "../../domain/streams.ts";
 import { builder } from "../builder.ts";
 import { PeerGroupBenchmark, PeerGroupInput } from "./benchmark.ts";
 import { DomainEvent } from "./events.ts";
@@ -26,7 +27,7 @@ builder.subscriptionType({
       subscribe: async (_root, args, ctx) => {
         const matrixId = String(args.matrixId);
         if (!(await ctx.queries.matrix(matrixId, {}, ctx.principal))) throw notFound("matrix", matrixId);
-        return pipe(ctx.live.subscribe("stream:changed", `matrix-${matrixId}`), map(revived));
+        return pipe(ctx.live.subscribe("stream:changed", matrixStream(matrixId)), map(revived));
       },
       resolve: (change) => ({ matrix: change.matrix!, event: change.event }),
     }),
