@@ -42,6 +42,8 @@ const schema = z.object({
   PILOTIS_BENCHMARK_DEBOUNCE_MS: z.coerce.number().int().min(0).default(500),
   PILOTIS_QUEUE_PREFIX: z.string().min(1).default("pilotis"),
   PILOTIS_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+  /** How long `projections:rebuild` rests after each batch, as a multiple of the batch's time: leaves the cores to live projections. */
+  PILOTIS_REBUILD_PAUSE: z.coerce.number().min(0).max(10).default(1),
   PILOTIS_PROJECTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 

@@ -1,7 +1,10 @@
 // `npm run projections:rebuild [name]`: rebuilds projections from the first
 // event while the service runs: copies are filled beside the live tables, then
 // swapped in; readers see the old rows until the swap commits.
+import { setPriority } from "node:os";
+import { publishApplied } from "../app/live.ts";
 import { loadConfig } from "../config.ts";
+import { redisLiveEvents } from "../projections/host.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
@@ -21,8 +24,21 @@ const config = loadConfig();
 const database = await openDatabase(config);
 await migrate(database.url);
 const pool = createPool({ url: database.url, poolSize: 1, applicationName: "pilotis-rebuild" });
+// After the swap the rebuild catches up like a worker: what it applies then
+// must reach the service's subscribers, through Redis when there is one.
+const redis = config.REDIS_URL ? redisLiveEvents(config.REDIS_URL) : null;
+// The live projections come first: this process yields the cores to them.
+setPriority(10);
 try {
-  const runner = new ProjectionRunner(pool, PROJECTORS);
+  const runner = new ProjectionRunner(pool, PROJECTORS, {
+    rebuildPause: config.PILOTIS_REBUILD_PAUSE,
+    onApplied: redis
+      ? async (_name, applied) => {
+          publishApplied(redis.live, applied);
+          await redis.flushed();
+        }
+      : undefined,
+  });
   for (const name of names.length > 0 ? names : PROJECTORS.map((p) => p.name)) {
     const started = performance.now();
     const events = await runner.rebuild(name);
@@ -36,6 +52,7 @@ try {
     }
   }
 } finally {
+  await redis?.close();
   await pool.end();
   await database.embedded?.stop();
 }
