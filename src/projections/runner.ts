@@ -104,14 +104,16 @@ export class ProjectionRunner {
    * lock, brought to the live checkpoint and swapped in, in one short
    * transaction. The copies never pass the live checkpoint: what lies
    * beyond it is the live projection's to apply, and to announce to
-   * subscribers; this runner then catches up like any worker (with nobody
-   * else running, that is the whole log). Readers see the old rows until the
+   * subscribers. When the live checkpoint did not move while the rebuild
+   * ran, nobody projects live, and this runner catches up itself. Readers see the old rows until the
    * swap commits. Between copy batches it pauses `rebuildPause` times as long
    * as the batch took, leaving the cores to the live projections.
    */
   async rebuild(name: string): Promise<number> {
     const projector = this.projector(name);
     const shadow = `rebuild_${name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
+    let startedAt: string | null = null;
+    let swappedAt: string | null = null;
     // Copied and swapped on one connection; caught up after it is back in the pool (a pool may hold just one).
     const copied = await withClient(this.pool, async (client) => {
       const { rows } = await client.query<{ locked: boolean }>(
@@ -121,7 +123,7 @@ export class ProjectionRunner {
       if (!rows[0]!.locked) throw new Error(`projection ${name} is already being rebuilt`);
       try {
         await this.inTransaction(client, async () => {
-          await this.stateOf(client, projector);
+          startedAt = (await this.stateOf(client, projector)).checkpoint;
           await client.query(`DROP SCHEMA IF EXISTS ${shadow} CASCADE`);
           await client.query(`CREATE SCHEMA ${shadow}`);
           for (const table of projector.tables) {
@@ -134,6 +136,7 @@ export class ProjectionRunner {
         const batch = async () => {
           await client.query(`SET LOCAL search_path = ${shadow}, public`);
           const live = (await this.stateOf(client, projector)).checkpoint;
+          swappedAt = live;
           if (!live) return 0;
           const events = (await new EventStore(client).readLog({ after, limit: this.batchSize * 4 })).filter((e) => e.position <= live);
           if (events.length > 0) {
@@ -167,7 +170,7 @@ export class ProjectionRunner {
         await this.unlock(client, "pilotis-rebuild", name);
       }
     });
-    return copied + (await this.catchUpOne(projector));
+    return copied + (swappedAt === startedAt ? await this.catchUpOne(projector) : 0);
   }
 
   /**
