@@ -6,6 +6,7 @@ import { attachWebSocket } from "./graphql/websocket.ts";
 import { RateLimit } from "./graphql/rate-limit.ts";
 import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
 import type { Logger } from "./logger.ts";
+import { serveMetrics } from "./observability/metrics.ts";
 import { readiness } from "./readiness.ts";
 
 export interface RunningServer {
@@ -55,6 +56,7 @@ export async function startServer(
     res.setHeader("x-request-id", requestId);
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/health") return json(res, 200, { status: "ok" });
+    if (path === "/metrics") return void serveMetrics(services.metrics.registry, res);
     if (path === "/ready") {
       if (shuttingDown) return json(res, 503, { status: "shutting down" });
       void readiness({ database: () => services.db.$queryRawUnsafe("SELECT 1").then(() => true), ...checks }).then(({ ready, checks }) =>

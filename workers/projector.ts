@@ -11,6 +11,7 @@ import { redisLiveEvents } from "../src/projections/host.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { startProjectionWorker } from "../src/projections/queue.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
+import { createMetrics, serveMetrics } from "../src/observability/metrics.ts";
 import { readiness } from "../src/readiness.ts";
 
 const config = loadConfig();
@@ -32,6 +33,7 @@ const runner = new ProjectionRunner(pool, PROJECTORS, {
   },
 });
 const onError = (error: unknown) => logger.error({ err: error }, "projection failed");
+const metrics = createMetrics({ projectionStatus: () => runner.status() });
 // No wait for Redis here: an announcement only says "read this group again",
 // so its order does not matter, and an outage must not slow the refresh.
 const afterCatchUp = benchmarkRefresh(pool, {
@@ -45,6 +47,7 @@ const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs
 const probe = createServer((req, res) => {
   const path = (req.url ?? "/").split("?")[0];
   if (path === "/health") return void res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+  if (path === "/metrics") return void serveMetrics(metrics.registry, res);
   if (path !== "/ready") return void res.writeHead(404).end();
   void readiness({ worker: () => worker.ready(), database: () => pool.query("SELECT 1").then(() => true) }).then(({ ready, checks }) =>
     res.writeHead(ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ready ? "ready" : "not ready", checks })),

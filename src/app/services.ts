@@ -11,6 +11,7 @@ import { ProjectionRunner } from "../projections/runner.ts";
 import { RevocationWatcher } from "../auth/revocations.ts";
 import { TokenAuthenticator } from "../auth/tokens.ts";
 import { TokenService } from "./tokens.ts";
+import { createMetrics } from "../observability/metrics.ts";
 
 export interface ServiceOptions extends QueryLimits {
   /** k: peer groups with fewer contributors are suppressed. */
@@ -28,8 +29,12 @@ export function createServices(database: Database, options: ServiceOptions) {
   const store = new EventStore(database.pool);
   const collectivities = new Repository(store, CollectivityAggregate);
   const matrices = new Repository(store, MatrixAggregate);
-  const commands = new CommandHandler(store, collectivities, matrices, options.wake);
   const observer = new ProjectionRunner(database.pool, PROJECTORS);
+  const metrics = createMetrics({ projectionStatus: () => observer.status() });
+  const commands = new CommandHandler(store, collectivities, matrices, (events) => {
+    metrics.eventsAppended.inc(events.length);
+    options.wake();
+  });
   const queries = new QueryService(database.prisma, store, collectivities, matrices, () => observer.status(), options);
   const benchmarks = new BenchmarkService(database.pool, options.benchmarkMinGroup);
   const authenticator = new TokenAuthenticator(database.prisma, options.onError);
@@ -38,7 +43,7 @@ export function createServices(database: Database, options: ServiceOptions) {
   const flush = async () => {
     await Promise.all([collectivities.flush(), matrices.flush()]);
   };
-  return { db: database.prisma, store, commands, queries, benchmarks, tokens, authenticator, revocations, live: options.live, flush };
+  return { db: database.prisma, store, commands, queries, benchmarks, tokens, authenticator, revocations, metrics, live: options.live, flush };
 }
 
 export type Services = ReturnType<typeof createServices>;

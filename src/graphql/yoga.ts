@@ -9,14 +9,16 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { Context } from "./context.ts";
 import { toContractError } from "./errors.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import { useEndSubscriptionsOfLostTokens } from "./plugins/lost-tokens.ts";
+import { useOperationMetrics } from "./plugins/metrics.ts";
 import { useSubscriptionLimits } from "./plugins/subscription-limits.ts";
 import { clientAddress, type RateLimit } from "./rate-limit.ts";
 import { schema } from "./schema.ts";
 
 export const requestIds = new AsyncLocalStorage<string>();
 
-type Services = Omit<Context, "principal" | "requestId"> & { authenticator: TokenAuthenticator; revocations: RevocationWatcher };
+type Services = Omit<Context, "principal" | "requestId"> & { authenticator: TokenAuthenticator; revocations: RevocationWatcher; metrics: Metrics };
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -69,7 +71,7 @@ function badRequest(error: GraphQLErrorLike): GraphQLError {
 }
 
 export function createGraphQLHandler(services: Services, config: Config, logger: Logger, rateLimit: RateLimit) {
-  const { authenticator, revocations, ...shared } = services;
+  const { authenticator, revocations, metrics, ...shared } = services;
 
   return createYoga<{ requestId?: string; remoteAddress?: string; connectionParams?: Record<string, unknown> }, Context>({
     schema,
@@ -115,6 +117,7 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
     },
     plugins: [
       useContractErrorCodes(),
+      useOperationMetrics(metrics),
       useSubscriptionLimits({ perToken: config.PILOTIS_MAX_SUBSCRIPTIONS_PER_TOKEN, total: config.PILOTIS_MAX_SUBSCRIPTIONS }),
       useEndSubscriptionsOfLostTokens(revocations),
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),

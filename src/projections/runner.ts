@@ -8,6 +8,10 @@ export interface ProjectionStatus {
   checkpoint: string | null;
   eventsBehind: number;
   secondsBehind: number;
+  /** When a batch last ran to its end (an idle projection says so every ten seconds or so). */
+  lastRunAt: Date | null;
+  /** The last batch's failure, until one succeeds. */
+  lastError: string | null;
 }
 
 export interface RunnerOptions {
@@ -82,10 +86,22 @@ export class ProjectionRunner {
           if (stored.version > projector.version) return null;
           const checkpoint = stored.version < projector.version ? await this.restart(client, projector) : stored.checkpoint;
           const events = await new EventStore(client).readLog({ after: checkpoint, limit: this.batchSize });
-          if (events.length === 0) return { count: 0, applied: [] };
+          if (events.length === 0) {
+            // An idle projection still says it is alive, without a write per catch-up.
+            await client.query(
+              `UPDATE projections SET last_run_at = now(), last_error = NULL
+               WHERE name = $1 AND (last_run_at IS NULL OR last_run_at < now() - interval '10 seconds' OR last_error IS NOT NULL)`,
+              [projector.name],
+            );
+            return { count: 0, applied: [] };
+          }
           const applied = await projector.apply(client, events);
           await this.saveCheckpoint(client, projector.name, events[events.length - 1]!.position);
           return { count: events.length, applied };
+        }).catch(async (error: unknown) => {
+          // Rolled back: recorded apart, for the admin query `projections`, then reported as before.
+          await client.query("UPDATE projections SET last_error = $2 WHERE name = $1", [projector.name, String((error as Error)?.message ?? error).slice(0, 2000)]).catch(() => undefined);
+          throw error;
         });
         if (!result) return { busy: true };
         const { count, applied } = result;
@@ -204,19 +220,35 @@ export class ProjectionRunner {
   }
 
   async checkpoints(): Promise<Map<string, string | null>> {
-    const { rows } = await this.pool.query<{ name: string; checkpoint: string }>("SELECT name, checkpoint FROM projections");
-    const known = new Map(rows.map((r) => [r.name, r.checkpoint || null]));
-    return new Map(this.projectors.map((p) => [p.name, known.get(p.name) ?? null]));
+    const known = await this.records();
+    return new Map(this.projectors.map((p) => [p.name, known.get(p.name)?.checkpoint || null]));
   }
 
   async status(): Promise<ProjectionStatus[]> {
     const result: ProjectionStatus[] = [];
     const store = new EventStore(this.pool);
-    for (const [name, checkpoint] of await this.checkpoints()) {
+    const known = await this.records();
+    for (const { name } of this.projectors) {
+      const record = known.get(name);
+      const checkpoint = record?.checkpoint || null;
       const { count, oldest } = await store.behind(checkpoint);
-      result.push({ name, checkpoint, eventsBehind: count, secondsBehind: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0 });
+      result.push({
+        name,
+        checkpoint,
+        eventsBehind: count,
+        secondsBehind: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0,
+        lastRunAt: record?.last_run_at ?? null,
+        lastError: record?.last_error ?? null,
+      });
     }
     return result;
+  }
+
+  private async records() {
+    const { rows } = await this.pool.query<{ name: string; checkpoint: string; last_run_at: Date | null; last_error: string | null }>(
+      "SELECT name, checkpoint, last_run_at, last_error FROM projections",
+    );
+    return new Map(rows.map((r) => [r.name, r]));
   }
 
   /** Commits what `work` did, or rolls it all back when it throws. */
@@ -233,7 +265,7 @@ export class ProjectionRunner {
   }
 
   private async saveCheckpoint(client: pg.PoolClient, name: string, position: string): Promise<void> {
-    await client.query("UPDATE projections SET checkpoint = $2, updated_at = now() WHERE name = $1", [name, position]);
+    await client.query("UPDATE projections SET checkpoint = $2, updated_at = now(), last_run_at = now(), last_error = NULL WHERE name = $1", [name, position]);
   }
 
   private async unlock(client: pg.PoolClient, space: string, name: string): Promise<void> {

@@ -246,5 +246,20 @@ describe("projections", () => {
     await network(handler());
     expect((await r.catchUp())["matrix-views"]).toBe(0);
     expect((await readModels()).views).toEqual(built.views);
+    await q(`UPDATE projections SET version = ${matrixViews.version} WHERE name = 'matrix-views'`);
+    await r.catchUp();
+  });
+
+  it("the admin's status says when each projection last ran, and its last failure until a batch succeeds", async () => {
+    await network(handler());
+    const failing: Projector = { ...matrixViews, apply: async () => { throw new Error("disque plein"); } };
+    await expect(runner({}, [failing]).catchUp()).rejects.toThrow("disque plein");
+    const failed = (await runner().status()).find((s) => s.name === "matrix-views")!;
+    expect(failed.lastError).toBe("disque plein");
+    const started = new Date();
+    await runner().catchUp();
+    const healed = (await runner().status()).find((s) => s.name === "matrix-views")!;
+    expect(healed.lastError).toBeNull();
+    expect(healed.lastRunAt!.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
   });
 });

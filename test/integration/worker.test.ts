@@ -233,6 +233,8 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
     try {
       expect(await readyBecomes(port, 200, 20_000)).toEqual({ status: "ready", checks: { worker: true, database: true } });
       expect((await probe(port, "/health")).status).toBe(200);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toMatch(/^pilotis_projection_events_behind\{projection="matrix-views"\} \d+$/m);
       await redis.kill();
       expect(await readyBecomes(port, 503, 10_000)).toEqual({ status: "not ready", checks: { worker: false, database: true } });
       expect((await probe(port, "/health")).status).toBe(200);

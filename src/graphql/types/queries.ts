@@ -14,6 +14,8 @@ const ProjectionStatusRef = builder.objectRef<ProjectionStatus>("ProjectionStatu
     checkpoint: t.exposeString("checkpoint", { nullable: true, description: "Position of the last event applied" }),
     eventsBehind: t.exposeInt("eventsBehind"),
     secondsBehind: t.exposeFloat("secondsBehind", { description: "Age of the oldest event not applied yet" }),
+    lastRunAt: t.expose("lastRunAt", { type: "DateTime", nullable: true, description: "When a batch last ran to its end" }),
+    lastError: t.exposeString("lastError", { nullable: true, description: "The last batch's failure, until one succeeds" }),
   }),
 });
 

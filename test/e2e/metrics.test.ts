@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app.ts";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app?.close());
+
+const scrape = async () => {
+  const res = await fetch(app.url.replace(/\/graphql$/, "/metrics"));
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+  return res.text();
+};
+const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+
+it("/metrics says, in Prometheus' format, how long operations took, how many events were appended and how far each projection is behind", async () => {
+  const before = await scrape();
+  await app.ok(`query Annuaire { collectivities { totalCount } }`);
+  await app.ok(`query Annuaire { collectivities { totalCount } }`);
+  await app.ok(`mutation Inscrire { registerCollectivity(input: { name: "Commune mesurée", kind: COMMUNE, population: 300 }) { collectivity { id } } }`);
+  const after = await scrape();
+  expect(value(after, `pilotis_graphql_operation_duration_seconds_count{operation="Annuaire",type="query"}`)).toBe(2);
+  expect(value(after, `pilotis_graphql_operation_duration_seconds_count{operation="Inscrire",type="mutation"}`)).toBe(1);
+  expect(value(after, "pilotis_events_appended_total") - (value(before, "pilotis_events_appended_total") || 0)).toBe(1);
+  expect(value(after, `pilotis_projection_events_behind{projection="matrix-views"}`)).toBe(0);
+  expect(after).toMatch(/^process_cpu_user_seconds_total /m);
+});
+
+it("counts operation names a client makes up under a bounded number of labels", async () => {
+  for (let i = 0; i < 210; i++) await app.ok(`query Q${i} { catalogue { key } }`);
+  await app.ok(`query { catalogue { key } }`);
+  const text = await scrape();
+  const names = new Set([...text.matchAll(/pilotis_graphql_operation_duration_seconds_count\{operation="([^"]+)"/g)].map((m) => m[1]));
+  expect(names.size).toBeLessThanOrEqual(203);
+  expect(names.has("other")).toBe(true);
+  expect(names.has("anonymous")).toBe(true);
+});
