@@ -9,6 +9,7 @@ import { migrate } from "./db/migrator.ts";
 import { announceEmbeddedUrl, openDatabase } from "./db/open.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
+import { reportFailures } from "./observability/failures.ts";
 import { hostProjections } from "./projections/host.ts";
 import { startServer, type RunningServer } from "./server.ts";
 
@@ -61,7 +62,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   const database = await openDatabase(config);
   const applied = await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? database.url, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
-  const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
+  const connection = createDatabase({ url: database.url, poolSize: database.poolSize, onError: reportFailures(logger, "a database connection failed; the pool replaces it") });
   const db = connection.prisma;
   const projections = hostProjections(connection.pool, {
     redisUrl: config.REDIS_URL,
@@ -69,11 +70,13 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     catchUpMs: config.PILOTIS_CATCHUP_MS,
     benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
     onError: (error) => logger.error({ err: error }, "projection failed"),
+    onRedisError: reportFailures(logger, "Redis unavailable: live notifications and wake-ups wait for it (catch-up timers go on)"),
   });
   const services = createServices(connection, {
     maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
     staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
     benchmarkMinGroup: config.PILOTIS_BENCHMARK_MIN_GROUP,
+    onError: reportFailures(logger, "background write failed (snapshot, token use or revocation check)"),
     live: projections.live,
     // While the demo loads, appends do not wake the projections one by one:
     // catching up after each of its hundreds of appends made a first start

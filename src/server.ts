@@ -6,6 +6,7 @@ import { attachWebSocket } from "./graphql/websocket.ts";
 import { RateLimit } from "./graphql/rate-limit.ts";
 import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
 import type { Logger } from "./logger.ts";
+import { reportFailures } from "./observability/failures.ts";
 import { serveMetrics } from "./observability/metrics.ts";
 import { readiness } from "./readiness.ts";
 
@@ -42,7 +43,12 @@ export async function startServer(
   logger: Logger,
   checks: Record<string, () => Promise<boolean>> = {},
 ): Promise<RunningServer> {
-  const rateLimit = new RateLimit({ perMinute: config.PILOTIS_RATE_LIMIT_PER_MINUTE, redisUrl: config.REDIS_URL, keyPrefix: config.PILOTIS_QUEUE_PREFIX });
+  const rateLimit = new RateLimit({
+    perMinute: config.PILOTIS_RATE_LIMIT_PER_MINUTE,
+    redisUrl: config.REDIS_URL,
+    keyPrefix: config.PILOTIS_QUEUE_PREFIX,
+    onRedisError: reportFailures(logger, "Redis unavailable: rate limits are counted in this process meanwhile"),
+  });
   const yoga = createGraphQLHandler(services, config, logger, rateLimit);
   let shuttingDown = false;
   // Subscriptions over SSE never finish by themselves, and a connection

@@ -11,6 +11,7 @@ import { redisLiveEvents } from "../src/projections/host.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { startProjectionWorker } from "../src/projections/queue.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
+import { reportFailures } from "../src/observability/failures.ts";
 import { createMetrics, serveMetrics } from "../src/observability/metrics.ts";
 import { readiness } from "../src/readiness.ts";
 
@@ -21,9 +22,10 @@ if (!config.DATABASE_URL || !config.REDIS_URL) {
   process.exit(2);
 }
 
-await migrate(config.DATABASE_URL);
-const pool = createPool({ url: config.DATABASE_URL, poolSize: 4, applicationName: "pilotis-worker" });
-const redis = redisLiveEvents(config.REDIS_URL);
+await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? config.DATABASE_URL, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
+const pool = createPool({ url: config.DATABASE_URL, poolSize: 4, applicationName: "pilotis-worker", onError: reportFailures(logger, "a database connection failed; the pool replaces it") });
+const onRedisError = reportFailures(logger, "Redis unavailable: notifications and jobs wait for it (the worker's own timer goes on)");
+const redis = redisLiveEvents(config.REDIS_URL, onRedisError);
 const runner = new ProjectionRunner(pool, PROJECTORS, {
   batchSize: config.PILOTIS_PROJECTION_BATCH,
   onApplied: async (name, applied) => {
@@ -40,7 +42,7 @@ const afterCatchUp = benchmarkRefresh(pool, {
   debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
   announce: (keys) => publishBenchmarks(redis.live, keys),
 });
-const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError, afterCatchUp });
+const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError, onRedisError, afterCatchUp });
 // /health and /ready for orchestrators: ready means this worker takes jobs,
 // not only that Redis answers (BullMQ workers have been seen to stop fetching
 // after an outage while their connection looked fine).

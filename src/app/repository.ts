@@ -37,6 +37,8 @@ export class Repository<State, Command> {
   constructor(
     private readonly store: EventStore,
     readonly type: AggregateType<State, Command>,
+    /** A snapshot that could not be written (only the next cold load reads more): for the log. */
+    private readonly onSnapshotError: (error: unknown) => void = () => undefined,
   ) {}
 
   streamId = (id: string): string => streamName(this.type.streamType, id);
@@ -76,7 +78,7 @@ export class Repository<State, Command> {
     const crossed = Math.floor(after.version / SNAPSHOT_EVERY) > Math.floor(before.version / SNAPSHOT_EVERY);
     if (crossed && after.state) {
       const snapshot: StoredSnapshot<State> = { ...after, stateVersion: this.type.stateVersion };
-      const write = this.store.saveSnapshot(streamId, after.version, snapshot).catch(() => undefined);
+      const write = this.store.saveSnapshot(streamId, after.version, snapshot).catch(this.onSnapshotError);
       this.snapshotWrites.add(write);
       void write.finally(() => this.snapshotWrites.delete(write));
     }

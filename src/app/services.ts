@@ -27,8 +27,8 @@ export interface ServiceOptions extends QueryLimits {
 /** Wires the application: one store, one repository per aggregate, commands and queries sharing them. */
 export function createServices(database: Database, options: ServiceOptions) {
   const store = new EventStore(database.pool);
-  const collectivities = new Repository(store, CollectivityAggregate);
-  const matrices = new Repository(store, MatrixAggregate);
+  const collectivities = new Repository(store, CollectivityAggregate, options.onError);
+  const matrices = new Repository(store, MatrixAggregate, options.onError);
   const observer = new ProjectionRunner(database.pool, PROJECTORS);
   const metrics = createMetrics({ projectionStatus: () => observer.status() });
   const commands = new CommandHandler(store, collectivities, matrices, (events) => {

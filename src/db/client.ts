@@ -9,6 +9,8 @@ export interface DbOptions {
   poolSize: number;
   /** Shown in pg_stat_activity: which part of Pilotis holds a session. */
   applicationName?: string;
+  /** An idle connection's failure (the pool replaces it): for the log. */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -27,13 +29,13 @@ export interface Database {
  * The pool alone, for processes that need no Prisma (the projection worker,
  * rebuilds): Prisma's query compiler is a sizeable WebAssembly module.
  */
-export function createPool({ url, poolSize, applicationName = "pilotis" }: DbOptions): pg.Pool {
+export function createPool({ url, poolSize, applicationName = "pilotis", onError = () => undefined }: DbOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     application_name: applicationName,
     // The app's own sessions may never sit idle in a transaction for long:
-    // that would hold back the xmin horizon the global log reader waits on.
+    // one that appended would hold back every reader of the log.
     idle_in_transaction_session_timeout: 10_000,
     // A new connection starts with no prepared statements on PostgreSQL; on
     // embedded PGlite every connection shares one backend, which still holds
@@ -42,7 +44,7 @@ export function createPool({ url, poolSize, applicationName = "pilotis" }: DbOpt
       await client.query("DEALLOCATE ALL");
     },
   });
-  pool.on("error", () => undefined);
+  pool.on("error", onError);
   return pool;
 }
 

@@ -12,11 +12,11 @@ export class RateLimit {
   private readonly limiter: RateLimiterAbstract | null;
   private readonly redis: Redis | null;
 
-  constructor(options: { perMinute: number; redisUrl?: string; keyPrefix: string }) {
+  constructor(options: { perMinute: number; redisUrl?: string; keyPrefix: string; onRedisError?: (error: unknown) => void }) {
     const points = options.perMinute;
     this.redis = points > 0 && options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
     // An outage is answered by the in-memory fallback; an error event nobody listens to would crash the process.
-    this.redis?.on("error", () => undefined);
+    this.redis?.on("error", options.onRedisError ?? (() => undefined));
     const memory = () => new RateLimiterMemory({ points, duration: 60 });
     this.limiter =
       points === 0 ? null : this.redis ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${options.keyPrefix}:rate`, points, duration: 60, insuranceLimiter: memory() }) : memory();

@@ -24,25 +24,34 @@ export interface HostOptions {
   catchUpMs: number;
   benchmarkDebounceMs: number;
   onError: (error: unknown) => void;
+  /** Redis connection failures and lost notifications (rate-limit the log: an outage repeats them). */
+  onRedisError?: (error: unknown) => void;
 }
 
 /** Live events carried by Redis pub/sub, so that every API process hears what any worker applied. */
-export function redisLiveEvents(redisUrl: string): { live: LiveEvents; ping(): Promise<boolean>; flushed(): Promise<void>; close(): Promise<void> } {
+export function redisLiveEvents(
+  redisUrl: string,
+  onError: (error: unknown) => void = () => undefined,
+): { live: LiveEvents; ping(): Promise<boolean>; flushed(): Promise<void>; close(): Promise<void> } {
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
-  // ioredis reconnects by itself; its 'error' events during an outage are expected.
-  for (const client of [publishClient, subscribeClient]) client.on("error", () => undefined);
+  // ioredis reconnects by itself; its 'error' events during an outage are for the log, not crashes.
+  for (const client of [publishClient, subscribeClient]) client.on("error", onError);
   // The event target fires SUBSCRIBE, UNSUBSCRIBE and PUBLISH without
   // awaiting them: a Redis outage long enough for ioredis to give up, or a
   // subscriber leaving as the process shuts down, would reject them
   // unhandled and bring the whole process down. A notification lost that
   // way is lost; the read models are not.
+  const lost = (error: unknown) => {
+    onError(error);
+    return 0;
+  };
   const subscribe = subscribeClient.subscribe.bind(subscribeClient);
   const unsubscribe = subscribeClient.unsubscribe.bind(subscribeClient);
   const publish = publishClient.publish.bind(publishClient);
-  subscribeClient.subscribe = ((...args: Parameters<typeof subscribe>) => subscribe(...args).catch(() => 0)) as typeof subscribe;
-  subscribeClient.unsubscribe = ((...args: Parameters<typeof unsubscribe>) => unsubscribe(...args).catch(() => 0)) as typeof unsubscribe;
-  publishClient.publish = ((...args: Parameters<typeof publish>) => publish(...args).catch(() => 0)) as typeof publish;
+  subscribeClient.subscribe = ((...args: Parameters<typeof subscribe>) => subscribe(...args).catch(lost)) as typeof subscribe;
+  subscribeClient.unsubscribe = ((...args: Parameters<typeof unsubscribe>) => unsubscribe(...args).catch(lost)) as typeof unsubscribe;
+  publishClient.publish = ((...args: Parameters<typeof publish>) => publish(...args).catch(lost)) as typeof publish;
   return {
     live: createLiveEvents(createRedisEventTarget({ publishClient, subscribeClient }) as never),
     ping: async () => (await publishClient.ping()) === "PONG",
@@ -72,8 +81,8 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
     const scheduler = localScheduler(runner, { ...options, afterCatchUp });
     return { live, runner, wake: scheduler.wake, checks: {}, stop: scheduler.stop };
   }
-  const redis = redisLiveEvents(options.redisUrl);
-  const scheduler = queueScheduler(options.redisUrl, options.queuePrefix ?? "pilotis", options.onError);
+  const redis = redisLiveEvents(options.redisUrl, options.onRedisError);
+  const scheduler = queueScheduler(options.redisUrl, options.queuePrefix ?? "pilotis", options.onError, options.onRedisError);
   return {
     live: redis.live,
     runner: null,

@@ -10,9 +10,9 @@ export const QUEUE_NAME = "pilotis-projections";
  * commands. ioredis reconnects by itself after an outage; its 'error' events
  * meanwhile are expected (readiness reports the outage), not crashes.
  */
-export function bullConnection(url: string): Redis {
+export function bullConnection(url: string, onError: (error: unknown) => void): Redis {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
-  connection.on("error", () => undefined);
+  connection.on("error", onError);
   return connection;
 }
 
@@ -21,8 +21,13 @@ export function bullConnection(url: string): Redis {
  * The job carries no data; the worker reads the log from its checkpoint, so a
  * lost job only waits for the next one or for the periodic catch-up.
  */
-export function queueScheduler(redisUrl: string, prefix: string, onError: (error: unknown) => void): ProjectionScheduler {
-  const connection = bullConnection(redisUrl);
+export function queueScheduler(
+  redisUrl: string,
+  prefix: string,
+  onError: (error: unknown) => void,
+  onRedisError: (error: unknown) => void = () => undefined,
+): ProjectionScheduler {
+  const connection = bullConnection(redisUrl, onRedisError);
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   queue.on("error", onError);
   return {
@@ -56,9 +61,10 @@ export interface ProjectionWorker {
 export async function startProjectionWorker(
   redisUrl: string,
   runner: ProjectionRunner,
-  options: SchedulerOptions & { prefix: string },
+  options: SchedulerOptions & { prefix: string; onRedisError?: (error: unknown) => void },
 ): Promise<ProjectionWorker> {
-  const connection = bullConnection(redisUrl);
+  const onRedisError = options.onRedisError ?? (() => undefined);
+  const connection = bullConnection(redisUrl, onRedisError);
   const queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix });
   // Redis without persistence forgets the scheduler when it restarts: set it
   // again whenever the connection comes back.
@@ -68,7 +74,7 @@ export async function startProjectionWorker(
   connection.on("ready", () => void schedule().catch(options.onError));
   const scheduler = localScheduler(runner, options);
   const worker = new Worker(QUEUE_NAME, async () => scheduler.wake(), {
-    connection: bullConnection(redisUrl),
+    connection: bullConnection(redisUrl, onRedisError),
     concurrency: 1,
     prefix: options.prefix,
   });

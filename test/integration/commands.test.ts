@@ -3,6 +3,7 @@ import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates
 import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import { DomainError } from "../../src/domain/errors.ts";
+import type { EventStore } from "../../src/eventstore/store.ts";
 import { MATRIX_STATE_VERSION } from "../../src/domain/matrix.ts";
 import { matrixStream } from "../../src/domain/streams.ts";
 import { useEventStore } from "../support/store.ts";
@@ -94,6 +95,18 @@ describe("command handling on the real database", () => {
     const fullFold = await cold.loadAt(matrixId, {});
     expect(fromSnapshot).toEqual(fullFold);
     expect(fromSnapshot.state?.factors["g-4"]?.weight).toBe(119);
+  });
+
+  it("a snapshot that cannot be written is reported, and the command still succeeds", async () => {
+    const failures: unknown[] = [];
+    const store = Object.assign(Object.create(fx.store) as EventStore, { saveSnapshot: async () => Promise.reject(new Error("disque plein")) });
+    const matrices = new Repository(store, MatrixAggregate, (error) => failures.push(error));
+    const commands = new CommandHandler(store, new Repository(store, CollectivityAggregate), matrices);
+    const matrixId = await newMatrix(commands);
+    for (let i = 0; i < 50; i++) await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: `T${i}` }, {}, {}, admin);
+    await matrices.flush();
+    expect(failures.map((e) => (e as Error).message)).toEqual(["disque plein"]);
+    expect((await handler().matrices.load(matrixId)).state?.title).toBe("T49");
   });
 
   it("a snapshot is used only when it has the shape the code expects", async () => {
