@@ -4,8 +4,8 @@
 // query latencies over HTTP, and the lag from publishMatrix to the updated
 // aggregates of the publisher's group.
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { CollectivityAggregate, MatrixAggregate } from "../src/app/aggregates.ts";
 import { CommandHandler } from "../src/app/commands.ts";
 import { Repository } from "../src/app/repository.ts";
@@ -17,7 +17,7 @@ import { ProjectionRunner } from "../src/projections/runner.ts";
 import { seeder, writeSyntheticNetwork } from "../src/seed/write.ts";
 import { startTestApp } from "../test/support/app.ts";
 import { createTestDatabase } from "../test/support/database.ts";
-import { redisAnswers, REDIS_URL } from "../test/support/redis.ts";
+import { REDIS_URL, redisAnswers } from "../test/support/redis.ts";
 import { subscribeSse } from "../test/support/sse.ts";
 import { measureLag } from "./projections.ts";
 
@@ -35,7 +35,11 @@ async function latencies(url: string, token: string, query: string, count: numbe
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: variables(i) }) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables: variables(i) }),
+    });
     const body = (await res.json()) as { errors?: unknown[] };
     times.push(performance.now() - started);
     if (body.errors) throw new Error(`benchmark query failed: ${JSON.stringify(body.errors)}`);
@@ -75,10 +79,18 @@ export async function benchBenchmarks(report: Report): Promise<void> {
           stdio: "inherit",
         })
       : null;
-    const env: Record<string, string> = { PILOTIS_RATE_LIMIT_PER_MINUTE: "0", PILOTIS_BENCHMARK_DEBOUNCE_MS: "500", ...(viaRedis ? { REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix } : {}) };
+    const env: Record<string, string> = {
+      PILOTIS_RATE_LIMIT_PER_MINUTE: "0",
+      PILOTIS_BENCHMARK_DEBOUNCE_MS: "500",
+      ...(viaRedis ? { REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix } : {}),
+    };
     const app = await startTestApp(env, { database });
     try {
-      const groupKeys = (await pool.query<{ kind: string | null; stratum: string | null; wealth_quartile: number | null }>("SELECT kind, stratum, wealth_quartile FROM benchmark_groups WHERE size > 0 ORDER BY key")).rows;
+      const groupKeys = (
+        await pool.query<{ kind: string | null; stratum: string | null; wealth_quartile: number | null }>(
+          "SELECT kind, stratum, wealth_quartile FROM benchmark_groups WHERE size > 0 ORDER BY key",
+        )
+      ).rows;
       const members = (
         await pool.query<{ collectivity_id: string; matrix_id: string; factor_keys: string[] }>(
           "SELECT collectivity_id, matrix_id, factor_keys FROM benchmark_members WHERE matrix_id IS NOT NULL AND cardinality(factor_keys) > 0 ORDER BY collectivity_id",
@@ -86,24 +98,45 @@ export async function benchBenchmarks(report: Report): Promise<void> {
       ).rows;
       const pick = (i: number) => members[(i * 7919) % members.length]!;
       const count = 400;
-      const group = await latencies(app.url, app.adminToken, `query($g: PeerGroupInput!) { benchmark(peerGroup: $g) { suppressed factorPrevalence { entry { key } count share } strategyAdoption { count } metrics { metric mean p25 median p75 } } }`, count, (i) => {
-        const g = groupKeys[(i * 31) % groupKeys.length]!;
-        return { g: { kind: g.kind, populationStratum: g.stratum, wealthQuartile: g.wealth_quartile } };
-      });
+      const group = await latencies(
+        app.url,
+        app.adminToken,
+        `query($g: PeerGroupInput!) { benchmark(peerGroup: $g) { suppressed factorPrevalence { entry { key } count share } strategyAdoption { count } metrics { metric mean p25 median p75 } } }`,
+        count,
+        (i) => {
+          const g = groupKeys[(i * 31) % groupKeys.length]!;
+          return { g: { kind: g.kind, populationStratum: g.stratum, wealthQuartile: g.wealth_quartile } };
+        },
+      );
       report(`benchmark(peerGroup) over HTTP, ${groupKeys.length} groups in turn, p50 / p99`, p50p99(group), "p99 < 50 ms");
-      const own = await latencies(app.url, app.adminToken, `query($c: ID!) { collectivity(id: $c) { peerGroup { label size } benchmark { metrics { metric value peerMedian percentile } } } }`, count, (i) => ({ c: pick(i).collectivity_id }));
+      const own = await latencies(
+        app.url,
+        app.adminToken,
+        `query($c: ID!) { collectivity(id: $c) { peerGroup { label size } benchmark { metrics { metric value peerMedian percentile } } } }`,
+        count,
+        (i) => ({ c: pick(i).collectivity_id }),
+      );
       report("a collectivity's benchmark over HTTP p50 / p99", p50p99(own), "p99 < 50 ms");
-      const practices = await latencies(app.url, app.adminToken, `query($m: ID!, $f: String!) { peerPractices(matrixId: $m, factorKey: $f) { suppressed peersWithFactor strategies { entry { key } adopted inProgress done abandoned } tools { entry { key } uptake } } }`, count, (i) => ({
-        m: pick(i).matrix_id,
-        f: pick(i).factor_keys[i % pick(i).factor_keys.length],
-      }));
+      const practices = await latencies(
+        app.url,
+        app.adminToken,
+        `query($m: ID!, $f: String!) { peerPractices(matrixId: $m, factorKey: $f) { suppressed peersWithFactor strategies { entry { key } adopted inProgress done abandoned } tools { entry { key } uptake } } }`,
+        count,
+        (i) => ({
+          m: pick(i).matrix_id,
+          f: pick(i).factor_keys[i % pick(i).factor_keys.length],
+        }),
+      );
       report("peerPractices over HTTP p50 / p99", p50p99(practices), "p99 < 100 ms");
 
       // Lag: a new matrix published, until the update of its collectivity's own group reaches a subscriber.
       const lags: number[] = [];
       for (let i = 0; i < 40; i++) {
         const member = pick(1000 + i * 13);
-        const { rows } = await pool.query<{ kind: string; stratum: string; wealth_quartile: number | null }>("SELECT kind, stratum, wealth_quartile FROM benchmark_members WHERE collectivity_id = $1", [member.collectivity_id]);
+        const { rows } = await pool.query<{ kind: string; stratum: string; wealth_quartile: number | null }>(
+          "SELECT kind, stratum, wealth_quartile FROM benchmark_members WHERE collectivity_id = $1",
+          [member.collectivity_id],
+        );
         const placement = rows[0]!;
         const live = await subscribeSse(app.url, app.adminToken, `subscription($g: PeerGroupInput) { benchmarkUpdated(peerGroup: $g) { updatedAt } }`, {
           g: { kind: placement.kind, populationStratum: placement.stratum, wealthQuartile: placement.wealth_quartile },
@@ -132,7 +165,11 @@ export async function benchBenchmarks(report: Report): Promise<void> {
       // Lag while `npm run projections:rebuild` rebuilds every projection of this network beside the live ones.
       started = performance.now();
       const rebuild = new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", "src/cli/rebuild.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "error" }, stdio: ["ignore", "ignore", "inherit"] });
+        const child = spawn(process.execPath, ["--import", "tsx", "src/cli/rebuild.ts"], {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "error" },
+          stdio: ["ignore", "ignore", "inherit"],
+        });
         child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`rebuild exited with ${code}`))));
       });
       const during = await measureLag(app, rebuild);

@@ -1,7 +1,8 @@
 // The HTTP load generator of `npm run bench`, in its own thread so that the
 // client's work does not run on the server's event loop.
-import { parentPort, workerData } from "node:worker_threads";
+
 import { performance } from "node:perf_hooks";
+import { parentPort, workerData } from "node:worker_threads";
 
 const { url, token, query, inputs, concurrency } = workerData;
 const latencies = [];

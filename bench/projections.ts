@@ -3,15 +3,15 @@
 // append's commit to its delivery to a subscriber at a steady rate.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import type { CommandContext } from "../src/app/commands.ts";
-import { EventStore } from "../src/eventstore/store.ts";
-import { createPool } from "../src/db/client.ts";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { ADMIN_URL, createTestDatabase, type TestDatabase } from "../test/support/database.ts";
+import type { CommandContext } from "../src/app/commands.ts";
+import { createPool } from "../src/db/client.ts";
+import { EventStore } from "../src/eventstore/store.ts";
 import { startTestApp, type TestApp } from "../test/support/app.ts";
-import { redisAnswers, REDIS_URL } from "../test/support/redis.ts";
+import { ADMIN_URL, createTestDatabase, type TestDatabase } from "../test/support/database.ts";
+import { REDIS_URL, redisAnswers } from "../test/support/redis.ts";
 import { subscribeSse } from "../test/support/sse.ts";
 
 type Report = (name: string, value: string, target: string) => void;
@@ -21,29 +21,61 @@ const admin: CommandContext = { principal: { tokenId: "bench", role: "ADMIN", co
 /** `total` more valid events, after `already`: a collectivity first, then matrices of factor additions and revisions. */
 async function writeLog(store: EventStore, total: number, already: number): Promise<void> {
   if (already === 0) {
-    await store.append({ streamId: "collectivity-bench", streamType: "collectivity", expectedVersion: 0, metadata: { actor: "bench" },
-      events: [{ type: "CollectivityRegistered", data: { id: "bench", name: "Commune de banc d'essai", kind: "COMMUNE", population: 1000, officialCode: null, financialPotentialPerCapita: null, regionCode: null } }] });
+    await store.append({
+      streamId: "collectivity-bench",
+      streamType: "collectivity",
+      expectedVersion: 0,
+      metadata: { actor: "bench" },
+      events: [
+        {
+          type: "CollectivityRegistered",
+          data: {
+            id: "bench",
+            name: "Commune de banc d'essai",
+            kind: "COMMUNE",
+            population: 1000,
+            officialCode: null,
+            financialPotentialPerCapita: null,
+            regionCode: null,
+          },
+        },
+      ],
+    });
   }
   const perMatrix = 200;
   const writers = 4;
   const first = Math.ceil(already / perMatrix);
   let next = 0;
-  await Promise.all(Array.from({ length: writers }, async () => {
-    for (let n = next++; n * perMatrix < total; n = next++) {
-      const m = first + n;
-      const matrixId = `bench-${m}`;
-      const events = [{ type: "MatrixOpened", data: { matrixId, collectivityId: "bench", title: `Matrice ${m}` } }];
-      for (let i = 1; i < perMatrix; i++) {
-        const factorId = `f${i % 40}`;
-        events.push(i <= 40
-          ? { type: "FactorAdded", data: { id: factorId, kind: "STRENGTH", label: `Force ${i}`, description: null, weight: 1, rating: 3, domain: null, catalogueKey: null } } as never
-          : { type: "FactorRevised", data: { factorId, changes: { weight: i } } } as never);
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (let n = next++; n * perMatrix < total; n = next++) {
+        const m = first + n;
+        const matrixId = `bench-${m}`;
+        const events = [{ type: "MatrixOpened", data: { matrixId, collectivityId: "bench", title: `Matrice ${m}` } }];
+        for (let i = 1; i < perMatrix; i++) {
+          const factorId = `f${i % 40}`;
+          events.push(
+            i <= 40
+              ? ({
+                  type: "FactorAdded",
+                  data: { id: factorId, kind: "STRENGTH", label: `Force ${i}`, description: null, weight: 1, rating: 3, domain: null, catalogueKey: null },
+                } as never)
+              : ({ type: "FactorRevised", data: { factorId, changes: { weight: i } } } as never),
+          );
+        }
+        for (let from = 0; from < events.length; from += 100) {
+          await store.append({
+            streamId: `matrix-${matrixId}`,
+            streamType: "matrix",
+            ownerId: "bench",
+            expectedVersion: from,
+            events: events.slice(from, from + 100),
+            metadata: { actor: "bench" },
+          });
+        }
       }
-      for (let from = 0; from < events.length; from += 100) {
-        await store.append({ streamId: `matrix-${matrixId}`, streamType: "matrix", ownerId: "bench", expectedVersion: from, events: events.slice(from, from + 100), metadata: { actor: "bench" } });
-      }
-    }
-  }));
+    }),
+  );
 }
 
 /** Rebuilds every projection in a child process, sampling its resident memory. */

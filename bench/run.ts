@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { CollectivityAggregate, MatrixAggregate } from "../src/app/aggregates.ts";
-import { CommandHandler, type CommandContext } from "../src/app/commands.ts";
+import { type CommandContext, CommandHandler } from "../src/app/commands.ts";
 import { Repository } from "../src/app/repository.ts";
 import { createServices } from "../src/app/services.ts";
 import { issueToken } from "../src/auth/tokens.ts";
@@ -14,11 +14,11 @@ import { createDatabase } from "../src/db/client.ts";
 import { EventStore } from "../src/eventstore/store.ts";
 import { createLogger } from "../src/logger.ts";
 import { hostProjections } from "../src/projections/host.ts";
+import { startServer } from "../src/server.ts";
+import { createTestDatabase } from "../test/support/database.ts";
+import { waitForProjections } from "../test/support/projections.ts";
 import { benchBenchmarks } from "./benchmarks.ts";
 import { benchProjections } from "./projections.ts";
-import { startServer } from "../src/server.ts";
-import { waitForProjections } from "../test/support/projections.ts";
-import { createTestDatabase } from "../test/support/database.ts";
 
 const admin: CommandContext = { principal: { tokenId: "bench", role: "ADMIN", collectivityId: null, subject: "bench" } };
 
@@ -75,7 +75,13 @@ try {
     const w = i % writers;
     const version = versions.get(w) ?? 0;
     versions.set(w, version + 1);
-    await store.append({ streamId: `bench-store-${w}`, streamType: "bench", expectedVersion: version, events: [{ type: "Ticked", data: { i } }], metadata: { actor: "bench" } });
+    await store.append({
+      streamId: `bench-store-${w}`,
+      streamType: "bench",
+      expectedVersion: version,
+      events: [{ type: "Ticked", data: { i } }],
+      metadata: { actor: "bench" },
+    });
   });
   const raw = new pg.Pool({ connectionString: database.url, max: database.poolSize });
   const rawVersions = new Map<number, number>();
@@ -83,7 +89,13 @@ try {
     const w = i % writers;
     const version = (rawVersions.get(w) ?? 0) + 1;
     rawVersions.set(w, version);
-    await raw.query("INSERT INTO events (stream_id, stream_version, type, payload, actor) VALUES ($1, $2, $3, $4, $5)", [`bench-raw-${w}`, version, "Ticked", JSON.stringify({ i }), "bench"]);
+    await raw.query("INSERT INTO events (stream_id, stream_version, type, payload, actor) VALUES ($1, $2, $3, $4, $5)", [
+      `bench-raw-${w}`,
+      version,
+      "Ticked",
+      JSON.stringify({ i }),
+      "bench",
+    ]);
   });
   await raw.end();
   report(`appends/s, event store (${writers} writers)`, viaStore.perSecond.toFixed(0), "");
@@ -97,7 +109,8 @@ try {
   const clients = 16;
   const { ids } = await services.commands.registerCollectivity({ name: "Commune de banc d'essai", kind: "COMMUNE", population: 1000 }, {}, admin);
   const matrices: string[] = [];
-  for (let c = 0; c < clients; c++) matrices.push((await services.commands.openMatrix({ collectivityId: ids.collectivityId!, title: `Banc ${c}` }, {}, admin)).ids.matrixId!);
+  for (let c = 0; c < clients; c++)
+    matrices.push((await services.commands.openMatrix({ collectivityId: ids.collectivityId!, title: `Banc ${c}` }, {}, admin)).ids.matrixId!);
   const mutation = `mutation($input: AddFactorInput!) { addFactor(input: $input) { position factor { id } } }`;
   const inputs = (count: number, tag: string) =>
     Array.from({ length: count }, (_, i) => ({ input: { matrixId: matrices[i % clients], kind: "STRENGTH", label: `${tag} ${i}` } }));
@@ -110,7 +123,14 @@ try {
   // 3. command latency on a short and a long stream, from a cold process each time
   async function streamOf(events: number): Promise<string> {
     const matrixId = (await services.commands.openMatrix({ collectivityId: ids.collectivityId!, title: `Long ${events}` }, {}, admin)).ids.matrixId!;
-    await services.commands.onMatrix("addFactor", { matrixId }, { type: "AddFactor", matrixId, factorId: "f", kind: "THREAT", label: "f" }, { factorId: "f" }, {}, admin);
+    await services.commands.onMatrix(
+      "addFactor",
+      { matrixId },
+      { type: "AddFactor", matrixId, factorId: "f", kind: "THREAT", label: "f" },
+      { factorId: "f" },
+      {},
+      admin,
+    );
     let version = 2;
     while (version < events) {
       const batch = Math.min(500, events - version);
@@ -120,7 +140,12 @@ try {
     }
     // one command so the stream is snapshotted as the live service would have done
     await new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate)).onMatrix(
-      "r", { matrixId }, { type: "ReviseFactor", matrixId, factorId: "f", weight: 0.5 }, {}, {}, admin,
+      "r",
+      { matrixId },
+      { type: "ReviseFactor", matrixId, factorId: "f", weight: 0.5 },
+      {},
+      {},
+      admin,
     );
     await store.saveSnapshot(`matrix-${matrixId}`, events + 1, await new Repository(store, MatrixAggregate).loadAt(matrixId, {}));
     return matrixId;
@@ -144,18 +169,36 @@ try {
   const kinds = ["STRENGTH", "WEAKNESS", "OPPORTUNITY", "THREAT"] as const;
   for (let i = 0; i < 50; i++) {
     const factorId = `f${i}`;
-    await services.commands.onMatrix("a", { matrixId: big }, { type: "AddFactor", matrixId: big, factorId, kind: kinds[i % 4]!, label: `Facteur ${i}` }, { factorId }, {}, admin);
+    await services.commands.onMatrix(
+      "a",
+      { matrixId: big },
+      { type: "AddFactor", matrixId: big, factorId, kind: kinds[i % 4]!, label: `Facteur ${i}` },
+      { factorId },
+      {},
+      admin,
+    );
   }
   for (let i = 0; i < 100; i++) {
     const strategyId = `s${i}`;
-    const internal = `f${(i * 2) % 50 - ((i * 2) % 50) % 4 + (i % 2)}`;
-    const external = `f${(i * 3) % 48 - ((i * 3) % 48) % 4 + 2 + (i % 2)}`;
-    await services.commands.onMatrix("p", { matrixId: big }, { type: "ProposeStrategy", matrixId: big, strategyId, internalFactorId: internal, externalFactorId: external, title: `Stratégie ${i}` }, { strategyId }, {}, admin);
+    const internal = `f${((i * 2) % 50) - (((i * 2) % 50) % 4) + (i % 2)}`;
+    const external = `f${((i * 3) % 48) - (((i * 3) % 48) % 4) + 2 + (i % 2)}`;
+    await services.commands.onMatrix(
+      "p",
+      { matrixId: big },
+      { type: "ProposeStrategy", matrixId: big, strategyId, internalFactorId: internal, externalFactorId: external, title: `Stratégie ${i}` },
+      { strategyId },
+      {},
+      admin,
+    );
   }
   await waitForProjections(connection.pool, 60_000);
   const query = `query($id: ID!) { matrix(id: $id) { id version factors { id kind label weight rating } strategies { id quadrant status title internalFactor { id } externalFactor { id } decisions { status actor at } } cross(quadrant: SO) { cells { strategies { id } } } scores { internal external strategiesByQuadrant { quadrant count } } } }`;
   const reads = await timed(500, 1, async () => {
-    const res = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { id: big } }) });
+    const res = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables: { id: big } }),
+    });
     const body = (await res.json()) as { data?: { matrix?: { strategies: unknown[] } } };
     if (body.data?.matrix?.strategies.length !== 100) throw new Error("matrix query returned the wrong matrix");
   });
@@ -175,5 +218,7 @@ if (!process.env.PILOTIS_BENCH_CORE_ONLY) {
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));
-process.stdout.write(`\nPilotis benchmark — ${database.embedded ? "embedded PGlite (PostgreSQL did not answer)" : "local PostgreSQL"}, node ${process.version}\n\n`);
+process.stdout.write(
+  `\nPilotis benchmark — ${database.embedded ? "embedded PGlite (PostgreSQL did not answer)" : "local PostgreSQL"}, node ${process.version}\n\n`,
+);
 for (const [name, value, target] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padStart(22)}  ${target}\n`);

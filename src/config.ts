@@ -9,18 +9,31 @@ const schema = z.object({
   /** The owner's connection, for migrations only; unset: DATABASE_URL's role migrates too. */
   PILOTIS_MIGRATION_DATABASE_URL: z.url().optional(),
   /** The role the service runs as, granted what it needs after each migration (with the owner's connection). */
-  PILOTIS_DB_RUNTIME_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, "a plain lower-case role name").optional(),
+  PILOTIS_DB_RUNTIME_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, "a plain lower-case role name")
+    .optional(),
   REDIS_URL: z.url().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   PILOTIS_DATA_DIR: z.string().min(1).default(".pilotis"),
   PILOTIS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Unset: the demo network goes into an empty embedded database only, never into a real one. */
-  PILOTIS_DEMO_DATA: z.enum(["true", "false"]).optional().transform((v) => (v === undefined ? undefined : v === "true")),
+  PILOTIS_DEMO_DATA: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true")),
   /** Origins (comma-separated) whose pages may call the API with credentials; unset: same origin only. */
   PILOTIS_CORS_ORIGINS: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : []))
+    .transform((v) =>
+      v
+        ? v
+            .split(",")
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(z.url())),
   PILOTIS_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(100),
   PILOTIS_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
@@ -34,7 +47,14 @@ const schema = z.object({
   PILOTIS_TRUSTED_PROXIES: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(",").map((a) => a.trim()).filter(Boolean) : []))
+    .transform((v) =>
+      v
+        ? v
+            .split(",")
+            .map((a) => a.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
   PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),

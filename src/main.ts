@@ -21,7 +21,9 @@ Try:
 
 `);
 } else {
-  process.stdout.write(`\nPilotis is running at ${pilotis.server.url}. No token is printed for an external database: create the first admin one with\n  npm run token -- --role ADMIN --subject you@example.fr\n\n`);
+  process.stdout.write(
+    `\nPilotis is running at ${pilotis.server.url}. No token is printed for an external database: create the first admin one with\n  npm run token -- --role ADMIN --subject you@example.fr\n\n`,
+  );
 }
 
 let stopping = false;

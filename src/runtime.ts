@@ -11,7 +11,7 @@ import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
 import { reportFailures } from "./observability/failures.ts";
 import { hostProjections } from "./projections/host.ts";
-import { startServer, type RunningServer } from "./server.ts";
+import { type RunningServer, startServer } from "./server.ts";
 
 export interface Pilotis {
   services: Services;
@@ -40,9 +40,14 @@ async function firstStartLock<T>(url: string | null, work: () => Promise<T>): Pr
 
 /** The service needs no superuser; one can switch the event log's guard off. */
 async function warnIfSuperuser(pool: pg.Pool, logger: Logger): Promise<void> {
-  const { rows } = await pool.query<{ superuser: boolean; name: string }>("SELECT rolsuper AS superuser, current_user AS name FROM pg_roles WHERE rolname = current_user");
+  const { rows } = await pool.query<{ superuser: boolean; name: string }>(
+    "SELECT rolsuper AS superuser, current_user AS name FROM pg_roles WHERE rolname = current_user",
+  );
   if (rows[0]?.superuser) {
-    logger.warn({ role: rows[0].name }, "connected as a superuser, which could disable the events table's append-only guard: run the service as a role that can only read and append (README, Database roles)");
+    logger.warn(
+      { role: rows[0].name },
+      "connected as a superuser, which could disable the events table's append-only guard: run the service as a role that can only read and append (README, Database roles)",
+    );
   }
 }
 
@@ -62,7 +67,11 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   const database = await openDatabase(config);
   const applied = await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? database.url, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
-  const connection = createDatabase({ url: database.url, poolSize: database.poolSize, onError: reportFailures(logger, "a database connection failed; the pool replaces it") });
+  const connection = createDatabase({
+    url: database.url,
+    poolSize: database.poolSize,
+    onError: reportFailures(logger, "a database connection failed; the pool replaces it"),
+  });
   const db = connection.prisma;
   const projections = hostProjections(connection.pool, {
     redisUrl: config.REDIS_URL,

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import type { Services } from "./app/services.ts";
 import type { Config } from "./config.ts";
-import { attachWebSocket } from "./graphql/websocket.ts";
 import { RateLimit } from "./graphql/rate-limit.ts";
+import { attachWebSocket } from "./graphql/websocket.ts";
 import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
 import type { Logger } from "./logger.ts";
 import { reportFailures } from "./observability/failures.ts";

@@ -6,13 +6,13 @@ import { loadConfig } from "../src/config.ts";
 import { createPool } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrator.ts";
 import { createLogger } from "../src/logger.ts";
+import { reportFailures } from "../src/observability/failures.ts";
+import { createMetrics, serveMetrics } from "../src/observability/metrics.ts";
 import { benchmarkRefresh } from "../src/projections/benchmark-groups.ts";
 import { redisLiveEvents } from "../src/projections/host.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { startProjectionWorker } from "../src/projections/queue.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
-import { reportFailures } from "../src/observability/failures.ts";
-import { createMetrics, serveMetrics } from "../src/observability/metrics.ts";
 import { readiness } from "../src/readiness.ts";
 
 const config = loadConfig();
@@ -23,7 +23,12 @@ if (!config.DATABASE_URL || !config.REDIS_URL) {
 }
 
 await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? config.DATABASE_URL, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
-const pool = createPool({ url: config.DATABASE_URL, poolSize: 4, applicationName: "pilotis-worker", onError: reportFailures(logger, "a database connection failed; the pool replaces it") });
+const pool = createPool({
+  url: config.DATABASE_URL,
+  poolSize: 4,
+  applicationName: "pilotis-worker",
+  onError: reportFailures(logger, "a database connection failed; the pool replaces it"),
+});
 const onRedisError = reportFailures(logger, "Redis unavailable: notifications and jobs wait for it (the worker's own timer goes on)");
 const redis = redisLiveEvents(config.REDIS_URL, onRedisError);
 const runner = new ProjectionRunner(pool, PROJECTORS, {
@@ -42,7 +47,13 @@ const afterCatchUp = benchmarkRefresh(pool, {
   debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
   announce: (keys) => publishBenchmarks(redis.live, keys),
 });
-const worker = await startProjectionWorker(config.REDIS_URL, runner, { catchUpMs: config.PILOTIS_CATCHUP_MS, prefix: config.PILOTIS_QUEUE_PREFIX, onError, onRedisError, afterCatchUp });
+const worker = await startProjectionWorker(config.REDIS_URL, runner, {
+  catchUpMs: config.PILOTIS_CATCHUP_MS,
+  prefix: config.PILOTIS_QUEUE_PREFIX,
+  onError,
+  onRedisError,
+  afterCatchUp,
+});
 // /health and /ready for orchestrators: ready means this worker takes jobs,
 // not only that Redis answers (BullMQ workers have been seen to stop fetching
 // after an outage while their connection looked fine).

@@ -1,12 +1,19 @@
-import { COLLECTIVITY_STATE_VERSION, decideCollectivity, evolveCollectivity, readCollectivityEvent, type Collectivity, type CollectivityCommand } from "../domain/collectivity.ts";
-import { decideMatrix, evolveMatrix, MATRIX_STATE_VERSION, readMatrixEvent, type Matrix, type MatrixCommand } from "../domain/matrix.ts";
+import {
+  COLLECTIVITY_STATE_VERSION,
+  type Collectivity,
+  type CollectivityCommand,
+  decideCollectivity,
+  evolveCollectivity,
+  readCollectivityEvent,
+} from "../domain/collectivity.ts";
+import { decideMatrix, evolveMatrix, MATRIX_STATE_VERSION, type Matrix, type MatrixCommand, readMatrixEvent } from "../domain/matrix.ts";
 import {
   decideReferenceWeight,
   evolveReferenceWeights,
-  readReferenceWeightEvent,
   REFERENCE_WEIGHTS_STATE_VERSION,
   type ReferenceWeightCommand,
   type ReferenceWeights,
+  readReferenceWeightEvent,
 } from "../domain/reference-weights.ts";
 import type { AggregateType } from "./repository.ts";
 

@@ -1,15 +1,15 @@
 import { LRUCache } from "lru-cache";
 import type pg from "pg";
-import type { BenchmarkAnnouncement } from "./live.ts";
-import { AccessError, canEdit, canSeeMatrix, requirePrincipal, type Principal } from "../auth/principal.ts";
+import { AccessError, canEdit, canSeeMatrix, type Principal, requirePrincipal } from "../auth/principal.ts";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
-import { groupKey, groupLabel, ownGroup, parseGroupKey, STRATA, stratumOf, validGroup, type PeerGroupKey } from "../domain/benchmark/peer-groups.ts";
-import { midRankPercentile, type Distribution } from "../domain/benchmark/statistics.ts";
-import { catalogueEntries, catalogueEntry, type CatalogueEntry } from "../domain/catalogue/index.ts";
+import { groupKey, groupLabel, ownGroup, type PeerGroupKey, parseGroupKey, STRATA, stratumOf, validGroup } from "../domain/benchmark/peer-groups.ts";
+import { type Distribution, midRankPercentile } from "../domain/benchmark/statistics.ts";
+import { type CatalogueEntry, catalogueEntries, catalogueEntry } from "../domain/catalogue/index.ts";
 import { badInput, notFound } from "../domain/errors.ts";
 import type { Matrix } from "../domain/matrix.ts";
 import type { CollectivityKind, StrategyStatus } from "../domain/types.ts";
-import { GROUP_FILTER, METRIC_SQL, type GroupAggregates } from "../projections/benchmark-groups.ts";
+import { GROUP_FILTER, type GroupAggregates, METRIC_SQL } from "../projections/benchmark-groups.ts";
+import type { BenchmarkAnnouncement } from "./live.ts";
 
 export interface PeerGroupView extends PeerGroupKey {
   label: string;
@@ -148,7 +148,11 @@ export class BenchmarkService {
 
   /** Its own group; one the benchmark projection has not met yet is placed from its profile, without a quartile. */
   async peerGroupOf(collectivity: { id: string; kind: CollectivityKind; population: number }): Promise<PeerGroupView> {
-    const group = (await this.ownGroupOf(collectivity.id)) ?? { kind: collectivity.kind, populationStratum: stratumOf(collectivity.kind, collectivity.population).code, wealthQuartile: null };
+    const group = (await this.ownGroupOf(collectivity.id)) ?? {
+      kind: collectivity.kind,
+      populationStratum: stratumOf(collectivity.kind, collectivity.population).code,
+      wealthQuartile: null,
+    };
     const row = await this.groupRows([groupKey(group)]);
     return this.view(group, row.get(groupKey(group))?.size ?? 0);
   }
@@ -161,7 +165,10 @@ export class BenchmarkService {
   async collectivityBenchmark(collectivityId: string, principal: Principal | null): Promise<CollectivityBenchmarkView | null> {
     const who = requirePrincipal(principal);
     if (!canEdit(who, collectivityId)) {
-      throw new AccessError("FORBIDDEN", "a collectivity's own benchmark is for its editors and admins; peer groups are open to all through benchmark(peerGroup)");
+      throw new AccessError(
+        "FORBIDDEN",
+        "a collectivity's own benchmark is for its editors and admins; peer groups are open to all through benchmark(peerGroup)",
+      );
     }
     await this.requireReciprocity(who);
     const group = await this.ownGroupOf(collectivityId);
@@ -190,7 +197,9 @@ export class BenchmarkService {
         `'${m}', json_build_object('value', me."${m}", 'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY p."${m}"), 'count', count(p."${m}"),
           'below', count(*) FILTER (WHERE p."${m}" < me."${m}"), 'level', count(*) FILTER (WHERE p."${m}" = me."${m}"))`,
     ).join(",\n");
-    const { rows } = await this.pool.query<{ stats: Record<BenchmarkMetric, { value: number | null; median: number | null; count: number; below: number; level: number }> }>(
+    const { rows } = await this.pool.query<{
+      stats: Record<BenchmarkMetric, { value: number | null; median: number | null; count: number; below: number; level: number }>;
+    }>(
       `WITH me AS (SELECT ${values} FROM benchmark_members WHERE collectivity_id = $5 AND matrix_id IS NOT NULL),
             p AS (SELECT ${values} FROM benchmark_members
                   WHERE kind = $1 AND stratum = $2 AND ${group.wealthQuartile === null ? "wealth_quartile IS NULL AND $3::smallint IS NULL" : "wealth_quartile = $3"} AND matrix_id IS NOT NULL)
@@ -285,7 +294,9 @@ export class BenchmarkService {
   private async requireReciprocity(principal: Principal | null): Promise<void> {
     const who = requirePrincipal(principal);
     if (who.role !== "EDITOR") return;
-    const { rows } = await this.pool.query<{ matrix_id: string | null }>("SELECT matrix_id FROM benchmark_members WHERE collectivity_id = $1", [who.collectivityId]);
+    const { rows } = await this.pool.query<{ matrix_id: string | null }>("SELECT matrix_id FROM benchmark_members WHERE collectivity_id = $1", [
+      who.collectivityId,
+    ]);
     if (!rows[0]?.matrix_id) {
       throw new AccessError("FORBIDDEN", "peer benchmarks open to an editor once its own collectivity has published a matrix");
     }
@@ -300,7 +311,10 @@ export class BenchmarkService {
   }
 
   private async groupRows(keys: string[]): Promise<Map<string, GroupRow>> {
-    const { rows } = await this.pool.query<GroupRow>("SELECT key, size, contributors, aggregates, computed_at FROM benchmark_groups WHERE key = ANY($1::text[])", [keys]);
+    const { rows } = await this.pool.query<GroupRow>(
+      "SELECT key, size, contributors, aggregates, computed_at FROM benchmark_groups WHERE key = ANY($1::text[])",
+      [keys],
+    );
     return new Map(rows.map((r) => [r.key, r]));
   }
 

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { AccessError, canSeeMatrix, requireAdmin, requireEditor, requirePrincipal, type Principal } from "../auth/principal.ts";
+import { AccessError, canSeeMatrix, type Principal, requireAdmin, requireEditor, requirePrincipal } from "../auth/principal.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
 import { badInput, DomainError, notFound } from "../domain/errors.ts";
 import type { Event, RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
-import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
 import { REFERENCE_WEIGHTS_ID, type ReferenceWeightCommand, type ReferenceWeights } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { checkReason, storableText } from "../domain/validation.ts";
+import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
 import { ReferenceWeightsAggregate } from "./aggregates.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { Repository, type Loaded } from "./repository.ts";
+import { type Loaded, Repository } from "./repository.ts";
 
 /** What every mutation may carry besides its own fields. */
 export interface CommandOptions {
@@ -167,7 +167,14 @@ export class CommandHandler {
   // ---- collectivities ------------------------------------------------------
 
   registerCollectivity(
-    input: { name: string; kind: Collectivity["kind"]; population: number; officialCode?: string | null; financialPotentialPerCapita?: number | null; regionCode?: string | null },
+    input: {
+      name: string;
+      kind: Collectivity["kind"];
+      population: number;
+      officialCode?: string | null;
+      financialPotentialPerCapita?: number | null;
+      regionCode?: string | null;
+    },
     options: CommandOptions,
     ctx: CommandContext,
   ) {
@@ -188,7 +195,13 @@ export class CommandHandler {
   }
 
   updateCollectivityProfile(
-    input: { collectivityId: string; name?: string | null; population?: number | null; financialPotentialPerCapita?: number | null; regionCode?: string | null },
+    input: {
+      collectivityId: string;
+      name?: string | null;
+      population?: number | null;
+      financialPotentialPerCapita?: number | null;
+      regionCode?: string | null;
+    },
     options: CommandOptions,
     ctx: CommandContext,
   ) {
@@ -231,14 +244,7 @@ export class CommandHandler {
   }
 
   /** Any command on an existing matrix: the caller must be allowed to edit its collectivity. */
-  onMatrix(
-    name: string,
-    input: { matrixId: string } & object,
-    command: MatrixCommand,
-    ids: Ids,
-    options: CommandOptions,
-    ctx: CommandContext,
-  ) {
+  onMatrix(name: string, input: { matrixId: string } & object, command: MatrixCommand, ids: Ids, options: CommandOptions, ctx: CommandContext) {
     return this.execute(
       {
         repo: this.matrices,

@@ -15,4 +15,6 @@ function canonical(value: unknown): unknown {
 
 /** Identifies what a command asked for, whatever the order of its fields: a replayed command id must carry the same request. */
 export const fingerprint = (value: unknown): string =>
-  createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex");
+  createHash("sha256")
+    .update(JSON.stringify(canonical(value)))
+    .digest("hex");

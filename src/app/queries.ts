@@ -1,17 +1,17 @@
-import { canEdit, canSeeMatrix, requireAdmin, requirePrincipal, type Principal } from "../auth/principal.ts";
+import { canEdit, canSeeMatrix, type Principal, requireAdmin, requirePrincipal } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
 import { badInput } from "../domain/errors.ts";
 import type { RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
+import { matrixIdOf } from "../domain/streams.ts";
 import type { CollectivityKind, StrategyStatus } from "../domain/types.ts";
-import type { CollectivityDirectory, DecisionEntry } from "../generated/prisma/client.ts";
 import { parsePosition } from "../eventstore/position.ts";
 import type { EventStore } from "../eventstore/store.ts";
+import type { CollectivityDirectory, DecisionEntry } from "../generated/prisma/client.ts";
 import { matrixViews } from "../projections/matrix-views.ts";
-import { CheckpointWatcher } from "./checkpoint-watcher.ts";
-import { matrixIdOf } from "../domain/streams.ts";
 import type { ProjectionStatus } from "../projections/runner.ts";
+import { CheckpointWatcher } from "./checkpoint-watcher.ts";
 import type { Repository } from "./repository.ts";
 
 export interface Page<T> {
@@ -80,10 +80,9 @@ export class QueryService {
     private readonly projectionStatus: () => Promise<ProjectionStatus[]>,
     private readonly limits: QueryLimits,
   ) {
-    this.checkpoints = new CheckpointWatcher(
-      async () => (await this.db.projection.findUnique({ where: { name: matrixViews.name } }))?.checkpoint || null,
-      { timeoutMs: limits.staleTimeoutMs },
-    );
+    this.checkpoints = new CheckpointWatcher(async () => (await this.db.projection.findUnique({ where: { name: matrixViews.name } }))?.checkpoint || null, {
+      timeoutMs: limits.staleTimeoutMs,
+    });
   }
 
   private readonly checkpoints: CheckpointWatcher;
@@ -176,17 +175,19 @@ export class QueryService {
   }
 
   /** Decisions on strategies and initiatives of a collectivity, newest first; those of unpublished matrices only for its editors. */
-  async timeline(
-    collectivityId: string,
-    args: { first?: number | null; after?: string | null },
-    principal: Principal | null,
-  ): Promise<Page<DecisionEntry>> {
+  async timeline(collectivityId: string, args: { first?: number | null; after?: string | null }, principal: Principal | null): Promise<Page<DecisionEntry>> {
     const who = requirePrincipal(principal);
     const size = this.pageSize(args.first);
     if (args.after) parsePosition(args.after, "after");
     const visible = canEdit(who, collectivityId)
       ? {}
-      : { matrixId: { in: (await this.db.matrixView.findMany({ where: { collectivityId, publishedAt: { not: null } }, select: { matrixId: true } })).map((m) => m.matrixId) } };
+      : {
+          matrixId: {
+            in: (await this.db.matrixView.findMany({ where: { collectivityId, publishedAt: { not: null } }, select: { matrixId: true } })).map(
+              (m) => m.matrixId,
+            ),
+          },
+        };
     const where = { collectivityId, ...visible };
     const [rows, totalCount] = await Promise.all([
       this.db.decisionEntry.findMany({
@@ -204,10 +205,7 @@ export class QueryService {
    * A page of events. The whole log is for admins; one stream's events are
    * for whoever may see that stream.
    */
-  async events(
-    args: { streamId?: string | null; after?: string | null; first?: number | null },
-    principal: Principal | null,
-  ): Promise<Page<RecordedEvent>> {
+  async events(args: { streamId?: string | null; after?: string | null; first?: number | null }, principal: Principal | null): Promise<Page<RecordedEvent>> {
     const who = requirePrincipal(principal);
     const size = this.pageSize(args.first);
     if (args.streamId == null) requireAdmin(who);

@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Event, RecordedEvent } from "../domain/events.ts";
+import { type StreamCategory, streamName } from "../domain/streams.ts";
 import type { EventStore } from "../eventstore/store.ts";
-import { streamName, type StreamCategory } from "../domain/streams.ts";
 
 export interface AggregateType<State, Command> {
   streamType: StreamCategory;

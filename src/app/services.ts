@@ -1,17 +1,17 @@
-import type { Database } from "../db/client.ts";
-import { BenchmarkService } from "./benchmarks.ts";
-import { EventStore } from "../eventstore/store.ts";
-import { CollectivityAggregate, MatrixAggregate } from "./aggregates.ts";
-import { CommandHandler } from "./commands.ts";
-import type { LiveEvents } from "./live.ts";
-import { QueryService, type QueryLimits } from "./queries.ts";
-import { Repository } from "./repository.ts";
-import { PROJECTORS } from "../projections/index.ts";
-import { ProjectionRunner } from "../projections/runner.ts";
 import { RevocationWatcher } from "../auth/revocations.ts";
 import { TokenAuthenticator } from "../auth/tokens.ts";
-import { TokenService } from "./tokens.ts";
+import type { Database } from "../db/client.ts";
+import { EventStore } from "../eventstore/store.ts";
 import { createMetrics } from "../observability/metrics.ts";
+import { PROJECTORS } from "../projections/index.ts";
+import { ProjectionRunner } from "../projections/runner.ts";
+import { CollectivityAggregate, MatrixAggregate } from "./aggregates.ts";
+import { BenchmarkService } from "./benchmarks.ts";
+import { CommandHandler } from "./commands.ts";
+import type { LiveEvents } from "./live.ts";
+import { type QueryLimits, QueryService } from "./queries.ts";
+import { Repository } from "./repository.ts";
+import { TokenService } from "./tokens.ts";
 
 export interface ServiceOptions extends QueryLimits {
   /** k: peer groups with fewer contributors are suppressed. */
@@ -39,7 +39,11 @@ export function createServices(database: Database, options: ServiceOptions) {
   const benchmarks = new BenchmarkService(database.pool, options.benchmarkMinGroup);
   const authenticator = new TokenAuthenticator(database.prisma, options.onError);
   const revocations = new RevocationWatcher(database.prisma, authenticator, { onError: options.onError });
-  const tokens = new TokenService(database.prisma, (tokenId) => revocations.announce(tokenId), async (id) => (await collectivities.load(id)).state !== null);
+  const tokens = new TokenService(
+    database.prisma,
+    (tokenId) => revocations.announce(tokenId),
+    async (id) => (await collectivities.load(id)).state !== null,
+  );
   const flush = async () => {
     await Promise.all([collectivities.flush(), matrices.flush()]);
   };

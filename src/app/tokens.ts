@@ -1,9 +1,9 @@
-import type { ApiToken } from "../generated/prisma/client.ts";
-import { requireAdmin, requirePrincipal, type Principal, type Role } from "../auth/principal.ts";
-import { issueToken, type IssuedToken } from "../auth/tokens.ts";
+import { type Principal, type Role, requireAdmin, requirePrincipal } from "../auth/principal.ts";
+import { type IssuedToken, issueToken } from "../auth/tokens.ts";
 import type { Db } from "../db/client.ts";
 import { badInput, notFound } from "../domain/errors.ts";
 import { checkReason } from "../domain/validation.ts";
+import type { ApiToken } from "../generated/prisma/client.ts";
 import type { Page } from "./queries.ts";
 
 export interface IssueTokenInput {

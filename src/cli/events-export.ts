@@ -16,7 +16,9 @@ const pool = createPool({ url: database.url, poolSize: 1, applicationName: "pilo
 try {
   const started = performance.now();
   const { count, sha256 } = await exportEvents(pool, values.out);
-  process.stdout.write(`${count} events written to ${values.out} in ${((performance.now() - started) / 1000).toFixed(1)} s (sha256 of the events: ${sha256})\n`);
+  process.stdout.write(
+    `${count} events written to ${values.out} in ${((performance.now() - started) / 1000).toFixed(1)} s (sha256 of the events: ${sha256})\n`,
+  );
 } finally {
   await pool.end();
   await database.embedded?.stop();

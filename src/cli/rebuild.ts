@@ -4,14 +4,14 @@
 import { setPriority } from "node:os";
 import { publishApplied } from "../app/live.ts";
 import { loadConfig } from "../config.ts";
-import { redisLiveEvents } from "../projections/host.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
+import { openDatabase } from "../db/open.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
 import { benchmarks } from "../projections/benchmarks.ts";
+import { redisLiveEvents } from "../projections/host.ts";
 import { PROJECTORS } from "../projections/index.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
-import { openDatabase } from "../db/open.ts";
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !PROJECTORS.some((p) => p.name === n));

@@ -30,15 +30,17 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-let args;
-try {
-  args = parseArgs({
-    options: { collectivities: { type: "string" }, seed: { type: "string" }, concurrency: { type: "string" }, "skip-projections": { type: "boolean" } },
-  }).values;
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n${usage}\n`);
-  process.exit(2);
+function parseArguments() {
+  try {
+    return parseArgs({
+      options: { collectivities: { type: "string" }, seed: { type: "string" }, concurrency: { type: "string" }, "skip-projections": { type: "boolean" } },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
 }
+const args = parseArguments();
 const collectivities = positive("collectivities", args.collectivities, 36_000);
 const seed = positive("seed", args.seed, 1);
 const concurrency = positive("concurrency", args.concurrency, 8);
@@ -58,14 +60,18 @@ try {
     const commands = new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate));
     const started = performance.now();
     let reported = started;
-    const written = await writeSyntheticNetwork(commands, { collectivities, seed, now: new Date() }, {
-      concurrency: database.embedded ? 1 : concurrency,
-      onProgress: (p) => {
-        if (performance.now() - reported < 5000) return;
-        reported = performance.now();
-        process.stdout.write(`  ${p.collectivities} collectivities, ${p.events} events (${Math.round(p.events / Number(seconds(started)))} events/s)\n`);
+    const written = await writeSyntheticNetwork(
+      commands,
+      { collectivities, seed, now: new Date() },
+      {
+        concurrency: database.embedded ? 1 : concurrency,
+        onProgress: (p) => {
+          if (performance.now() - reported < 5000) return;
+          reported = performance.now();
+          process.stdout.write(`  ${p.collectivities} collectivities, ${p.events} events (${Math.round(p.events / Number(seconds(started)))} events/s)\n`);
+        },
       },
-    });
+    );
     process.stdout.write(`seeded ${written.collectivities} collectivities, ${written.events} events in ${seconds(started)} s\n`);
     if (!args["skip-projections"]) {
       const projecting = performance.now();

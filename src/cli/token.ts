@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { Principal, Role } from "../auth/principal.ts";
 import { TokenService } from "../app/tokens.ts";
-import { loadConfig, type Config } from "../config.ts";
+import type { Principal, Role } from "../auth/principal.ts";
+import { type Config, loadConfig } from "../config.ts";
 import { createDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { EmbeddedInUseError, openDatabase } from "../db/open.ts";
@@ -48,7 +48,8 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 function expiry(text: string | undefined): Date | null {
   if (text === undefined) return null;
   const match = DURATION.exec(text);
-  if (!match || Number(match[1]) === 0) throw new UsageError(`--expires-in takes a positive number of minutes, hours or days, such as 30d, 12h or 15m, not ${text}`);
+  if (!match || Number(match[1]) === 0)
+    throw new UsageError(`--expires-in takes a positive number of minutes, hours or days, such as 30d, 12h or 15m, not ${text}`);
   return new Date(Date.now() + Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
 }
 
@@ -60,7 +61,11 @@ async function directAdmin(database: Awaited<ReturnType<typeof openDatabase>>): 
   const connection = createDatabase({ url: database.url, poolSize: 1 });
   const db = connection.prisma;
   // Running processes learn of revocations by polling the database.
-  const service = new TokenService(db, () => undefined, async (id) => (await db.stream.count({ where: { streamId: collectivityStream(id) } })) > 0);
+  const service = new TokenService(
+    db,
+    () => undefined,
+    async (id) => (await db.stream.count({ where: { streamId: collectivityStream(id) } })) > 0,
+  );
   const cli: Principal = { tokenId: "command-line", role: "ADMIN", collectivityId: null, subject: "command line" };
   const view = (row: Awaited<ReturnType<TokenService["revoke"]>>): TokenView => ({
     ...row,
@@ -134,7 +139,9 @@ function httpAdmin(config: Config, url: string): TokenAdmin {
       }
     },
     async revoke(tokenId, reason) {
-      const data = await call<{ revokeToken: Node }>(`mutation($input: RevokeTokenInput!) { revokeToken(input: $input) { ${FIELDS} } }`, { input: { tokenId, reason } });
+      const data = await call<{ revokeToken: Node }>(`mutation($input: RevokeTokenInput!) { revokeToken(input: $input) { ${FIELDS} } }`, {
+        input: { tokenId, reason },
+      });
       return fromNode(data.revokeToken);
     },
     async close() {},
@@ -161,7 +168,8 @@ async function main(): Promise<void> {
   const action = values.list ? "list" : values.revoke ? "revoke" : "issue";
   if (action === "issue") {
     if (role !== "ADMIN" && role !== "EDITOR" && role !== "OBSERVER") throw new UsageError("--role must be ADMIN, EDITOR or OBSERVER");
-    if ((role === "EDITOR") !== Boolean(values.collectivity)) throw new UsageError("an EDITOR token needs --collectivity ID, and only an EDITOR token takes one");
+    if ((role === "EDITOR") !== Boolean(values.collectivity))
+      throw new UsageError("an EDITOR token needs --collectivity ID, and only an EDITOR token takes one");
   }
   const expiresAt = expiry(values["expires-in"]);
 
@@ -177,13 +185,20 @@ async function main(): Promise<void> {
   try {
     if (action === "list") {
       for (const t of await admin.list(Boolean(values.all))) {
-        process.stdout.write(`${[t.id, t.role, t.subject, t.collectivityId ?? "-", t.createdAt, t.expiresAt ?? "-", t.revokedAt ? `revoked ${t.revokedAt}` : "active", t.lastUsedAt ?? "never used"].join("\t")}\n`);
+        process.stdout.write(
+          `${[t.id, t.role, t.subject, t.collectivityId ?? "-", t.createdAt, t.expiresAt ?? "-", t.revokedAt ? `revoked ${t.revokedAt}` : "active", t.lastUsedAt ?? "never used"].join("\t")}\n`,
+        );
       }
     } else if (action === "revoke") {
       const revoked = await admin.revoke(values.revoke!, values.reason ?? null);
       process.stderr.write(`revoked: ${describe(revoked)}\n`);
     } else {
-      const issued = await admin.issue({ role: role as Role, collectivityId: values.collectivity ?? null, subject: values.subject ?? `${role!.toLowerCase()} (command line)`, expiresAt });
+      const issued = await admin.issue({
+        role: role as Role,
+        collectivityId: values.collectivity ?? null,
+        subject: values.subject ?? `${role!.toLowerCase()} (command line)`,
+        expiresAt,
+      });
       process.stderr.write(`${describe(issued.view)}:\n`);
       process.stdout.write(`${issued.token}\n`);
     }

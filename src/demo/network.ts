@@ -3,7 +3,7 @@
 // synthetic crowd of numbered peers with three years of history, so that
 // peer groups and benchmarks have something to show. User-facing content
 // stays in French, as the network writes it.
-import type { CommandHandler, CommandContext } from "../app/commands.ts";
+import type { CommandContext, CommandHandler } from "../app/commands.ts";
 import { catalogueEntry } from "../domain/catalogue/index.ts";
 import type { FactorKind, StrategyStatus } from "../domain/types.ts";
 import { writeSyntheticNetwork } from "../seed/write.ts";
@@ -81,7 +81,9 @@ const factorKind = (key: string): FactorKind => catalogueEntry(key)!.factorKind!
 /** Builds the demo network through the same commands as the API, so it has a real history. */
 export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandContext): Promise<void> {
   for (const demo of DEMO_NETWORK) {
-    const { ids: { collectivityId } } = await commands.registerCollectivity(
+    const {
+      ids: { collectivityId },
+    } = await commands.registerCollectivity(
       {
         name: demo.name,
         kind: demo.kind,
@@ -93,7 +95,9 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
       {},
       ctx,
     );
-    const { ids: { matrixId } } = await commands.openMatrix({ collectivityId: collectivityId!, title: demo.matrixTitle }, {}, ctx);
+    const {
+      ids: { matrixId },
+    } = await commands.openMatrix({ collectivityId: collectivityId!, title: demo.matrixTitle }, {}, ctx);
     const factorIds = new Map<string, string>();
     for (const key of demo.factors) {
       const entry = catalogueEntry(key)!;
@@ -147,14 +151,29 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
       await commands.onMatrix(
         "addInitiative",
         { matrixId: matrixId! },
-        { type: "AddInitiative", matrixId: matrixId!, initiativeId, title: entry.label, quadrant: entry.quadrant!, catalogueKey: key, strategyIds: strategyIds.slice(0, 1) },
+        {
+          type: "AddInitiative",
+          matrixId: matrixId!,
+          initiativeId,
+          title: entry.label,
+          quadrant: entry.quadrant!,
+          catalogueKey: key,
+          strategyIds: strategyIds.slice(0, 1),
+        },
         { initiativeId },
         {},
         ctx,
       );
     }
     if (demo.publish) {
-      await commands.onMatrix("publishMatrix", { matrixId: matrixId! }, { type: "PublishMatrix", matrixId: matrixId! }, {}, { reason: "Présenté au conseil" }, ctx);
+      await commands.onMatrix(
+        "publishMatrix",
+        { matrixId: matrixId! },
+        { type: "PublishMatrix", matrixId: matrixId! },
+        {},
+        { reason: "Présenté au conseil" },
+        ctx,
+      );
     }
   }
   await writeSyntheticNetwork(commands, { collectivities: DEMO_PEERS, seed: 2026, now: new Date() }, { concurrency: 1, ctx });

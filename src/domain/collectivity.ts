@@ -1,5 +1,5 @@
 import { badInput, DomainError, notFound } from "./errors.ts";
-import { eventReader, type Event, type ReadEvent } from "./events.ts";
+import { type Event, eventReader, type ReadEvent } from "./events.ts";
 import { isValidSiren } from "./siren.ts";
 import { COLLECTIVITY_KINDS, type CollectivityKind } from "./types.ts";
 import { intInRange, nonNegativeNumber, requiredText } from "./validation.ts";
@@ -35,7 +35,7 @@ export type CollectivityCommand =
       financialPotentialPerCapita?: number | null;
       regionCode?: string | null;
     }
-  | { type: "UpdateCollectivityProfile"; collectivityId: string } & { [K in keyof ProfileChanges]?: ProfileChanges[K] | null };
+  | ({ type: "UpdateCollectivityProfile"; collectivityId: string } & { [K in keyof ProfileChanges]?: ProfileChanges[K] | null });
 
 /** The shape of Collectivity as snapshots store it; bump it when the shape changes (see MATRIX_STATE_VERSION). */
 export const COLLECTIVITY_STATE_VERSION = 1;
@@ -91,9 +91,7 @@ export function decideCollectivity(command: CollectivityCommand, state: Collecti
       if (command.financialPotentialPerCapita != null) requested.financialPotentialPerCapita = potential(command.financialPotentialPerCapita);
       if (command.regionCode != null) requested.regionCode = regionCode(command.regionCode);
       if (Object.keys(requested).length === 0) throw badInput("input", "give at least one of name, population, financialPotentialPerCapita, regionCode");
-      const changes = Object.fromEntries(
-        Object.entries(requested).filter(([key, value]) => state[key as keyof ProfileChanges] !== value),
-      ) as ProfileChanges;
+      const changes = Object.fromEntries(Object.entries(requested).filter(([key, value]) => state[key as keyof ProfileChanges] !== value)) as ProfileChanges;
       return Object.keys(changes).length === 0 ? [] : [{ type: "CollectivityProfileUpdated", data: changes }];
     }
   }

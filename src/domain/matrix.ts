@@ -1,4 +1,5 @@
 // The matrix aggregate: a collectivity's SWOT factors, its crossed TOWS
 // strategies and its toolbox of initiatives.
-export * from "./matrix/state.ts";
+
 export * from "./matrix/decide.ts";
+export * from "./matrix/state.ts";

@@ -1,6 +1,6 @@
 import { catalogueEntry } from "./catalogue/index.ts";
 import { badInput } from "./errors.ts";
-import { eventReader, type Event, type ReadEvent } from "./events.ts";
+import { type Event, eventReader, type ReadEvent } from "./events.ts";
 import { COLLECTIVITY_KINDS, type CollectivityKind } from "./types.ts";
 import { nonNegativeNumber } from "./validation.ts";
 

@@ -1,5 +1,5 @@
 import type { Factor, Matrix, Strategy } from "./matrix.ts";
-import { isInternal, QUADRANTS, quadrantSides, type Quadrant } from "./types.ts";
+import { isInternal, QUADRANTS, type Quadrant, quadrantSides } from "./types.ts";
 
 /**
  * IFE / EFE total: sum of (weight / sum of weights on that side) x rating,

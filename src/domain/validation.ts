@@ -4,10 +4,12 @@ import { badInput } from "./errors.ts";
 
 // NUL and unpaired UTF-16 surrogates cannot be stored (PostgreSQL refuses
 // them), so they are refused anywhere, as bad input.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // In a one-line name, label or title: control characters, and the
 // bidirectional overrides and isolates that can make a text read otherwise
 // than it is stored.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const NOT_IN_A_NAME = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 /** Any text a person writes: refuses what cannot be stored. */

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import type { Event, RecordedEvent } from "../domain/events.ts";
 import { withClient } from "../db/with-client.ts";
-import { parsePosition, START, type LogPoint } from "./position.ts";
+import type { Event, RecordedEvent } from "../domain/events.ts";
+import { type LogPoint, parsePosition, START } from "./position.ts";
 
 export interface EventMetadata {
   actor: string;
@@ -193,10 +193,7 @@ export class EventStore {
   }
 
   /** Events of one stream in version order, optionally after a version, up to a version or up to a time. */
-  async readStream(
-    streamId: string,
-    options: { afterVersion?: number; toVersion?: number; until?: Date } = {},
-  ): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: { afterVersion?: number; toVersion?: number; until?: Date } = {}): Promise<RecordedEvent[]> {
     const rows = await this.rows<EventRow[]>(
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE stream_id = $1 AND stream_version > $2

@@ -1,10 +1,10 @@
 import type { BenchmarkService } from "../app/benchmarks.ts";
 import type { CommandHandler } from "../app/commands.ts";
+import type { LiveEvents } from "../app/live.ts";
 import type { QueryService } from "../app/queries.ts";
+import type { TokenService } from "../app/tokens.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
-import type { LiveEvents } from "../app/live.ts";
-import type { TokenService } from "../app/tokens.ts";
 
 /** What every resolver gets: the caller and the application services. Resolvers only translate. */
 export interface Context {

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 
 /**
  * Requests per caller and minute (rate-limiter-flexible). With Redis, every
@@ -19,7 +19,11 @@ export class RateLimit {
     this.redis?.on("error", options.onRedisError ?? (() => undefined));
     const memory = () => new RateLimiterMemory({ points, duration: 60 });
     this.limiter =
-      points === 0 ? null : this.redis ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${options.keyPrefix}:rate`, points, duration: 60, insuranceLimiter: memory() }) : memory();
+      points === 0
+        ? null
+        : this.redis
+          ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${options.keyPrefix}:rate`, points, duration: 60, insuranceLimiter: memory() })
+          : memory();
   }
 
   /** Counts one request for `key`; false when it is over the limit. */
@@ -50,7 +54,10 @@ export function clientAddress(remoteAddress: string | undefined, forwardedFor: s
   const peer = plain(remoteAddress ?? "unknown");
   const trusted = new Set(trustedProxies.map(plain));
   if (!trusted.has(peer) || !forwardedFor) return peer;
-  const hops = forwardedFor.split(",").map((hop) => plain(hop.trim())).filter((hop) => isIP(hop) !== 0);
+  const hops = forwardedFor
+    .split(",")
+    .map((hop) => plain(hop.trim()))
+    .filter((hop) => isIP(hop) !== 0);
   for (let i = hops.length - 1; i >= 0; i--) if (!trusted.has(hops[i]!)) return hops[i]!;
   return peer;
 }

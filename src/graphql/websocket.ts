@@ -39,7 +39,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, authenticate: (token
         const document = enveloped.parse(params.query);
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
-        let contextValue;
+        let contextValue: Awaited<ReturnType<Enveloped["contextFactory"]>>;
         try {
           contextValue = await enveloped.contextFactory();
         } catch (error) {

@@ -1,15 +1,15 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { GraphQLError, type ExecutionResult } from "graphql";
+import { type ExecutionResult, GraphQLError } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
 import type { RevocationWatcher } from "../auth/revocations.ts";
 import type { TokenAuthenticator } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import type { Context } from "./context.ts";
 import { toContractError } from "./errors.ts";
-import type { Metrics } from "../observability/metrics.ts";
 import { useEndSubscriptionsOfLostTokens } from "./plugins/lost-tokens.ts";
 import { useOperationMetrics } from "./plugins/metrics.ts";
 import { useSubscriptionLimits } from "./plugins/subscription-limits.ts";
@@ -87,7 +87,9 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
       const header = typeof connectionParams?.authorization === "string" ? connectionParams.authorization : request.headers.get("authorization");
       const token = BEARER.exec(header ?? "")?.[1] ?? null;
       const principal = token ? await authenticator.authenticate(token) : null;
-      const caller = principal ? `token:${principal.tokenId}` : `address:${clientAddress(remoteAddress, request.headers.get("x-forwarded-for"), config.PILOTIS_TRUSTED_PROXIES)}`;
+      const caller = principal
+        ? `token:${principal.tokenId}`
+        : `address:${clientAddress(remoteAddress, request.headers.get("x-forwarded-for"), config.PILOTIS_TRUSTED_PROXIES)}`;
       if (!(await rateLimit.take(caller))) {
         throw new GraphQLError("too many requests from this token, slow down", {
           extensions: { code: "RATE_LIMITED", http: { status: 429 } },

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { ProjectionStatus } from "../projections/runner.ts";
 
 /** Operation names are the clients' to choose: past this many, new ones are counted as "other", so that no client can grow the registry. */

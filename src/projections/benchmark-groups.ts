@@ -1,9 +1,9 @@
 import type pg from "pg";
 import { withClient } from "../db/with-client.ts";
-import { canonicalJson } from "./canonical.ts";
-import { parseGroupKey, type PeerGroupKey } from "../domain/benchmark/peer-groups.ts";
-import { BENCHMARK_METRICS, RECENT_DAYS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
+import { BENCHMARK_METRICS, type BenchmarkMetric, RECENT_DAYS } from "../domain/benchmark/metrics.ts";
+import { type PeerGroupKey, parseGroupKey } from "../domain/benchmark/peer-groups.ts";
 import type { Distribution } from "../domain/benchmark/statistics.ts";
+import { canonicalJson } from "./canonical.ts";
 
 /** What a group's row holds once computed; shares and suppression are derived on read. */
 export interface GroupAggregates {
@@ -30,8 +30,7 @@ export const METRIC_SQL: Record<BenchmarkMetric, string> = {
 };
 
 /** The members of a group, as a WHERE clause on benchmark_members over $1 (kind), $2 (stratum), $3 (quartile). */
-export const GROUP_FILTER =
-  "($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR stratum = $2) AND ($3::smallint IS NULL OR wealth_quartile = $3)";
+export const GROUP_FILTER = "($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR stratum = $2) AND ($3::smallint IS NULL OR wealth_quartile = $3)";
 
 const groupParams = (g: PeerGroupKey) => [g.kind, g.populationStratum, g.wealthQuartile];
 
@@ -49,7 +48,13 @@ export async function computeGroup(db: pg.PoolClient | pg.Pool, group: PeerGroup
   const metrics = BENCHMARK_METRICS.map(
     (m) => `'${m}', jsonb_build_array(avg("${m}" ORDER BY "${m}"), percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY "${m}"))`,
   ).join(",\n");
-  const { rows } = await db.query<{ size: number; contributors: number; prevalence: Record<string, number>; adoption: Record<string, number>; metrics: Record<BenchmarkMetric, [number | null, number[] | null]> }>(
+  const { rows } = await db.query<{
+    size: number;
+    contributors: number;
+    prevalence: Record<string, number>;
+    adoption: Record<string, number>;
+    metrics: Record<BenchmarkMetric, [number | null, number[] | null]>;
+  }>(
     `WITH m AS MATERIALIZED (SELECT matrix_id, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members WHERE ${GROUP_FILTER}),
           c AS MATERIALIZED (SELECT * FROM m WHERE matrix_id IS NOT NULL)
      SELECT (SELECT count(*)::int FROM m) AS size,

@@ -1,10 +1,10 @@
 import type pg from "pg";
-import { comparableScores, memberFacts, type MemberFacts, type ScoredFactor } from "../domain/benchmark/member-facts.ts";
-import { groupKey, groupsOf, stratumOf, type Placement } from "../domain/benchmark/peer-groups.ts";
-import { evolveCollectivity, type Collectivity, type CollectivityEvent } from "../domain/collectivity.ts";
+import { comparableScores, type MemberFacts, memberFacts, type ScoredFactor } from "../domain/benchmark/member-facts.ts";
+import { groupKey, groupsOf, type Placement, stratumOf } from "../domain/benchmark/peer-groups.ts";
+import { type Collectivity, type CollectivityEvent, evolveCollectivity } from "../domain/collectivity.ts";
 import type { ReadEvent } from "../domain/events.ts";
 import type { Matrix, MatrixEvent } from "../domain/matrix.ts";
-import { readReferenceWeightEvent, type ReferenceWeightEvent } from "../domain/reference-weights.ts";
+import { type ReferenceWeightEvent, readReferenceWeightEvent } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { canonicalJson } from "./canonical.ts";
 import { aggregateId, collectivityEventsOf, foldMatrixEvents, isNetworkEvent, matrixEventsOf, type Projector } from "./projector.ts";
@@ -90,7 +90,9 @@ const fromRow = (row: ProfileRow): Collectivity =>
 async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[], work: Work): Promise<void> {
   if (events.length === 0) return;
   const ids = [...new Set(events.map(aggregateId))];
-  const { rows } = await db.query<{ matrix_id: string; state: Matrix }>("SELECT matrix_id, state FROM benchmark_matrices WHERE matrix_id = ANY($1::text[])", [ids]);
+  const { rows } = await db.query<{ matrix_id: string; state: Matrix }>("SELECT matrix_id, state FROM benchmark_matrices WHERE matrix_id = ANY($1::text[])", [
+    ids,
+  ]);
   const states = new Map<string, Matrix | null>(rows.map((r) => [r.matrix_id, r.state]));
   const changed = foldMatrixEvents(states, events);
   if (changed.size === 0) return;

@@ -1,8 +1,8 @@
-import { evolveCollectivity, readCollectivityEvent, type Collectivity } from "../domain/collectivity.ts";
+import { type Collectivity, evolveCollectivity, readCollectivityEvent } from "../domain/collectivity.ts";
 import type { ReadEvent } from "../domain/events.ts";
-import { readMatrixEvent, type MatrixEvent } from "../domain/matrix.ts";
+import { type MatrixEvent, readMatrixEvent } from "../domain/matrix.ts";
 import type { StrategyStatus } from "../domain/types.ts";
-import { aggregateId, isCollectivityEvent, isMatrixEvent, type Applied, type Projector } from "./projector.ts";
+import { type Applied, aggregateId, isCollectivityEvent, isMatrixEvent, type Projector } from "./projector.ts";
 
 interface Tally {
   matrix_id: string;

@@ -1,7 +1,7 @@
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 import type pg from "pg";
-import { createLiveEvents, publishApplied, publishBenchmarks, type LiveEvents } from "../app/live.ts";
+import { createLiveEvents, type LiveEvents, publishApplied, publishBenchmarks } from "../app/live.ts";
 import { benchmarkRefresh } from "./benchmark-groups.ts";
 import { PROJECTORS } from "./index.ts";
 import { queueScheduler } from "./queue.ts";
@@ -58,7 +58,8 @@ export function redisLiveEvents(
     // Commands on one connection are answered in order: once a PING sent
     // after the PUBLISHes is answered, Redis has taken them all. Bounded, so
     // that an outage delays the projector by a second, not forever.
-    flushed: () => Promise.race([publishClient.ping().then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]).catch(() => undefined),
+    flushed: () =>
+      Promise.race([publishClient.ping().then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]).catch(() => undefined),
     // QUIT, not a disconnect: subscribers that just went away are still
     // unsubscribing, and a dropped connection would reject those commands.
     async close() {

@@ -1,6 +1,6 @@
 import type { ReadEvent } from "../domain/events.ts";
 import type { Matrix, MatrixEvent, Strategy } from "../domain/matrix.ts";
-import { aggregateId, foldMatrixEvents, matrixEventsOf, type Applied, type Projector } from "./projector.ts";
+import { type Applied, aggregateId, foldMatrixEvents, matrixEventsOf, type Projector } from "./projector.ts";
 
 interface TimelineRow {
   position: string;
@@ -61,10 +61,7 @@ export const matrixViews: Projector = {
     const matrixEvents = matrixEventsOf(events);
     if (matrixEvents.length === 0) return [];
     const ids = [...new Set(matrixEvents.map(aggregateId))];
-    const { rows } = await db.query<{ matrix_id: string; state: Matrix }>(
-      "SELECT matrix_id, state FROM matrix_views WHERE matrix_id = ANY($1::text[])",
-      [ids],
-    );
+    const { rows } = await db.query<{ matrix_id: string; state: Matrix }>("SELECT matrix_id, state FROM matrix_views WHERE matrix_id = ANY($1::text[])", [ids]);
     const views = new Map<string, Matrix | null>(rows.map((r) => [r.matrix_id, r.state]));
     const timeline: TimelineRow[] = [];
     const applied: Applied[] = [];

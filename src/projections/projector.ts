@@ -1,8 +1,7 @@
 import type pg from "pg";
-import type { RecordedEvent } from "../domain/events.ts";
-import { readCollectivityEvent, type CollectivityEvent } from "../domain/collectivity.ts";
-import type { EventMetadata, ReadEvent } from "../domain/events.ts";
-import { evolveMatrix, readMatrixEvent, type Matrix, type MatrixEvent } from "../domain/matrix.ts";
+import { type CollectivityEvent, readCollectivityEvent } from "../domain/collectivity.ts";
+import type { EventMetadata, ReadEvent, RecordedEvent } from "../domain/events.ts";
+import { evolveMatrix, type Matrix, type MatrixEvent, readMatrixEvent } from "../domain/matrix.ts";
 import { categoryOf, idOf } from "../domain/streams.ts";
 
 /**

@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { withClient } from "../db/with-client.ts";
 import { EventStore } from "../eventstore/store.ts";
 import type { Applied, Projector } from "./projector.ts";
@@ -100,7 +100,9 @@ export class ProjectionRunner {
           return { count: events.length, applied };
         }).catch(async (error: unknown) => {
           // Rolled back: recorded apart, for the admin query `projections`, then reported as before.
-          await client.query("UPDATE projections SET last_error = $2 WHERE name = $1", [projector.name, String((error as Error)?.message ?? error).slice(0, 2000)]).catch(() => undefined);
+          await client
+            .query("UPDATE projections SET last_error = $2 WHERE name = $1", [projector.name, String((error as Error)?.message ?? error).slice(0, 2000)])
+            .catch(() => undefined);
           throw error;
         });
         if (!result) return { busy: true };
@@ -132,10 +134,7 @@ export class ProjectionRunner {
     let swappedAt: string | null = null;
     // Copied and swapped on one connection; caught up after it is back in the pool (a pool may hold just one).
     const copied = await withClient(this.pool, async (client) => {
-      const { rows } = await client.query<{ locked: boolean }>(
-        "SELECT pg_try_advisory_lock(hashtext('pilotis-rebuild'), hashtext($1)) AS locked",
-        [name],
-      );
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('pilotis-rebuild'), hashtext($1)) AS locked", [name]);
       if (!rows[0]!.locked) throw new Error(`projection ${name} is already being rebuilt`);
       try {
         await this.inTransaction(client, async () => {
@@ -277,16 +276,15 @@ export class ProjectionRunner {
   }
 
   private async tryLock(client: pg.PoolClient, name: string): Promise<boolean> {
-    const { rows } = await client.query<{ locked: boolean }>(
-      "SELECT pg_try_advisory_lock(hashtext('pilotis-projection'), hashtext($1)) AS locked",
-      [name],
-    );
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('pilotis-projection'), hashtext($1)) AS locked", [name]);
     return rows[0]!.locked;
   }
 
   /** The projection's checkpoint and the version of its rows; its row is created the first time, so that later batches only read. */
   private async stateOf(client: pg.PoolClient, projector: Projector): Promise<{ checkpoint: string | null; version: number }> {
-    const { rows } = await client.query<{ checkpoint: string; version: number }>("SELECT checkpoint, version FROM projections WHERE name = $1", [projector.name]);
+    const { rows } = await client.query<{ checkpoint: string; version: number }>("SELECT checkpoint, version FROM projections WHERE name = $1", [
+      projector.name,
+    ]);
     if (rows[0]) return { checkpoint: rows[0].checkpoint || null, version: rows[0].version };
     await client.query("INSERT INTO projections (name, version) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [projector.name, projector.version]);
     return { checkpoint: null, version: projector.version };

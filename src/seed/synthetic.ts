@@ -3,7 +3,7 @@
 // from its own random stream (so the network does not depend on the order or
 // the concurrency in which it is written). Names and labels stay in French.
 import { createHash } from "node:crypto";
-import { catalogueEntries, type CatalogueEntry } from "../domain/catalogue/index.ts";
+import { type CatalogueEntry, catalogueEntries } from "../domain/catalogue/index.ts";
 import type { CollectivityCommand } from "../domain/collectivity.ts";
 import type { MatrixCommand } from "../domain/matrix.ts";
 import type { CollectivityKind, FactorKind, Quadrant, StrategyStatus } from "../domain/types.ts";
@@ -170,12 +170,12 @@ export interface NetworkOptions {
 /** A collectivity of the network: who it is and when it joined. Cheap: no matrices drawn. */
 export function profileAt(index: number, options: NetworkOptions, counts = kindCounts(options.collectivities)) {
   const next = randomStream(options.seed, `collectivity:${index}`);
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const { kind, rank } = kindAt(index, counts);
   const [median, sigma, low, high] = POPULATION[kind];
   // Big cities sit on a heavier tail than the log-normal's (France has 42 communes above 100,000).
   const tail = kind === "COMMUNE" && next() < 0.004;
-  const drawn = tail ? 15_000 * Math.pow(1 - next(), -1 / 1.1) : logNormal(next, median, sigma);
+  const drawn = tail ? 15_000 * (1 - next()) ** (-1 / 1.1) : logNormal(next, median, sigma);
   const population = Math.round(Math.min(high, Math.max(low, drawn)));
   const [potentialMedian, potentialSigma] = POTENTIAL[kind];
   // Larger communes tend to be richer per inhabitant; a few have declared nothing.
@@ -261,10 +261,26 @@ function matrixHistory(
   held.forEach((f, i) => {
     const factorId = `f${i + 1}`;
     factorIds.set(f.key, factorId);
-    commands.push({ type: "AddFactor", matrixId, factorId, kind: f.factorKind!, label: f.label, catalogueKey: f.key, weight: 1 + Math.floor(next() * 3), rating: 1 + Math.floor(next() * 4) });
+    commands.push({
+      type: "AddFactor",
+      matrixId,
+      factorId,
+      kind: f.factorKind!,
+      label: f.label,
+      catalogueKey: f.key,
+      weight: 1 + Math.floor(next() * 3),
+      rating: 1 + Math.floor(next() * 4),
+    });
   });
   if (next() < 0.4) {
-    commands.push({ type: "AddFactor", matrixId, factorId: "own-1", kind: next() < 0.5 ? "OPPORTUNITY" : "WEAKNESS", label: "Facteur propre au territoire", rating: 2 + Math.floor(next() * 2) });
+    commands.push({
+      type: "AddFactor",
+      matrixId,
+      factorId: "own-1",
+      kind: next() < 0.5 ? "OPPORTUNITY" : "WEAKNESS",
+      label: "Facteur propre au territoire",
+      rating: 2 + Math.floor(next() * 2),
+    });
   }
   const crossings = STRATEGIES.filter((s) => factorIds.has(s.internalFactorKey!) && factorIds.has(s.externalFactorKey!));
   const wanted = Math.min(crossings.length, 2 + Math.floor(size * 4 + next() * 3));
@@ -275,15 +291,29 @@ function matrixHistory(
   const step = (n: number) => opened + ((n + next()) / 3) * (span.until - opened);
   chosen.forEach((s, i) => {
     const strategyId = `s${i + 1}`;
-    commands.push({ type: "ProposeStrategy", matrixId, strategyId, internalFactorId: factorIds.get(s.internalFactorKey!)!, externalFactorId: factorIds.get(s.externalFactorKey!)!, title: s.label, catalogueKey: s.key, priority: 1 + Math.floor(next() * 3) });
-    STEPS[finalStatus(next, engagement)].forEach((status, n) => progress.push({ at: step(n), command: { type: "ChangeStrategyStatus", matrixId, strategyId, status } }));
+    commands.push({
+      type: "ProposeStrategy",
+      matrixId,
+      strategyId,
+      internalFactorId: factorIds.get(s.internalFactorKey!)!,
+      externalFactorId: factorIds.get(s.externalFactorKey!)!,
+      title: s.label,
+      catalogueKey: s.key,
+      priority: 1 + Math.floor(next() * 3),
+    });
+    for (const [n, status] of STEPS[finalStatus(next, engagement)].entries())
+      progress.push({ at: step(n), command: { type: "ChangeStrategyStatus", matrixId, strategyId, status } });
   });
   const adoptedQuadrants = new Set(chosen.map((s) => s.quadrant as Quadrant));
-  const tools = shuffled(TOOLS.filter((t) => adoptedQuadrants.has(t.quadrant!)), next).slice(0, Math.floor(next() * 4));
+  const tools = shuffled(
+    TOOLS.filter((t) => adoptedQuadrants.has(t.quadrant!)),
+    next,
+  ).slice(0, Math.floor(next() * 4));
   tools.forEach((t, i) => {
     const initiativeId = `i${i + 1}`;
     commands.push({ type: "AddInitiative", matrixId, initiativeId, title: t.label, quadrant: t.quadrant!, catalogueKey: t.key });
-    STEPS[finalStatus(next, engagement)].forEach((status, n) => progress.push({ at: step(n), command: { type: "ChangeInitiativeStatus", matrixId, initiativeId, status } }));
+    for (const [n, status] of STEPS[finalStatus(next, engagement)].entries())
+      progress.push({ at: step(n), command: { type: "ChangeInitiativeStatus", matrixId, initiativeId, status } });
   });
   const sessions: MatrixSession[] = [{ at: new Date(opened), commands: commands as MatrixSession["commands"] }];
   if (archive || next() < 0.75) progress.push({ at: opened + (20 + next() * 100) * DAY, command: { type: "PublishMatrix", matrixId } });
@@ -323,7 +353,10 @@ export function collectivityPlan(index: number, options: NetworkOptions, counts 
     const middle = start + (end - start) * (0.4 + 0.2 * next());
     if (twice) {
       const matrixId = derivedId(options.seed, `matrix:${index}:1`);
-      matrices.push({ matrixId, sessions: matrixHistory(matrixId, register.collectivityId, profile, { from: start + next() * 60 * DAY, until: middle }, next, true) });
+      matrices.push({
+        matrixId,
+        sessions: matrixHistory(matrixId, register.collectivityId, profile, { from: start + next() * 60 * DAY, until: middle }, next, true),
+      });
     }
     const matrixId = derivedId(options.seed, `matrix:${index}:${twice ? 2 : 1}`);
     const from = twice ? middle + DAY : start + next() * 0.5 * YEAR;

@@ -1,6 +1,6 @@
-import { matrixStream } from "../../src/domain/streams.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/tokens.ts";
+import { matrixStream } from "../../src/domain/streams.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
 let app: TestApp;
@@ -33,7 +33,12 @@ async function matrixWithFactors(collectivityId: string, token = app.adminToken)
   const m = await app.ok(OPEN, { input: { collectivityId, title: "Diagnostic 2026" } }, token);
   const matrixId = m.openMatrix.matrix.id as string;
   const ids: Record<string, string> = {};
-  for (const [kind, key] of [["STRENGTH", "S1"], ["WEAKNESS", "W4"], ["OPPORTUNITY", "O2"], ["THREAT", "T2"]] as const) {
+  for (const [kind, key] of [
+    ["STRENGTH", "S1"],
+    ["WEAKNESS", "W4"],
+    ["OPPORTUNITY", "O2"],
+    ["THREAT", "T2"],
+  ] as const) {
     const f = await app.ok(ADD_FACTOR, { input: { matrixId, kind, label: key, catalogueKey: key, reason: "Atelier" } }, token);
     ids[kind] = f.addFactor.factor.id;
   }
@@ -52,8 +57,19 @@ async function expectRefused(query: string, variables: Record<string, unknown>, 
 describe("collectivities", () => {
   it("registers, reads, updates and pages", async () => {
     const id = await register("Commune de Lecture", { officialCode: "732829320", financialPotentialPerCapita: 812.5, regionCode: "84" });
-    const read = await app.ok(`query($id: ID!) { collectivity(id: $id) { id name officialCode financialPotentialPerCapita regionCode version matrices { id } } }`, { id });
-    expect(read.collectivity).toEqual({ id, name: "Commune de Lecture", officialCode: "732829320", financialPotentialPerCapita: 812.5, regionCode: "84", version: 1, matrices: [] });
+    const read = await app.ok(
+      `query($id: ID!) { collectivity(id: $id) { id name officialCode financialPotentialPerCapita regionCode version matrices { id } } }`,
+      { id },
+    );
+    expect(read.collectivity).toEqual({
+      id,
+      name: "Commune de Lecture",
+      officialCode: "732829320",
+      financialPotentialPerCapita: 812.5,
+      regionCode: "84",
+      version: 1,
+      matrices: [],
+    });
     const updated = await app.ok(
       `mutation($input: UpdateCollectivityProfileInput!) { updateCollectivityProfile(input: $input) { position collectivity { population version } } }`,
       { input: { collectivityId: id, population: 5000, expectedVersion: 1 } },
@@ -90,11 +106,30 @@ describe("a matrix through its whole life", () => {
   it("factors, strategies, initiatives, lifecycle, scores, cross grid, history and time travel", async () => {
     const collectivityId = await register();
     const f = await matrixWithFactors(collectivityId);
-    const proposed = await app.ok(PROPOSE, { input: { matrixId: f.matrixId, internalFactorId: f.STRENGTH, externalFactorId: f.OPPORTUNITY, title: "Retour sur investissement", catalogueKey: "SO-S1-O2", priority: 1 } });
+    const proposed = await app.ok(PROPOSE, {
+      input: {
+        matrixId: f.matrixId,
+        internalFactorId: f.STRENGTH,
+        externalFactorId: f.OPPORTUNITY,
+        title: "Retour sur investissement",
+        catalogueKey: "SO-S1-O2",
+        priority: 1,
+      },
+    });
     const strategyId = proposed.proposeStrategy.strategy.id;
-    expect(proposed.proposeStrategy.strategy).toMatchObject({ quadrant: "SO", status: "PROPOSED", internalFactor: { id: f.STRENGTH }, externalFactor: { id: f.OPPORTUNITY } });
+    expect(proposed.proposeStrategy.strategy).toMatchObject({
+      quadrant: "SO",
+      status: "PROPOSED",
+      internalFactor: { id: f.STRENGTH },
+      externalFactor: { id: f.OPPORTUNITY },
+    });
     const adopted = await app.ok(STATUS, { input: { matrixId: f.matrixId, strategyId, status: "ADOPTED", reason: "Voté en conseil" } });
-    expect(adopted.changeStrategyStatus.strategy.decisions.at(-1)).toMatchObject({ status: "ADOPTED", actor: "test-admin", reason: "Voté en conseil", version: 7 });
+    expect(adopted.changeStrategyStatus.strategy.decisions.at(-1)).toMatchObject({
+      status: "ADOPTED",
+      actor: "test-admin",
+      reason: "Voté en conseil",
+      version: 7,
+    });
     const revised = await app.ok(`mutation($input: ReviseStrategyInput!) { reviseStrategy(input: $input) { strategy { title priority } } }`, {
       input: { matrixId: f.matrixId, strategyId, title: "ROI de l'expérimentation", priority: 2 },
     });
@@ -104,10 +139,9 @@ describe("a matrix through its whole life", () => {
       { input: { matrixId: f.matrixId, title: "Prix !", quadrant: "SO", catalogueKey: "TOOL-SO-02", strategyIds: [strategyId] } },
     );
     expect(initiative.addInitiative.initiative).toMatchObject({ quadrant: "SO", status: "PROPOSED", strategies: [{ id: strategyId }] });
-    const moved = await app.ok(
-      `mutation($input: ChangeInitiativeStatusInput!) { changeInitiativeStatus(input: $input) { initiative { status } } }`,
-      { input: { matrixId: f.matrixId, initiativeId: initiative.addInitiative.initiative.id, status: "ADOPTED" } },
-    );
+    const moved = await app.ok(`mutation($input: ChangeInitiativeStatusInput!) { changeInitiativeStatus(input: $input) { initiative { status } } }`, {
+      input: { matrixId: f.matrixId, initiativeId: initiative.addInitiative.initiative.id, status: "ADOPTED" },
+    });
     expect(moved.changeInitiativeStatus.initiative.status).toBe("ADOPTED");
     const reweighted = await app.ok(`mutation($input: ReviseFactorInput!) { reviseFactor(input: $input) { factor { weight rating } } }`, {
       input: { matrixId: f.matrixId, factorId: f.STRENGTH, weight: 3, rating: 4, reason: "Pondération revue" },
@@ -118,8 +152,12 @@ describe("a matrix through its whole life", () => {
     await app.ok(`mutation($input: RemoveFactorInput!) { removeFactor(input: $input) { matrix { version } } }`, {
       input: { matrixId: f.matrixId, factorId: f.THREAT, reason: "Hors sujet" },
     });
-    await app.ok(`mutation($input: RenameMatrixInput!) { renameMatrix(input: $input) { matrix { title } } }`, { input: { matrixId: f.matrixId, title: "Diagnostic final" } });
-    const published = await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position matrix { status } } }`, { input: { matrixId: f.matrixId, reason: "Validé" } });
+    await app.ok(`mutation($input: RenameMatrixInput!) { renameMatrix(input: $input) { matrix { title } } }`, {
+      input: { matrixId: f.matrixId, title: "Diagnostic final" },
+    });
+    const published = await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position matrix { status } } }`, {
+      input: { matrixId: f.matrixId, reason: "Validé" },
+    });
     expect(published.publishMatrix.matrix.status).toBe("PUBLISHED");
 
     const now = (await app.ok(MATRIX, { id: f.matrixId, minPosition: published.publishMatrix.position })).matrix;
@@ -130,8 +168,20 @@ describe("a matrix through its whole life", () => {
     expect(now.scores.strategiesByQuadrant).toContainEqual({ quadrant: "SO", count: 1 });
     expect(now.cross.cells).toEqual([{ internalFactor: { id: f.STRENGTH }, externalFactor: { id: f.OPPORTUNITY }, strategies: [{ id: strategyId }] }]);
     expect(now.history.edges.map((e: any) => e.node.type)).toEqual([
-      "MatrixOpened", "FactorAdded", "FactorAdded", "FactorAdded", "FactorAdded", "StrategyProposed", "StrategyStatusChanged",
-      "StrategyRevised", "InitiativeAdded", "InitiativeStatusChanged", "FactorRevised", "FactorRemoved", "MatrixRenamed", "MatrixPublished",
+      "MatrixOpened",
+      "FactorAdded",
+      "FactorAdded",
+      "FactorAdded",
+      "FactorAdded",
+      "StrategyProposed",
+      "StrategyStatusChanged",
+      "StrategyRevised",
+      "InitiativeAdded",
+      "InitiativeStatusChanged",
+      "FactorRevised",
+      "FactorRemoved",
+      "MatrixRenamed",
+      "MatrixPublished",
     ]);
     expect(now.history.edges[10].node).toMatchObject({ actor: "test-admin", reason: "Pondération revue" });
 
@@ -142,7 +192,9 @@ describe("a matrix through its whole life", () => {
     expect(asOf.version).toBe(11);
     expect(asOf.factors).toHaveLength(4);
 
-    const archived = await app.ok(`mutation($input: MatrixLifecycleInput!) { archiveMatrix(input: $input) { matrix { status } } }`, { input: { matrixId: f.matrixId } });
+    const archived = await app.ok(`mutation($input: MatrixLifecycleInput!) { archiveMatrix(input: $input) { matrix { status } } }`, {
+      input: { matrixId: f.matrixId },
+    });
     expect(archived.archiveMatrix.matrix.status).toBe("ARCHIVED");
     await expectRefused(ADD_FACTOR, { input: { matrixId: f.matrixId, kind: "THREAT", label: "x" } }, "INVALID_TRANSITION");
   });
@@ -150,13 +202,19 @@ describe("a matrix through its whole life", () => {
   it("pages through the log with cursors", async () => {
     const collectivityId = await register("Commune paginée");
     const { matrixId } = await matrixWithFactors(collectivityId);
-    const first = await app.ok(`query($s: String) { events(streamId: $s, first: 2) { edges { cursor node { version streamId } } pageInfo { hasNextPage endCursor } } }`, { s: matrixStream(matrixId) });
+    const first = await app.ok(
+      `query($s: String) { events(streamId: $s, first: 2) { edges { cursor node { version streamId } } pageInfo { hasNextPage endCursor } } }`,
+      { s: matrixStream(matrixId) },
+    );
     expect(first.events.edges.map((e: any) => e.node.version)).toEqual([1, 2]);
     expect(first.events.pageInfo.hasNextPage).toBe(true);
-    const rest = await app.ok(`query($s: String, $a: String) { events(streamId: $s, first: 10, after: $a) { edges { node { version } } pageInfo { hasNextPage } } }`, {
-      s: matrixStream(matrixId),
-      a: first.events.pageInfo.endCursor,
-    });
+    const rest = await app.ok(
+      `query($s: String, $a: String) { events(streamId: $s, first: 10, after: $a) { edges { node { version } } pageInfo { hasNextPage } } }`,
+      {
+        s: matrixStream(matrixId),
+        a: first.events.pageInfo.endCursor,
+      },
+    );
     expect(rest.events.edges.map((e: any) => e.node.version)).toEqual([3, 4, 5]);
     expect(rest.events.pageInfo.hasNextPage).toBe(false);
     const global = await app.ok(`{ events(first: 50) { edges { node { position } } } }`);
@@ -179,7 +237,11 @@ describe("error codes", () => {
     await expectRefused(OPEN, { input: { collectivityId: "00000000-0000-0000-0000-000000000000", title: "x" } }, "NOT_FOUND");
     await expectRefused(PROPOSE, { input: { matrixId: f.matrixId, internalFactorId: "nope", externalFactorId: f.THREAT, title: "x" } }, "NOT_FOUND");
     await expectRefused(STATUS, { input: { matrixId: "nope", strategyId: "x", status: "ADOPTED" } }, "NOT_FOUND");
-    await expectRefused(PROPOSE, { input: { matrixId: f.matrixId, internalFactorId: f.STRENGTH, externalFactorId: f.WEAKNESS, title: "x" } }, "INVALID_TRANSITION");
+    await expectRefused(
+      PROPOSE,
+      { input: { matrixId: f.matrixId, internalFactorId: f.STRENGTH, externalFactorId: f.WEAKNESS, title: "x" } },
+      "INVALID_TRANSITION",
+    );
     const s = await app.ok(PROPOSE, { input: { matrixId: f.matrixId, internalFactorId: f.WEAKNESS, externalFactorId: f.THREAT, title: "x" } });
     await expectRefused(STATUS, { input: { matrixId: f.matrixId, strategyId: s.proposeStrategy.strategy.id, status: "DONE" } }, "INVALID_TRANSITION");
     const conflict = await expectRefused(ADD_FACTOR, { input: { matrixId: f.matrixId, kind: "THREAT", label: "x", expectedVersion: 2 } }, "CONFLICT");
@@ -236,7 +298,12 @@ describe("authentication and authorization", () => {
     const foreign = await matrixWithFactors(other);
     // A draft of another collectivity answers exactly as an unknown matrix.
     const hidden = await expectRefused(ADD_FACTOR, { input: { matrixId: foreign.matrixId, kind: "THREAT", label: "x" } }, "NOT_FOUND", editor);
-    const unknown = await expectRefused(ADD_FACTOR, { input: { matrixId: "00000000-0000-4000-8000-000000000000", kind: "THREAT", label: "x" } }, "NOT_FOUND", editor);
+    const unknown = await expectRefused(
+      ADD_FACTOR,
+      { input: { matrixId: "00000000-0000-4000-8000-000000000000", kind: "THREAT", label: "x" } },
+      "NOT_FOUND",
+      editor,
+    );
     expect(hidden.message.replace(foreign.matrixId, "ID")).toBe(unknown.message.replace("00000000-0000-4000-8000-000000000000", "ID"));
     await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`, { input: { matrixId: foreign.matrixId } });
     await expectRefused(ADD_FACTOR, { input: { matrixId: foreign.matrixId, kind: "THREAT", label: "x" } }, "FORBIDDEN", editor);
@@ -245,7 +312,11 @@ describe("authentication and authorization", () => {
     await expectRefused(ADD_FACTOR, { input: { matrixId: foreign.matrixId, kind: "THREAT", label: "x" } }, "FORBIDDEN", observer);
     await expectRefused(REGISTER, { input: { name: "X", kind: "COMMUNE", population: 1 } }, "FORBIDDEN", editor);
     const added = await app.ok(ADD_FACTOR, { input: { matrixId: own.matrixId, kind: "THREAT", label: "Par l'éditrice" } }, editor);
-    const history = await app.ok(`query($s: String) { events(streamId: $s, first: 50) { edges { node { actor } } } }`, { s: matrixStream(own.matrixId) }, editor);
+    const history = await app.ok(
+      `query($s: String) { events(streamId: $s, first: 50) { edges { node { actor } } } }`,
+      { s: matrixStream(own.matrixId) },
+      editor,
+    );
     expect(history.events.edges.at(-1).node.actor).toBe("editor-test");
     expect(added.addFactor.factor.label).toBe("Par l'éditrice");
   });
@@ -262,7 +333,8 @@ describe("authentication and authorization", () => {
     expect(await seen(observer)).toBeNull();
     expect(await seen(outsider)).toBeNull();
     expect((await app.ok(`query($id: ID!) { collectivity(id: $id) { matrices { id } } }`, { id: owner }, observer)).collectivity.matrices).toEqual([]);
-    const events = async (streamId: string, token: string) => (await app.ok(`query($s: String) { events(streamId: $s) { edges { cursor } pageInfo { hasNextPage } } }`, { s: streamId }, token)).events;
+    const events = async (streamId: string, token: string) =>
+      (await app.ok(`query($s: String) { events(streamId: $s) { edges { cursor } pageInfo { hasNextPage } } }`, { s: streamId }, token)).events;
     expect(await events(matrixStream(matrixId), observer)).toEqual(await events("matrix-00000000-0000-4000-8000-000000000000", observer));
     expect((await events(matrixStream(matrixId), editor)).edges.length).toBeGreaterThan(0);
     await expectRefused(`{ events { edges { cursor } } }`, {}, "FORBIDDEN", observer);

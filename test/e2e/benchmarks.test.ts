@@ -7,7 +7,7 @@ import { refreshAllGroups } from "../../src/projections/benchmark-groups.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
-import { admin, buildMatrix, registerCommune, type MatrixSpec } from "../support/network.ts";
+import { admin, buildMatrix, type MatrixSpec, registerCommune } from "../support/network.ts";
 import { subscribeSse } from "../support/sse.ts";
 
 const BENCHMARK = `query($g: PeerGroupInput!) { benchmark(peerGroup: $g) {
@@ -37,7 +37,7 @@ const TOOLS = catalogueEntries("TOOL");
 
 /** A plausible matrix drawn from the catalogue: a few factors, strategies crossing them, some tools. */
 function randomSpec(next: () => number, status: MatrixSpec["status"]): MatrixSpec {
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const strategies = [...new Map(Array.from({ length: 1 + Math.floor(next() * 4) }, () => [pick(STRATEGIES).key, pick(STRATEGIES)])).values()];
   const factors = [...new Set(strategies.flatMap((s) => [s.internalFactorKey!, s.externalFactorKey!]))];
   const tools = [...new Set(Array.from({ length: Math.floor(next() * 3) }, () => pick(TOOLS).key))];
@@ -68,7 +68,8 @@ function foldNetwork(events: RecordedEvent[]) {
     const id = event.streamId.slice(event.streamId.indexOf("-") + 1);
     if (event.type === "CollectivityRegistered") collectivities.set(id, { kind: data.kind, population: data.population });
     if (event.type === "CollectivityProfileUpdated" && data.population) collectivities.get(id)!.population = data.population;
-    if (event.type === "MatrixOpened") matrices.set(id, { collectivityId: data.collectivityId, status: "DRAFT", publishedAt: null, factors: new Map(), strategies: new Map(), decisions: [] });
+    if (event.type === "MatrixOpened")
+      matrices.set(id, { collectivityId: data.collectivityId, status: "DRAFT", publishedAt: null, factors: new Map(), strategies: new Map(), decisions: [] });
     const m = matrices.get(id);
     if (!m) continue;
     if (event.type === "MatrixPublished") {
@@ -76,7 +77,14 @@ function foldNetwork(events: RecordedEvent[]) {
       m.publishedAt ??= event.occurredAt;
     }
     if (event.type === "MatrixArchived") m.status = "ARCHIVED";
-    if (event.type === "FactorAdded") m.factors.set(data.id, { key: data.catalogueKey, internal: data.kind === "STRENGTH" || data.kind === "WEAKNESS", weight: data.weight, rating: data.rating, removed: false });
+    if (event.type === "FactorAdded")
+      m.factors.set(data.id, {
+        key: data.catalogueKey,
+        internal: data.kind === "STRENGTH" || data.kind === "WEAKNESS",
+        weight: data.weight,
+        rating: data.rating,
+        removed: false,
+      });
     if (event.type === "FactorRemoved") m.factors.get(data.factorId)!.removed = true;
     if (event.type === "StrategyProposed") {
       m.strategies.set(data.id, { key: data.catalogueKey, status: "PROPOSED", everAdopted: false });
@@ -101,7 +109,9 @@ const q7 = (values: number[], p: number) => {
 };
 
 function score(factors: FoldedMatrix["factors"], internal: boolean, weights: Map<string, number>) {
-  const side = [...factors.values()].filter((f) => !f.removed && f.internal === internal).map((f) => ({ ...f, weight: (f.key !== null ? weights.get(f.key) : undefined) ?? f.weight }));
+  const side = [...factors.values()]
+    .filter((f) => !f.removed && f.internal === internal)
+    .map((f) => ({ ...f, weight: (f.key !== null ? weights.get(f.key) : undefined) ?? f.weight }));
   const total = side.reduce((n, f) => n + f.weight, 0);
   // Each matrix's score is released rounded to 3 decimals (one number on every path).
   return side.length === 0 || total === 0 ? null : Math.round(side.reduce((n, f) => n + (f.weight / total) * f.rating, 0) * 1000) / 1000;
@@ -136,7 +146,10 @@ function expectedBenchmark(events: RecordedEvent[], member: (c: { kind: string; 
     prevalence: Object.fromEntries(catalogueEntries("FACTOR").map((e) => [e.key, count((m) => live(m).some((f) => f.key === e.key))])),
     adoption: Object.fromEntries(STRATEGIES.map((e) => [e.key, count((m) => [...m.strategies.values()].some((s) => s.key === e.key && s.everAdopted))])),
     metrics: Object.fromEntries(
-      Object.entries(metrics).map(([metric, v]) => [metric, { mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : null, p25: q7(v, 0.25), median: q7(v, 0.5), p75: q7(v, 0.75) }]),
+      Object.entries(metrics).map(([metric, v]) => [
+        metric,
+        { mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : null, p25: q7(v, 0.25), median: q7(v, 0.5), p75: q7(v, 0.75) },
+      ]),
     ),
   };
 }
@@ -183,7 +196,10 @@ describe("benchmarks across collectivities", () => {
     expect(answer.peerGroup.label).toBe("Communes, de 500 à 999 habitants");
     expectMatches(answer, expectedBenchmark(await allEvents(app), inStratum));
     const whole = (await app.gql(BENCHMARK, { g: {} })).data!.benchmark;
-    expectMatches(whole, expectedBenchmark(await allEvents(app), () => true));
+    expectMatches(
+      whole,
+      expectedBenchmark(await allEvents(app), () => true),
+    );
   });
 
   it("suppresses a group below k contributors, and one whose difference with a wider group is below k", async () => {
@@ -235,8 +251,15 @@ describe("benchmarks across collectivities", () => {
     const own = `query($c: ID!) { collectivity(id: $c) { peerGroup { kind populationStratum size } benchmark { metrics { metric value peerMedian percentile } } } }`;
     const mineAnswer = (await app.gql(own, { c: mine }, editor)).data!.collectivity;
     expect(mineAnswer.peerGroup).toEqual({ kind: "COMMUNE", populationStratum: "COM-02", size: 3 });
-    expect(mineAnswer.benchmark.metrics.find((m: any) => m.metric === "FACTOR_COUNT")).toEqual({ metric: "FACTOR_COUNT", value: 1, peerMedian: 2, percentile: 100 / 6 });
-    const others = (await app.gql(`query { collectivities(first: 10) { edges { node { id } } } }`, {}, editor)).data!.collectivities.edges.map((e: any) => e.node.id).filter((id: string) => id !== mine);
+    expect(mineAnswer.benchmark.metrics.find((m: any) => m.metric === "FACTOR_COUNT")).toEqual({
+      metric: "FACTOR_COUNT",
+      value: 1,
+      peerMedian: 2,
+      percentile: 100 / 6,
+    });
+    const others = (await app.gql(`query { collectivities(first: 10) { edges { node { id } } } }`, {}, editor))
+      .data!.collectivities.edges.map((e: any) => e.node.id)
+      .filter((id: string) => id !== mine);
     const peek = await app.gql(own, { c: others[0] }, observer);
     expect(peek.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
@@ -250,7 +273,8 @@ describe("benchmarks across collectivities", () => {
     for (const id of twins) await buildMatrix(commands, id, { factors: ["S1", "O1"], status: "PUBLISHED" });
     await app.caughtUp();
     const own = `query($c: ID!) { collectivity(id: $c) { benchmark { metrics { metric value peerMedian percentile } } } }`;
-    const factorCount = async (id: string) => (await app!.gql(own, { c: id })).data!.collectivity.benchmark.metrics.find((m: any) => m.metric === "FACTOR_COUNT");
+    const factorCount = async (id: string) =>
+      (await app!.gql(own, { c: id })).data!.collectivity.benchmark.metrics.find((m: any) => m.metric === "FACTOR_COUNT");
     expect(await factorCount(alone)).toEqual({ metric: "FACTOR_COUNT", value: 3, peerMedian: 3, percentile: 50 });
     for (const id of twins) expect(await factorCount(id)).toEqual({ metric: "FACTOR_COUNT", value: 2, peerMedian: 2, percentile: 50 });
   });
@@ -260,11 +284,24 @@ describe("benchmarks across collectivities", () => {
     const { commands } = app.services;
     const ids = [await registerCommune(commands, "A", 600), await registerCommune(commands, "B", 600)];
     const matrices = [
-      await buildMatrix(commands, ids[0]!, { factors: [{ kind: "STRENGTH", key: "S1", weight: 3, rating: 4 }, { kind: "WEAKNESS", key: "W1", weight: 1, rating: 1 }], status: "PUBLISHED" }),
-      await buildMatrix(commands, ids[1]!, { factors: [{ kind: "STRENGTH", key: "S1", weight: 1, rating: 4 }, { kind: "WEAKNESS", key: "W1", weight: 1, rating: 2 }], status: "PUBLISHED" }),
+      await buildMatrix(commands, ids[0]!, {
+        factors: [
+          { kind: "STRENGTH", key: "S1", weight: 3, rating: 4 },
+          { kind: "WEAKNESS", key: "W1", weight: 1, rating: 1 },
+        ],
+        status: "PUBLISHED",
+      }),
+      await buildMatrix(commands, ids[1]!, {
+        factors: [
+          { kind: "STRENGTH", key: "S1", weight: 1, rating: 4 },
+          { kind: "WEAKNESS", key: "W1", weight: 1, rating: 2 },
+        ],
+        status: "PUBLISHED",
+      }),
     ];
     await app.caughtUp();
-    const internal = async () => (await app!.gql(BENCHMARK, { g: { kind: "COMMUNE" } })).data!.benchmark.metrics.find((m: any) => m.metric === "INTERNAL_SCORE");
+    const internal = async () =>
+      (await app!.gql(BENCHMARK, { g: { kind: "COMMUNE" } })).data!.benchmark.metrics.find((m: any) => m.metric === "INTERNAL_SCORE");
     expect((await internal()).mean).toBeCloseTo((3.25 + 3) / 2, 10);
     const set = `mutation($w: Float) { setReferenceWeight(input: { kind: COMMUNE, catalogueKey: "S1", weight: $w }) { kind catalogueKey weight position } }`;
     expect((await app.ok(set, { w: 1 })).setReferenceWeight).toMatchObject({ kind: "COMMUNE", catalogueKey: "S1", weight: 1 });
@@ -272,7 +309,9 @@ describe("benchmarks across collectivities", () => {
     expect(expectedBenchmark(await allEvents(app), () => true, new Map([["S1", 1]])).metrics.INTERNAL_SCORE!.mean).toBeCloseTo((2.5 + 3) / 2, 10);
     const ownScore = (await app.gql(`query($m: ID!) { matrix(id: $m) { scores { internal } } }`, { m: matrices[0] })).data!.matrix.scores.internal;
     expect(ownScore).toBeCloseTo(3.25, 10);
-    expect((await app.gql(`query { referenceWeights(kind: COMMUNE) { catalogueKey weight } }`)).data!.referenceWeights).toEqual([{ catalogueKey: "S1", weight: 1 }]);
+    expect((await app.gql(`query { referenceWeights(kind: COMMUNE) { catalogueKey weight } }`)).data!.referenceWeights).toEqual([
+      { catalogueKey: "S1", weight: 1 },
+    ]);
     await app.ok(set, { w: null });
     expect((await internal()).mean).toBeCloseTo((3.25 + 3) / 2, 10);
     const editor = await app.token("EDITOR", ids[0]);
@@ -284,11 +323,31 @@ describe("benchmarks across collectivities", () => {
   it("peer practices: among peers holding the factor, what they adopted and how far they got, ranked", async () => {
     app = await startTestApp({ PILOTIS_BENCHMARK_MIN_GROUP: "3" });
     const { commands } = app.services;
-    const peer = (strategies: MatrixSpec["strategies"], tools: MatrixSpec["tools"] = []): MatrixSpec => ({ factors: ["W1", "W2", "O1", "T1"], strategies, tools, status: "PUBLISHED" });
+    const peer = (strategies: MatrixSpec["strategies"], tools: MatrixSpec["tools"] = []): MatrixSpec => ({
+      factors: ["W1", "W2", "O1", "T1"],
+      strategies,
+      tools,
+      status: "PUBLISHED",
+    });
     const network: MatrixSpec[] = [
-      peer([["WO-W1-O1", "DONE"], ["WT-W1-T1", "ADOPTED"]], [["TOOL-WT-02", "DONE"]]),
-      peer([["WO-W1-O1", "IN_PROGRESS"], ["WT-W1-T1", "ABANDONED"]], [["TOOL-WT-02", "ADOPTED"]]),
-      peer([["WO-W1-O1", "DONE"], ["WT-W2-T1", "PROPOSED"]]),
+      peer(
+        [
+          ["WO-W1-O1", "DONE"],
+          ["WT-W1-T1", "ADOPTED"],
+        ],
+        [["TOOL-WT-02", "DONE"]],
+      ),
+      peer(
+        [
+          ["WO-W1-O1", "IN_PROGRESS"],
+          ["WT-W1-T1", "ABANDONED"],
+        ],
+        [["TOOL-WT-02", "ADOPTED"]],
+      ),
+      peer([
+        ["WO-W1-O1", "DONE"],
+        ["WT-W2-T1", "PROPOSED"],
+      ]),
       peer([["WT-W1-T1", "DONE"]], [["TOOL-WT-05", "IN_PROGRESS"]]),
       // Holds W2 but not W1: not among the peers asked about.
       { factors: ["W2", "O1"], strategies: [["WO-W2-O1", "DONE"]], status: "PUBLISHED" },
@@ -329,7 +388,8 @@ describe("benchmarks across collectivities", () => {
     const ids = [];
     for (const potential of [100, 200, 300, 400]) ids.push(await registerCommune(commands, `P${potential}`, 600, potential));
     await app.caughtUp();
-    const quartile = async (id: string) => (await app!.gql(`query($c: ID!) { collectivity(id: $c) { peerGroup { wealthQuartile } } }`, { c: id })).data!.collectivity.peerGroup.wealthQuartile;
+    const quartile = async (id: string) =>
+      (await app!.gql(`query($c: ID!) { collectivity(id: $c) { peerGroup { wealthQuartile } } }`, { c: id })).data!.collectivity.peerGroup.wealthQuartile;
     expect(await Promise.all(ids.map(quartile))).toEqual([1, 2, 3, 4]);
     for (const potential of [50, 60, 70, 80]) ids.push(await registerCommune(commands, `P${potential}`, 600, potential));
     await app.caughtUp();
@@ -339,7 +399,13 @@ describe("benchmarks across collectivities", () => {
     expect(await quartile(ids[4]!)).toBe(4);
     const groups = (await app.gql(`query { peerGroups(kind: COMMUNE) { kind populationStratum wealthQuartile label size } }`)).data!.peerGroups;
     expect(groups[0]).toEqual({ kind: "COMMUNE", populationStratum: null, wealthQuartile: null, label: "Communes", size: 8 });
-    expect(groups).toContainEqual({ kind: "COMMUNE", populationStratum: "COM-02", wealthQuartile: 4, label: "Communes, de 500 à 999 habitants, 4e quartile de potentiel financier", size: 2 });
+    expect(groups).toContainEqual({
+      kind: "COMMUNE",
+      populationStratum: "COM-02",
+      wealthQuartile: 4,
+      label: "Communes, de 500 à 999 habitants, 4e quartile de potentiel financier",
+      size: 2,
+    });
     expect(groups.reduce((n: number, g: any) => n + (g.populationStratum && g.wealthQuartile ? g.size : 0), 0)).toBe(8);
   });
 
@@ -349,8 +415,18 @@ describe("benchmarks across collectivities", () => {
     const spec: MatrixSpec = { factors: ["S1", "O1"], status: "PUBLISHED" };
     for (const name of ["A", "B"]) await buildMatrix(commands, await registerCommune(commands, name, 600), spec);
     await app.caughtUp();
-    const live = await subscribeSse(app.url, app.adminToken, `subscription { benchmarkUpdated(peerGroup: { kind: COMMUNE, populationStratum: "COM-02" }) { suppressed peerGroup { size } factorPrevalence { entry { key } count } } }`, {});
-    const everyGroup = await subscribeSse(app.url, app.adminToken, `subscription { benchmarkUpdated { peerGroup { kind populationStratum wealthQuartile } } }`, {});
+    const live = await subscribeSse(
+      app.url,
+      app.adminToken,
+      `subscription { benchmarkUpdated(peerGroup: { kind: COMMUNE, populationStratum: "COM-02" }) { suppressed peerGroup { size } factorPrevalence { entry { key } count } } }`,
+      {},
+    );
+    const everyGroup = await subscribeSse(
+      app.url,
+      app.adminToken,
+      `subscription { benchmarkUpdated { peerGroup { kind populationStratum wealthQuartile } } }`,
+      {},
+    );
     await new Promise((r) => setTimeout(r, 200));
     const id = await registerCommune(commands, "C", 600);
     const matrixId = await buildMatrix(commands, id, { factors: ["S1", "W1"], status: "DRAFT" });
@@ -375,15 +451,27 @@ describe("benchmarks across collectivities", () => {
     app = await startTestApp({ PILOTIS_BENCHMARK_MIN_GROUP: "2" });
     const { commands } = app.services;
     const next = random(7);
-    const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+    const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
     const collectivities: string[] = [];
     const matrices: string[] = [];
     for (let step = 0; step < 60; step++) {
       const roll = next();
       if (roll < 0.2 || collectivities.length < 3) {
-        collectivities.push(await registerCommune(commands, `C${step}`, 300 + Math.floor(next() * 3000), next() < 0.8 ? Math.round(next() * 2000) : null, pick(["COMMUNE", "COMMUNE", "COMMUNAUTE_DE_COMMUNES"])));
+        collectivities.push(
+          await registerCommune(
+            commands,
+            `C${step}`,
+            300 + Math.floor(next() * 3000),
+            next() < 0.8 ? Math.round(next() * 2000) : null,
+            pick(["COMMUNE", "COMMUNE", "COMMUNAUTE_DE_COMMUNES"]),
+          ),
+        );
       } else if (roll < 0.3) {
-        await commands.updateCollectivityProfile({ collectivityId: pick(collectivities), population: 300 + Math.floor(next() * 3000), financialPotentialPerCapita: Math.round(next() * 2000) }, {}, admin);
+        await commands.updateCollectivityProfile(
+          { collectivityId: pick(collectivities), population: 300 + Math.floor(next() * 3000), financialPotentialPerCapita: Math.round(next() * 2000) },
+          {},
+          admin,
+        );
       } else if (roll < 0.6) {
         matrices.push(await buildMatrix(commands, pick(collectivities), randomSpec(next, pick(["DRAFT", "PUBLISHED", "PUBLISHED", "ARCHIVED"] as const))));
       } else if (roll < 0.75 && matrices.length > 0) {
@@ -393,7 +481,11 @@ describe("benchmarks across collectivities", () => {
         const matrixId = pick(matrices);
         await commands.onMatrix("removeFactor", { matrixId }, { type: "RemoveFactor", matrixId, factorId: "f0" }, {}, {}, admin).catch(() => undefined);
       } else {
-        await commands.setReferenceWeight({ kind: "COMMUNE", catalogueKey: pick(catalogueEntries("FACTOR")).key, weight: next() < 0.2 ? null : Math.round(next() * 5) }, {}, admin);
+        await commands.setReferenceWeight(
+          { kind: "COMMUNE", catalogueKey: pick(catalogueEntries("FACTOR")).key, weight: next() < 0.2 ? null : Math.round(next() * 5) },
+          {},
+          admin,
+        );
       }
     }
     await app.caughtUp();

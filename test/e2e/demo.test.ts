@@ -4,7 +4,7 @@ import { issueToken } from "../../src/auth/tokens.ts";
 import { loadConfig } from "../../src/config.ts";
 import { DEMO_NETWORK, DEMO_PEERS } from "../../src/demo/network.ts";
 import { createLogger } from "../../src/logger.ts";
-import { startPilotis, type Pilotis } from "../../src/runtime.ts";
+import { type Pilotis, startPilotis } from "../../src/runtime.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 let database: TestDatabase;
@@ -18,11 +18,18 @@ afterAll(async () => {
 it("a first start loads the demo network, whose benchmarks show figures, not only suppressed groups", { timeout: 240_000 }, async () => {
   database = await createTestDatabase({ migrated: false });
   // A real database gets the demo only when asked for it.
-  pilotis = await startPilotis(loadConfig({ DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DB_POOL_SIZE: String(database.poolSize), PILOTIS_DEMO_DATA: "true" }), createLogger("silent"));
+  pilotis = await startPilotis(
+    loadConfig({ DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DB_POOL_SIZE: String(database.poolSize), PILOTIS_DEMO_DATA: "true" }),
+    createLogger("silent"),
+  );
   expect(pilotis.adminToken).toBeNull();
   const { token } = await issueToken(pilotis.services.db, { role: "ADMIN", subject: "test-admin" });
   const gql = async (query: string) => {
-    const res = await fetch(pilotis!.server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const res = await fetch(pilotis!.server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
     return ((await res.json()) as { data: any }).data;
   };
   // Through the API only: a second pool on embedded PGlite would share its single session.
@@ -40,7 +47,10 @@ it("a first start loads the demo network, whose benchmarks show figures, not onl
 
 it("a real database gets no demo data and no secret on stdout unless asked", async () => {
   const real = await createTestDatabase({ migrated: false });
-  const started = await startPilotis(loadConfig({ DATABASE_URL: real.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DB_POOL_SIZE: String(real.poolSize) }), createLogger("silent"));
+  const started = await startPilotis(
+    loadConfig({ DATABASE_URL: real.url, PORT: "0", HOST: "127.0.0.1", PILOTIS_DB_POOL_SIZE: String(real.poolSize) }),
+    createLogger("silent"),
+  );
   try {
     expect(started.adminToken).toBeNull();
     expect(await started.services.store.headPosition()).toBeNull();

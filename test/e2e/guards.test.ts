@@ -1,5 +1,5 @@
-import pino from "pino";
 import { Writable } from "node:stream";
+import pino from "pino";
 import { afterEach, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
@@ -53,7 +53,9 @@ it("refuses a query over the cost limit before running it", async () => {
   app = await startTestApp({ PILOTIS_MAX_COST: "20" });
   const cheap = await app.gql(`{ catalogue(kind: FACTOR) { key } }`);
   expect(cheap.errors).toBeUndefined();
-  const costly = await app.gql(`{ collectivities { edges { node { id name kind population matrices { id title status version factors { id label weight rating } } } } } }`);
+  const costly = await app.gql(
+    `{ collectivities { edges { node { id name kind population matrices { id title status version factors { id label weight rating } } } } } }`,
+  );
   expect(costly.errors?.[0]?.message).toMatch(/cost/i);
   expect(costly.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   expect(costly.data ?? null).toBeNull();

@@ -1,7 +1,7 @@
-import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startTestApp, type TestApp } from "../support/app.ts";
-import { subscribeSse, type SseSubscription } from "../support/sse.ts";
+import { type SseSubscription, subscribeSse } from "../support/sse.ts";
 
 let app: TestApp;
 beforeAll(async () => {

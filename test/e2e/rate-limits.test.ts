@@ -21,14 +21,20 @@ const start = async (env: Record<string, string>, database?: TestApp["database"]
 
 const CATALOGUE = `{ catalogue { key } }`;
 const anonymous = (app: TestApp, forwardedFor: string) =>
-  fetch(app.url, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor }, body: JSON.stringify({ query: CATALOGUE }) }).then((r) => r.status);
+  fetch(app.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+    body: JSON.stringify({ query: CATALOGUE }),
+  }).then((r) => r.status);
 
 describe("rate limits", () => {
   it("key anonymous callers on their socket address: X-Forwarded-For is believed only from a trusted proxy", async () => {
     const direct = await start({ PILOTIS_RATE_LIMIT_PER_MINUTE: "2" });
     expect([await anonymous(direct, "203.0.113.1"), await anonymous(direct, "203.0.113.2"), await anonymous(direct, "203.0.113.3")]).toEqual([200, 200, 429]);
     const proxied = await start({ PILOTIS_RATE_LIMIT_PER_MINUTE: "2", PILOTIS_TRUSTED_PROXIES: "127.0.0.1" });
-    expect([await anonymous(proxied, "203.0.113.1"), await anonymous(proxied, "203.0.113.2"), await anonymous(proxied, "198.51.100.7, 203.0.113.3")]).toEqual([200, 200, 200]);
+    expect([await anonymous(proxied, "203.0.113.1"), await anonymous(proxied, "203.0.113.2"), await anonymous(proxied, "198.51.100.7, 203.0.113.3")]).toEqual([
+      200, 200, 200,
+    ]);
     expect([await anonymous(proxied, "203.0.113.1"), await anonymous(proxied, "203.0.113.1")]).toEqual([200, 429]);
   });
 
@@ -41,7 +47,10 @@ describe("rate limits", () => {
       const token = await one.token("OBSERVER");
       const status = async (app: TestApp) => (await app.gql(CATALOGUE, {}, token)).status;
       expect([await status(one), await status(two), await status(one)]).toEqual([200, 200, 200]);
-      await apps.splice(0).reverse().reduce((p, app) => p.then(() => app.close()), Promise.resolve());
+      await apps
+        .splice(0)
+        .reverse()
+        .reduce((p, app) => p.then(() => app.close()), Promise.resolve());
       const again = await start(env, database);
       expect([await status(again), await status(again)]).toEqual([200, 429]);
     } finally {

@@ -16,8 +16,22 @@ async function seeded() {
   const m = (await commands.openMatrix({ collectivityId: c, title: "Lecture" }, {}, admin)).ids.matrixId!;
   await commands.onMatrix("f", { matrixId: m }, { type: "AddFactor", matrixId: m, factorId: "w", kind: "WEAKNESS", label: "Faiblesse" }, {}, {}, admin);
   await commands.onMatrix("f", { matrixId: m }, { type: "AddFactor", matrixId: m, factorId: "t", kind: "THREAT", label: "Menace" }, {}, {}, admin);
-  await commands.onMatrix("s", { matrixId: m }, { type: "ProposeStrategy", matrixId: m, strategyId: "s", internalFactorId: "w", externalFactorId: "t", title: "Parer" }, {}, {}, admin);
-  const last = await commands.onMatrix("d", { matrixId: m }, { type: "ChangeStrategyStatus", matrixId: m, strategyId: "s", status: "ADOPTED" }, {}, { reason: "Urgent" }, admin);
+  await commands.onMatrix(
+    "s",
+    { matrixId: m },
+    { type: "ProposeStrategy", matrixId: m, strategyId: "s", internalFactorId: "w", externalFactorId: "t", title: "Parer" },
+    {},
+    {},
+    admin,
+  );
+  const last = await commands.onMatrix(
+    "d",
+    { matrixId: m },
+    { type: "ChangeStrategyStatus", matrixId: m, strategyId: "s", status: "ADOPTED" },
+    {},
+    { reason: "Urgent" },
+    admin,
+  );
   return { collectivityId: c, matrixId: m, position: last.position };
 }
 
@@ -83,7 +97,11 @@ describe("read models over HTTP", () => {
     await seeded();
     await app.caughtUp();
     const data = await app.ok(`{ projections { name checkpoint eventsBehind secondsBehind } }`);
-    expect(data.projections.map((p: any) => [p.name, p.eventsBehind])).toEqual([["matrix-views", 0], ["collectivity-directory", 0], ["benchmarks", 0]]);
+    expect(data.projections.map((p: any) => [p.name, p.eventsBehind])).toEqual([
+      ["matrix-views", 0],
+      ["collectivity-directory", 0],
+      ["benchmarks", 0],
+    ]);
     expect(data.projections[0].checkpoint).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
     const observer = await app.token("OBSERVER");
     expect((await app.gql(`{ projections { name } }`, {}, observer)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");

@@ -19,7 +19,8 @@ async function matrix(token = app.adminToken) {
 }
 
 const addFactors = async (matrixId: string, labels: string[]) => {
-  for (const label of labels) await app.ok(`mutation($m: ID!, $l: String!) { addFactor(input: { matrixId: $m, kind: STRENGTH, label: $l }) { position } }`, { m: matrixId, l: label });
+  for (const label of labels)
+    await app.ok(`mutation($m: ID!, $l: String!) { addFactor(input: { matrixId: $m, kind: STRENGTH, label: $l }) { position } }`, { m: matrixId, l: label });
 };
 
 const CHANGED = `subscription($m: ID!) { matrixChanged(matrixId: $m) { event { type version } matrix { version } } }`;
@@ -69,8 +70,12 @@ describe("subscriptions", () => {
   it("shutting down ends open SSE subscriptions instead of waiting out the grace period for them", { timeout: 20_000 }, async () => {
     // A grace period longer than the test's timeout: waiting it out fails the test.
     const other = await startTestApp({ PILOTIS_SHUTDOWN_GRACE_MS: "60000" });
-    const c = await other.ok(`mutation { registerCollectivity(input: { name: "Commune à l'écoute", kind: COMMUNE, population: 800 }) { collectivity { id } } }`);
-    const sub = await subscribeSse(other.url, other.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { type } }`, { c: c.registerCollectivity.collectivity.id });
+    const c = await other.ok(
+      `mutation { registerCollectivity(input: { name: "Commune à l'écoute", kind: COMMUNE, population: 800 }) { collectivity { id } } }`,
+    );
+    const sub = await subscribeSse(other.url, other.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { type } }`, {
+      c: c.registerCollectivity.collectivity.id,
+    });
     await new Promise((r) => setTimeout(r, 200));
     await other.close();
     await sub.ended;

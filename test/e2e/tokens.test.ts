@@ -59,8 +59,12 @@ describe("tokens", () => {
     const before = await count();
     const refused = async (input: Record<string, unknown>, token = app.adminToken) => (await app.gql(ISSUE, { input }, token)).errors?.[0];
     expect(await refused({ role: "EDITOR", subject: "x" })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "collectivityId" } });
-    expect(await refused({ role: "ADMIN", collectivityId: c, subject: "x" })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "collectivityId" } });
-    expect(await refused({ role: "OBSERVER", subject: "x", expiresAt: new Date(Date.now() - 1000).toISOString() })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "expiresAt" } });
+    expect(await refused({ role: "ADMIN", collectivityId: c, subject: "x" })).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", field: "collectivityId" },
+    });
+    expect(await refused({ role: "OBSERVER", subject: "x", expiresAt: new Date(Date.now() - 1000).toISOString() })).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", field: "expiresAt" },
+    });
     expect(await refused({ role: "OBSERVER", subject: "  " })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "subject" } });
     expect(await refused({ role: "EDITOR", collectivityId: "inconnue", subject: "x" })).toMatchObject({ extensions: { code: "NOT_FOUND" } });
     expect(await refused({ role: "ADMIN", subject: "x" }, observer.token)).toMatchObject({ extensions: { code: "FORBIDDEN" } });
@@ -81,7 +85,12 @@ describe("tokens", () => {
     const all: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: any = (await app.ok(`query($a: String) { tokens(first: 2, after: $a, includeRevoked: true) { edges { cursor node { id revokedAt } } pageInfo { hasNextPage endCursor } totalCount } }`, { a: after })).tokens;
+      const page: any = (
+        await app.ok(
+          `query($a: String) { tokens(first: 2, after: $a, includeRevoked: true) { edges { cursor node { id revokedAt } } pageInfo { hasNextPage endCursor } totalCount } }`,
+          { a: after },
+        )
+      ).tokens;
       all.push(...page.edges.map((e: any) => e.node.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;

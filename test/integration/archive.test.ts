@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
-import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
+import { type CommandContext, CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import { createDatabase, type Database } from "../../src/db/client.ts";
 import { ArchiveError, exportEvents, importEvents } from "../../src/eventstore/archive.ts";
@@ -64,10 +64,38 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     const c = (await commands.registerCollectivity({ name: `Commune archivée ${i}`, kind: "COMMUNE", population: 800 + i }, {}, admin)).ids.collectivityId!;
     const m = (await commands.openMatrix({ collectivityId: c, title: "Diagnostic" }, {}, admin)).ids.matrixId!;
-    await commands.onMatrix("f", { matrixId: m }, { type: "AddFactor", matrixId: m, factorId: "s", kind: "STRENGTH", label: "Élus moteurs", catalogueKey: "S1" }, {}, { reason: "Atelier du 12 mars" }, admin);
-    await commands.onMatrix("f", { matrixId: m }, { type: "AddFactor", matrixId: m, factorId: "o", kind: "OPPORTUNITY", label: "Appels à projets" }, {}, {}, admin);
-    await commands.onMatrix("p", { matrixId: m }, { type: "ProposeStrategy", matrixId: m, strategyId: "x", internalFactorId: "s", externalFactorId: "o", title: "Répondre" }, {}, {}, admin);
-    await commands.onMatrix("s", { matrixId: m }, { type: "ChangeStrategyStatus", matrixId: m, strategyId: "x", status: "ADOPTED" }, {}, { reason: "Vote du conseil" }, admin);
+    await commands.onMatrix(
+      "f",
+      { matrixId: m },
+      { type: "AddFactor", matrixId: m, factorId: "s", kind: "STRENGTH", label: "Élus moteurs", catalogueKey: "S1" },
+      {},
+      { reason: "Atelier du 12 mars" },
+      admin,
+    );
+    await commands.onMatrix(
+      "f",
+      { matrixId: m },
+      { type: "AddFactor", matrixId: m, factorId: "o", kind: "OPPORTUNITY", label: "Appels à projets" },
+      {},
+      {},
+      admin,
+    );
+    await commands.onMatrix(
+      "p",
+      { matrixId: m },
+      { type: "ProposeStrategy", matrixId: m, strategyId: "x", internalFactorId: "s", externalFactorId: "o", title: "Répondre" },
+      {},
+      {},
+      admin,
+    );
+    await commands.onMatrix(
+      "s",
+      { matrixId: m },
+      { type: "ChangeStrategyStatus", matrixId: m, strategyId: "x", status: "ADOPTED" },
+      {},
+      { reason: "Vote du conseil" },
+      admin,
+    );
     if (i < 2) await commands.onMatrix("pub", { matrixId: m }, { type: "PublishMatrix", matrixId: m }, {}, {}, admin);
   }
   await new ProjectionRunner(fx.connection.pool, PROJECTORS).catchUp();
@@ -104,7 +132,13 @@ describe("backup and restore of the event log", () => {
     const store = new EventStore(target.pool);
     const restored = await store.readLog({ limit: 1000 });
     const last = restored[restored.length - 1]!.position;
-    const appended = await store.append({ streamId: "matrix-after", streamType: "matrix", expectedVersion: 0, events: [{ type: "MatrixOpened", data: { matrixId: "after", collectivityId: "c", title: "Après" } }], metadata: { actor: "t" } });
+    const appended = await store.append({
+      streamId: "matrix-after",
+      streamType: "matrix",
+      expectedVersion: 0,
+      events: [{ type: "MatrixOpened", data: { matrixId: "after", collectivityId: "c", title: "Après" } }],
+      metadata: { actor: "t" },
+    });
     expect(appended.position > last).toBe(true);
     expect((await store.readLog({ after: last, limit: 10 })).map((e) => e.streamId)).toEqual(["matrix-after"]);
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
-import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
+import { type CommandContext, CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import { DomainError } from "../../src/domain/errors.ts";
-import type { EventStore } from "../../src/eventstore/store.ts";
 import { MATRIX_STATE_VERSION } from "../../src/domain/matrix.ts";
 import { matrixStream } from "../../src/domain/streams.ts";
+import type { EventStore } from "../../src/eventstore/store.ts";
 import { useEventStore } from "../support/store.ts";
 
 const fx = useEventStore();
@@ -69,7 +69,14 @@ describe("command handling on the real database", () => {
     await Promise.all(
       Array.from({ length: 10 }, (_, i) => {
         const factorId = `f-${i}`;
-        return handler().commands.onMatrix("addFactor", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "STRENGTH", label: `F${i}` }, { factorId }, {}, admin);
+        return handler().commands.onMatrix(
+          "addFactor",
+          { matrixId },
+          { type: "AddFactor", matrixId, factorId, kind: "STRENGTH", label: `F${i}` },
+          { factorId },
+          {},
+          admin,
+        );
       }),
     );
     const loaded = await handler().matrices.load(matrixId);
@@ -82,9 +89,10 @@ describe("command handling on the real database", () => {
     const matrixId = await newMatrix(commands);
     for (let i = 0; i < 120; i++) {
       const factorId = `g-${i % 5}`;
-      const command = i < 5
-        ? { type: "AddFactor" as const, matrixId, factorId, kind: "THREAT" as const, label: "x" }
-        : { type: "ReviseFactor" as const, matrixId, factorId, weight: i };
+      const command =
+        i < 5
+          ? { type: "AddFactor" as const, matrixId, factorId, kind: "THREAT" as const, label: "x" }
+          : { type: "ReviseFactor" as const, matrixId, factorId, weight: i };
       await commands.onMatrix("f", { matrixId }, command, { factorId }, {}, admin);
     }
     await matrices.flush();
@@ -115,7 +123,7 @@ describe("command handling on the real database", () => {
     for (let i = 0; i < 55; i++) await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: `Titre ${i}` }, {}, {}, admin);
     await matrices.flush();
     const stream = matrixStream(matrixId);
-    expect(((await fx.store.streamInfo(stream))?.snapshot as { stateVersion: number }).stateVersion).toBe(MATRIX_STATE_VERSION);
+    expect(((await fx.store.streamInfo(stream))!.snapshot as { stateVersion: number }).stateVersion).toBe(MATRIX_STATE_VERSION);
     const tamper = (stateVersion: number) =>
       fx.db.$executeRawUnsafe(
         `UPDATE streams SET snapshot = jsonb_set(jsonb_set(snapshot, '{stateVersion}', to_jsonb($2::int)), '{state,collectivityId}', '"trace-du-snapshot"') WHERE stream_id = $1`,

@@ -7,7 +7,6 @@ import { useEventStore } from "../support/store.ts";
 
 const fx = useEventStore();
 
-
 const one = (streamId: string, expectedVersion: number, extra: Partial<Parameters<EventStore["append"]>[0]> = {}) =>
   fx.store.append({
     streamId,
@@ -24,11 +23,21 @@ const countIn = async (streamId: string) =>
 describe("append", () => {
   it("writes several events of one command with consecutive versions and increasing positions", async () => {
     const result = await fx.store.append({
-      streamId: "multi", streamType: "test", expectedVersion: 0,
-      events: [{ type: "A", data: {} }, { type: "B", data: { x: 1 } }, { type: "C", data: {} }],
+      streamId: "multi",
+      streamType: "test",
+      expectedVersion: 0,
+      events: [
+        { type: "A", data: {} },
+        { type: "B", data: { x: 1 } },
+        { type: "C", data: {} },
+      ],
       metadata: { actor: "tester", reason: "why", correlationId: "corr" },
     });
-    expect(result.events.map((e) => [e.version, e.type])).toEqual([[1, "A"], [2, "B"], [3, "C"]]);
+    expect(result.events.map((e) => [e.version, e.type])).toEqual([
+      [1, "A"],
+      [2, "B"],
+      [3, "C"],
+    ]);
     const positions = result.events.map((e) => e.position);
     expect([...positions].sort()).toEqual(positions);
     expect(new Set(positions).size).toBe(3);
@@ -39,11 +48,19 @@ describe("append", () => {
     await one("stale", 0);
     await one("stale", 1);
     await expect(one("stale", 1)).rejects.toBeInstanceOf(ConcurrencyError);
-    await expect(fx.store.append({
-      streamId: "stale", streamType: "test", expectedVersion: 1,
-      events: [{ type: "X", data: {} }, { type: "Y", data: {} }, { type: "Z", data: {} }],
-      metadata: { actor: "tester" },
-    })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(
+      fx.store.append({
+        streamId: "stale",
+        streamType: "test",
+        expectedVersion: 1,
+        events: [
+          { type: "X", data: {} },
+          { type: "Y", data: {} },
+          { type: "Z", data: {} },
+        ],
+        metadata: { actor: "tester" },
+      }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
     expect(await countIn("stale")).toBe(2);
   });
 
@@ -67,7 +84,9 @@ describe("append", () => {
     await expect(one("idem", 1, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: idem })).rejects.toBeInstanceOf(DuplicateCommandError);
     expect(await countIn("idem")).toBe(1);
     expect(await fx.store.findCommand("token-1", "cmd-1")).toEqual({
-      fingerprint: "f1", streamId: "idem", result: { thing: "t1", version: 1, position: first.position },
+      fingerprint: "f1",
+      streamId: "idem",
+      result: { thing: "t1", version: 1, position: first.position },
     });
     expect(await fx.store.findCommand("token-2", "cmd-1")).toBeNull();
     await one("idem-other-caller", 0, { metadata: { actor: "tester", commandId: "cmd-1" }, idempotency: { ...idem, caller: "token-2" } });
@@ -76,11 +95,7 @@ describe("append", () => {
 });
 
 describe("append-only", () => {
-  it.each([
-    ["UPDATE events SET actor = 'mallory'"],
-    ["DELETE FROM events"],
-    ["TRUNCATE events"],
-  ])("the database refuses %s", async (sql) => {
+  it.each([["UPDATE events SET actor = 'mallory'"], ["DELETE FROM events"], ["TRUNCATE events"]])("the database refuses %s", async (sql) => {
     await one(`immutable-${sql.length}`, 0);
     const before = await fx.db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events");
     await expect(fx.db.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
@@ -120,9 +135,7 @@ describe("reading the global log", () => {
     const held = new pg.Client({ connectionString: fx.database.url });
     await held.connect();
     await held.query("BEGIN");
-    await held.query(
-      "INSERT INTO events (stream_id, stream_version, type, payload, actor) VALUES ('late', 1, 'Late', '{}', 'tester')",
-    );
+    await held.query("INSERT INTO events (stream_id, stream_version, type, payload, actor) VALUES ('late', 1, 'Late', '{}', 'tester')");
     await one("after-late-1", 0);
     await one("after-late-2", 0);
     const whileOpen = await drain(start);
@@ -140,7 +153,12 @@ describe("reading the global log", () => {
     await client.connect();
     await client.query("BEGIN");
     await client.query(write);
-    return { release: async () => { await client.query("ROLLBACK"); await client.end(); } };
+    return {
+      release: async () => {
+        await client.query("ROLLBACK");
+        await client.end();
+      },
+    };
   }
 
   it("is not held back by a write transaction open in another database of the same server", async (ctx) => {

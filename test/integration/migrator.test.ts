@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterEach, expect, it } from "vitest";
-import { listMigrations, migrate, MIGRATIONS_DIR } from "../../src/db/migrator.ts";
+import { listMigrations, MIGRATIONS_DIR, migrate } from "../../src/db/migrator.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 let database: TestDatabase | undefined;
@@ -44,6 +44,10 @@ it("applies each migration once when several migrators start at once", async (ct
   // PGlite is one backend inside one process: two migrators can never race there.
   if (database.embedded) ctx.skip();
   const runs = await Promise.all([migrate(database.url), migrate(database.url), migrate(database.url)]);
-  expect(runs.flat().sort()).toEqual(listMigrations().map((f) => f.name).sort());
+  expect(runs.flat().sort()).toEqual(
+    listMigrations()
+      .map((f) => f.name)
+      .sort(),
+  );
   await expectRecordedAsPrismaDoes(database.url);
 });

@@ -1,12 +1,12 @@
-import { matrixStream } from "../../src/domain/streams.ts";
 import { describe, expect, it } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
-import { CommandHandler, type CommandContext } from "../../src/app/commands.ts";
+import { type CommandContext, CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import type { MatrixCommand } from "../../src/domain/matrix.ts";
+import { matrixStream } from "../../src/domain/streams.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
-import type { Applied, Projector } from "../../src/projections/projector.ts";
 import { matrixViews } from "../../src/projections/matrix-views.ts";
+import type { Applied, Projector } from "../../src/projections/projector.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { useEventStore } from "../support/store.ts";
 
@@ -176,7 +176,11 @@ describe("projections", () => {
     expect(await readModels()).toEqual(live);
     expect(await r.checkpoints()).toEqual(before);
     const status = await r.status();
-    expect(status.map((s) => [s.name, s.eventsBehind])).toEqual([["matrix-views", 0], ["collectivity-directory", 0], ["benchmarks", 0]]);
+    expect(status.map((s) => [s.name, s.eventsBehind])).toEqual([
+      ["matrix-views", 0],
+      ["collectivity-directory", 0],
+      ["benchmarks", 0],
+    ]);
   });
 
   it("a rebuild stalls no live projection, its own included, and swaps in tables equal to the live ones with their indexes' names", async (ctx) => {
@@ -185,7 +189,8 @@ describe("projections", () => {
     await network(commands);
     const r = runner();
     await r.catchUp();
-    const indexNames = async () => (await fx.connection.pool.query("SELECT indexname FROM pg_indexes WHERE tablename IN ('matrix_views', 'decision_timeline') ORDER BY indexname")).rows;
+    const indexNames = async () =>
+      (await fx.connection.pool.query("SELECT indexname FROM pg_indexes WHERE tablename IN ('matrix_views', 'decision_timeline') ORDER BY indexname")).rows;
     const namesBefore = await indexNames();
     // The rebuild pauses inside its first batch, its transaction open, until released.
     const gate = rebuildGate(true);
@@ -252,7 +257,12 @@ describe("projections", () => {
 
   it("the admin's status says when each projection last ran, and its last failure until a batch succeeds", async () => {
     await network(handler());
-    const failing: Projector = { ...matrixViews, apply: async () => { throw new Error("disque plein"); } };
+    const failing: Projector = {
+      ...matrixViews,
+      apply: async () => {
+        throw new Error("disque plein");
+      },
+    };
     await expect(runner({}, [failing]).catchUp()).rejects.toThrow("disque plein");
     const failed = (await runner().status()).find((s) => s.name === "matrix-views")!;
     expect(failed.lastError).toBe("disque plein");

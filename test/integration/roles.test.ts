@@ -54,11 +54,23 @@ describe.skipIf(!postgresUp)("database roles", () => {
     const connection = createDatabase({ url: urlAs(runtime), poolSize: 2 });
     try {
       const store = new EventStore(connection.pool);
-      await store.append({ streamId: "matrix-roles", streamType: "matrix", expectedVersion: 0, events: [{ type: "MatrixOpened", data: { matrixId: "roles", collectivityId: "c", title: "Rôles" } }], metadata: { actor: "test" } });
+      await store.append({
+        streamId: "matrix-roles",
+        streamType: "matrix",
+        expectedVersion: 0,
+        events: [{ type: "MatrixOpened", data: { matrixId: "roles", collectivityId: "c", title: "Rôles" } }],
+        metadata: { actor: "test" },
+      });
       expect(await store.readLog({ limit: 10 })).toHaveLength(1);
       await new ProjectionRunner(connection.pool, PROJECTORS).catchUp();
       expect((await connection.pool.query("SELECT count(*)::int AS n FROM matrix_views")).rows[0].n).toBe(1);
-      for (const sql of ["DELETE FROM events", "UPDATE events SET actor = 'mallory'", "TRUNCATE events", "ALTER TABLE events DISABLE TRIGGER ALL", "DROP TRIGGER events_no_update_or_delete ON events"]) {
+      for (const sql of [
+        "DELETE FROM events",
+        "UPDATE events SET actor = 'mallory'",
+        "TRUNCATE events",
+        "ALTER TABLE events DISABLE TRIGGER ALL",
+        "DROP TRIGGER events_no_update_or_delete ON events",
+      ]) {
         await expect(connection.pool.query(sql), sql).rejects.toMatchObject({ code: "42501" });
       }
       expect((await connection.pool.query("SELECT count(*)::int AS n FROM events")).rows[0].n).toBe(1);

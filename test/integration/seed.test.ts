@@ -1,4 +1,3 @@
-import { matrixStream } from "../../src/domain/streams.ts";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -7,6 +6,7 @@ import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates
 import { CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import { DomainError } from "../../src/domain/errors.ts";
+import { matrixStream } from "../../src/domain/streams.ts";
 import { collectivityPlan, kindCounts } from "../../src/seed/synthetic.ts";
 import { seeder, writeSyntheticNetwork } from "../../src/seed/write.ts";
 import { postgresAnswers } from "../support/database.ts";
@@ -56,11 +56,16 @@ it("a session is appended whole or not at all: one refused command refuses the s
   await expect(refused).rejects.toBeInstanceOf(DomainError);
   expect(await fx.store.readStream(matrixStream(matrixId), {})).toEqual([]);
   const editor = { principal: { tokenId: "e", role: "EDITOR" as const, collectivityId: plan.register.collectivityId, subject: "editor" } };
-  await expect(commands.importMatrixSession(matrixId, [{ type: "OpenMatrix", matrixId, collectivityId: plan.register.collectivityId, title: "x" }], new Date(), editor)).rejects.toThrow(/ADMIN/);
+  await expect(
+    commands.importMatrixSession(matrixId, [{ type: "OpenMatrix", matrixId, collectivityId: plan.register.collectivityId, title: "x" }], new Date(), editor),
+  ).rejects.toThrow(/ADMIN/);
 });
 
 const seedCli = (...args: string[]) =>
-  run(process.execPath, ["--import", "tsx", "src/cli/seed-synthetic.ts", ...args], { cwd: root, env: { ...process.env, DATABASE_URL: fx.database.url, LOG_LEVEL: "error" } });
+  run(process.execPath, ["--import", "tsx", "src/cli/seed-synthetic.ts", ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: fx.database.url, LOG_LEVEL: "error" },
+  });
 
 // The CLI opens sessions of its own beside the test's: PGlite's single backend cannot give them.
 const postgresUp = await postgresAnswers();

@@ -19,8 +19,16 @@ const token = (...args: string[]) => cli({ DATABASE_URL: fx.database.url }, ...a
 
 async function registered(id: string): Promise<string> {
   await fx.store.append({
-    streamId: `collectivity-${id}`, streamType: "collectivity", expectedVersion: 0, metadata: { actor: "test" },
-    events: [{ type: "CollectivityRegistered", data: { id, name: "Commune du terminal", kind: "COMMUNE", population: 1000, officialCode: null, financialPotentialPerCapita: null, regionCode: null } }],
+    streamId: `collectivity-${id}`,
+    streamType: "collectivity",
+    expectedVersion: 0,
+    metadata: { actor: "test" },
+    events: [
+      {
+        type: "CollectivityRegistered",
+        data: { id, name: "Commune du terminal", kind: "COMMUNE", population: 1000, officialCode: null, financialPotentialPerCapita: null, regionCode: null },
+      },
+    ],
   });
   return id;
 }
@@ -41,7 +49,10 @@ describe("npm run token, on a database", () => {
   it("lists tokens and revokes one, which then authenticates no more", async () => {
     const { stdout: secret } = await token("--role", "OBSERVER", "--subject", "tableau de bord");
     const principal = (await authenticate(fx.db, secret.trim()))!;
-    const listed = (await token("--list")).stdout.split("\n").filter(Boolean).map((line) => line.split("\t"));
+    const listed = (await token("--list")).stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("\t"));
     expect(listed.find((cols) => cols[0] === principal.tokenId)).toEqual(expect.arrayContaining(["OBSERVER", "tableau de bord", "active"]));
     await token("--revoke", principal.tokenId, "--reason", "Écran retiré");
     expect(await authenticate(fx.db, secret.trim())).toBeNull();
@@ -50,7 +61,12 @@ describe("npm run token, on a database", () => {
   });
 
   it("refuses bad arguments with exit code 2 and says how to call it", async () => {
-    for (const args of [["--role", "KING"], ["--role", "EDITOR"], ["--role", "OBSERVER", "--collectivity", "c"], ["--role", "ADMIN", "--expires-in", "soon"]]) {
+    for (const args of [
+      ["--role", "KING"],
+      ["--role", "EDITOR"],
+      ["--role", "OBSERVER", "--collectivity", "c"],
+      ["--role", "ADMIN", "--expires-in", "soon"],
+    ]) {
       const failure = await token(...args).catch((error: { code: number; stderr: string }) => error);
       expect(failure).toMatchObject({ code: 2 });
       expect((failure as { stderr: string }).stderr).toMatch(/usage/);
@@ -75,7 +91,14 @@ describe("npm run token, beside a running embedded server", () => {
       }
       const url = JSON.parse(readFileSync(owner, "utf8")).url as string;
       const { stdout } = await cli(env, "--role", "OBSERVER", "--subject", "à côté du serveur");
-      const me = async () => (await (await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${stdout.trim()}` }, body: JSON.stringify({ query: "{ me { id subject } }" }) })).json()) as any;
+      const me = async () =>
+        (await (
+          await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${stdout.trim()}` },
+            body: JSON.stringify({ query: "{ me { id subject } }" }),
+          })
+        ).json()) as any;
       const answer = await me();
       expect(answer.data.me.subject).toBe("à côté du serveur");
       await cli(env, "--revoke", answer.data.me.id);

@@ -1,14 +1,14 @@
-import { matrixStream } from "../../src/domain/streams.ts";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { matrixStream } from "../../src/domain/streams.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { createTestDatabase, postgresAnswers, type TestDatabase } from "../support/database.ts";
 import { waitForProjections } from "../support/projections.ts";
-import { freePort, REDIS_URL, redisAnswers, redisServerInstalled, startOwnRedis, type OwnRedis } from "../support/redis.ts";
+import { freePort, type OwnRedis, REDIS_URL, redisAnswers, redisServerInstalled, startOwnRedis } from "../support/redis.ts";
 import { subscribeSse } from "../support/sse.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -24,7 +24,16 @@ const admin = { principal: { tokenId: "t", role: "ADMIN" as const, collectivityI
 function startWorker(database: TestDatabase, redisUrl: string, prefix: string, extra: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "workers/projector.ts"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: database.url, REDIS_URL: redisUrl, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_CATCHUP_MS: "300", PILOTIS_WORKER_PORT: "0", LOG_LEVEL: "error", ...extra },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      PILOTIS_QUEUE_PREFIX: prefix,
+      PILOTIS_CATCHUP_MS: "300",
+      PILOTIS_WORKER_PORT: "0",
+      LOG_LEVEL: "error",
+      ...extra,
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
 }
@@ -113,8 +122,15 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
       const collectivityId = c.registerCollectivity.collectivity.id;
       const m = await one.ok(`mutation($c: ID!) { openMatrix(input: { collectivityId: $c, title: "En direct" }) { matrix { id } } }`, { c: collectivityId });
       const matrixId = m.openMatrix.matrix.id;
-      const events = await subscribeSse(two.url, two.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { type version streamId } }`, { c: collectivityId });
-      const changes = await subscribeSse(two.url, two.adminToken, `subscription($m: ID!) { matrixChanged(matrixId: $m) { event { type version } matrix { version factors { label } } } }`, { m: matrixId });
+      const events = await subscribeSse(two.url, two.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { type version streamId } }`, {
+        c: collectivityId,
+      });
+      const changes = await subscribeSse(
+        two.url,
+        two.adminToken,
+        `subscription($m: ID!) { matrixChanged(matrixId: $m) { event { type version } matrix { version factors { label } } } }`,
+        { m: matrixId },
+      );
       await new Promise((r) => setTimeout(r, 200));
       await one.ok(`mutation($m: ID!) { addFactor(input: { matrixId: $m, kind: THREAT, label: "Isolement" }) { position } }`, { m: matrixId });
       await one.ok(`mutation($m: ID!) { renameMatrix(input: { matrixId: $m, title: "En direct, renommée" }) { position } }`, { m: matrixId });
@@ -190,10 +206,13 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
     try {
       for (const port of ports) await readyBecomes(port, 200, 20_000);
       const { commands } = app.services;
-      const collectivityId = (await commands.registerCollectivity({ name: "Commune partagée", kind: "COMMUNE", population: 900 }, {}, admin)).ids.collectivityId!;
+      const collectivityId = (await commands.registerCollectivity({ name: "Commune partagée", kind: "COMMUNE", population: 900 }, {}, admin)).ids
+        .collectivityId!;
       // Its registration is delivered once projected: let that pass before listening.
       await waitForProjections(pool, 10_000);
-      const live = await subscribeSse(app.url, app.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { streamId version } }`, { c: collectivityId });
+      const live = await subscribeSse(app.url, app.adminToken, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { streamId version } }`, {
+        c: collectivityId,
+      });
       await new Promise((r) => setTimeout(r, 200));
       const matrixIds: string[] = [];
       for (let m = 0; m < 12; m++) matrixIds.push((await commands.openMatrix({ collectivityId, title: `M${m}` }, {}, admin)).ids.matrixId!);

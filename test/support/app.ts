@@ -2,13 +2,13 @@ import type pg from "pg";
 import { createServices, type Services } from "../../src/app/services.ts";
 import type { Role } from "../../src/auth/principal.ts";
 import { issueToken } from "../../src/auth/tokens.ts";
-import { loadConfig, type Config } from "../../src/config.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
 import { createDatabase } from "../../src/db/client.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { hostProjections } from "../../src/projections/host.ts";
-import { startServer, type RunningServer } from "../../src/server.ts";
-import { waitForProjections } from "./projections.ts";
+import { type RunningServer, startServer } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { waitForProjections } from "./projections.ts";
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -47,7 +47,13 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", PILOTIS_BENCHMARK_DEBOUNCE_MS: "0", ...env });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
-  const projections = hostProjections(connection.pool, { redisUrl: config.REDIS_URL, queuePrefix: config.PILOTIS_QUEUE_PREFIX, catchUpMs: config.PILOTIS_CATCHUP_MS, benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS, onError: () => undefined });
+  const projections = hostProjections(connection.pool, {
+    redisUrl: config.REDIS_URL,
+    queuePrefix: config.PILOTIS_QUEUE_PREFIX,
+    catchUpMs: config.PILOTIS_CATCHUP_MS,
+    benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
+    onError: () => undefined,
+  });
   const services = createServices(connection, {
     maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
     staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
@@ -59,7 +65,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const server: RunningServer = await startServer(services, config, logger);
   const adminToken = (await issueToken(db, { role: "ADMIN", subject: "test-admin" })).token;
 
-  const gql = async <T,>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) => {
+  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) => {
     const res = await fetch(server.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -77,7 +83,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     database,
     pool: connection.pool,
     adminToken,
-    token: async (role, collectivityId) => (await issueToken(db, { role, collectivityId: collectivityId ?? null, subject: `${role.toLowerCase()}-test` })).token,
+    token: async (role, collectivityId) =>
+      (await issueToken(db, { role, collectivityId: collectivityId ?? null, subject: `${role.toLowerCase()}-test` })).token,
     gql,
     async ok(query, variables, token) {
       const result = await gql(query, variables, token);

@@ -32,10 +32,10 @@ export function deciderSpecification<State, Command, E extends Event>(decider: D
         when(command: Command) {
           const decide = () => decider.decide(command, state);
           return {
-            then(expected: E[]) {
+            thenRecords(expected: E[]) {
               expect(decide()).toEqual(expected);
             },
-            thenThrows(code: DomainError["code"], extensions: Record<string, unknown> = {}) {
+            thenRefuses(code: DomainError["code"], extensions: Record<string, unknown> = {}) {
               let refusal: unknown = null;
               try {
                 decide();

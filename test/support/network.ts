@@ -31,7 +31,13 @@ export interface MatrixSpec {
   status?: "DRAFT" | "PUBLISHED" | "ARCHIVED";
 }
 
-export async function registerCommune(commands: CommandHandler, name: string, population: number, financialPotentialPerCapita: number | null = null, kind: CollectivityKind = "COMMUNE") {
+export async function registerCommune(
+  commands: CommandHandler,
+  name: string,
+  population: number,
+  financialPotentialPerCapita: number | null = null,
+  kind: CollectivityKind = "COMMUNE",
+) {
   return (await commands.registerCollectivity({ name, kind, population, financialPotentialPerCapita }, {}, admin)).ids.collectivityId!;
 }
 
@@ -46,19 +52,43 @@ export async function buildMatrix(commands: CommandHandler, collectivityId: stri
       await on({ type: "AddFactor", matrixId, factorId, kind: catalogueEntry(factor)!.factorKind!, label: factor, catalogueKey: factor });
       factorIds.set(factor, factorId);
     } else {
-      await on({ type: "AddFactor", matrixId, factorId, kind: factor.kind, label: `${factor.kind} ${i}`, weight: factor.weight, rating: factor.rating, catalogueKey: factor.key ?? null });
+      await on({
+        type: "AddFactor",
+        matrixId,
+        factorId,
+        kind: factor.kind,
+        label: `${factor.kind} ${i}`,
+        weight: factor.weight,
+        rating: factor.rating,
+        catalogueKey: factor.key ?? null,
+      });
       if (factor.key) factorIds.set(factor.key, factorId);
     }
   }
   for (const [i, [key, status]] of (spec.strategies ?? []).entries()) {
     const entry = catalogueEntry(key)!;
     const strategyId = `s${i}`;
-    await on({ type: "ProposeStrategy", matrixId, strategyId, internalFactorId: factorIds.get(entry.internalFactorKey!)!, externalFactorId: factorIds.get(entry.externalFactorKey!)!, title: entry.label, catalogueKey: key });
+    await on({
+      type: "ProposeStrategy",
+      matrixId,
+      strategyId,
+      internalFactorId: factorIds.get(entry.internalFactorKey!)!,
+      externalFactorId: factorIds.get(entry.externalFactorKey!)!,
+      title: entry.label,
+      catalogueKey: key,
+    });
     for (const step of pathTo(status)) await on({ type: "ChangeStrategyStatus", matrixId, strategyId, status: step });
   }
   for (const [i, [key, status]] of (spec.tools ?? []).entries()) {
     const initiativeId = `i${i}`;
-    await on({ type: "AddInitiative", matrixId, initiativeId, title: catalogueEntry(key)!.label, quadrant: catalogueEntry(key)!.quadrant as Quadrant, catalogueKey: key });
+    await on({
+      type: "AddInitiative",
+      matrixId,
+      initiativeId,
+      title: catalogueEntry(key)!.label,
+      quadrant: catalogueEntry(key)!.quadrant as Quadrant,
+      catalogueKey: key,
+    });
     for (const step of pathTo(status)) await on({ type: "ChangeInitiativeStatus", matrixId, initiativeId, status: step });
   }
   if (spec.status === "PUBLISHED" || spec.status === "ARCHIVED") await on({ type: "PublishMatrix", matrixId });

@@ -9,10 +9,40 @@ describe("population strata", () => {
   it("follow the DGF strata of CGCT art. L2334-3 for communes, bounds included where the law puts them", () => {
     const commune = (n: number) => stratumOf("COMMUNE", n).code;
     expect([0, 499, 500, 999, 1_000, 1_999, 2_000, 3_499, 3_500, 4_999, 5_000, 7_499, 7_500, 9_999].map(commune)).toEqual([
-      "COM-01", "COM-01", "COM-02", "COM-02", "COM-03", "COM-03", "COM-04", "COM-04", "COM-05", "COM-05", "COM-06", "COM-06", "COM-07", "COM-07",
+      "COM-01",
+      "COM-01",
+      "COM-02",
+      "COM-02",
+      "COM-03",
+      "COM-03",
+      "COM-04",
+      "COM-04",
+      "COM-05",
+      "COM-05",
+      "COM-06",
+      "COM-06",
+      "COM-07",
+      "COM-07",
     ]);
-    expect([10_000, 14_999, 15_000, 19_999, 20_000, 34_999, 35_000, 49_999, 50_000, 74_999, 75_000, 99_999, 100_000, 199_999, 200_000, 2_100_000].map(commune)).toEqual([
-      "COM-08", "COM-08", "COM-09", "COM-09", "COM-10", "COM-10", "COM-11", "COM-11", "COM-12", "COM-12", "COM-13", "COM-13", "COM-14", "COM-14", "COM-15", "COM-15",
+    expect(
+      [10_000, 14_999, 15_000, 19_999, 20_000, 34_999, 35_000, 49_999, 50_000, 74_999, 75_000, 99_999, 100_000, 199_999, 200_000, 2_100_000].map(commune),
+    ).toEqual([
+      "COM-08",
+      "COM-08",
+      "COM-09",
+      "COM-09",
+      "COM-10",
+      "COM-10",
+      "COM-11",
+      "COM-11",
+      "COM-12",
+      "COM-12",
+      "COM-13",
+      "COM-13",
+      "COM-14",
+      "COM-14",
+      "COM-15",
+      "COM-15",
     ]);
     expect(STRATA.filter((s) => s.family === "COMMUNE")).toHaveLength(15);
   });
@@ -27,9 +57,13 @@ describe("population strata", () => {
   });
 
   it("have French labels", () => {
-    expect(groupLabel({ kind: "COMMUNE", populationStratum: "COM-03", wealthQuartile: 2 })).toBe("Communes, de 1 000 à 1 999 habitants, 2e quartile de potentiel financier");
+    expect(groupLabel({ kind: "COMMUNE", populationStratum: "COM-03", wealthQuartile: 2 })).toBe(
+      "Communes, de 1 000 à 1 999 habitants, 2e quartile de potentiel financier",
+    );
     expect(groupLabel({ kind: null, populationStratum: "COM-01", wealthQuartile: null })).toBe("Toutes collectivités, moins de 500 habitants");
-    expect(groupLabel({ kind: "REGION", populationStratum: "REG-04", wealthQuartile: 1 })).toBe("Régions, 6 000 000 habitants et plus, 1er quartile de potentiel financier");
+    expect(groupLabel({ kind: "REGION", populationStratum: "REG-04", wealthQuartile: 1 })).toBe(
+      "Régions, 6 000 000 habitants et plus, 1er quartile de potentiel financier",
+    );
   });
 });
 
@@ -54,7 +88,11 @@ describe("peer groups", () => {
     expect(refusal({ populationStratum: "COM-99" })).toBe("populationStratum");
     expect(refusal({ wealthQuartile: 5 })).toBe("wealthQuartile");
     expect(refusal({ wealthQuartile: 0 })).toBe("wealthQuartile");
-    expect(validGroup({ kind: "COMMUNE", populationStratum: " COM-01 ", wealthQuartile: 4 })).toEqual({ kind: "COMMUNE", populationStratum: "COM-01", wealthQuartile: 4 });
+    expect(validGroup({ kind: "COMMUNE", populationStratum: " COM-01 ", wealthQuartile: 4 })).toEqual({
+      kind: "COMMUNE",
+      populationStratum: "COM-01",
+      wealthQuartile: 4,
+    });
   });
 });
 
@@ -72,8 +110,15 @@ describe("statistics", () => {
 const decision = (status: string, at: string) => ({ status, reason: null, actor: "a", at, version: 1 }) as never;
 
 const matrix: Matrix = {
-  id: "m", collectivityId: "c", title: "t", status: "PUBLISHED", version: 9, position: "p", openedAt: "2026-01-01T00:00:00.000Z",
-  publishedAt: "2026-02-01T00:00:00.000Z", updatedAt: "2026-03-01T00:00:00.000Z",
+  id: "m",
+  collectivityId: "c",
+  title: "t",
+  status: "PUBLISHED",
+  version: 9,
+  position: "p",
+  openedAt: "2026-01-01T00:00:00.000Z",
+  publishedAt: "2026-02-01T00:00:00.000Z",
+  updatedAt: "2026-03-01T00:00:00.000Z",
   factors: {
     a: { id: "a", kind: "STRENGTH", label: "a", description: null, weight: 2, rating: 4, domain: null, catalogueKey: "S1", removed: false },
     b: { id: "b", kind: "WEAKNESS", label: "b", description: null, weight: 1, rating: 1, domain: null, catalogueKey: null, removed: false },
@@ -81,12 +126,62 @@ const matrix: Matrix = {
     gone: { id: "gone", kind: "THREAT", label: "x", description: null, weight: 1, rating: 1, domain: null, catalogueKey: "T1", removed: true },
   },
   strategies: {
-    s1: { id: "s1", quadrant: "SO", internalFactorId: "a", externalFactorId: "c", title: "", description: null, status: "DONE", priority: null, catalogueKey: "SO-S1-O1", decisions: [decision("PROPOSED", "2026-02-02T00:00:00.000Z"), decision("ADOPTED", "2026-02-03T00:00:00.000Z"), decision("IN_PROGRESS", "2026-02-04T00:00:00.000Z"), decision("DONE", "2026-02-05T00:00:00.000Z")] },
-    s2: { id: "s2", quadrant: "WO", internalFactorId: "b", externalFactorId: "c", title: "", description: null, status: "ABANDONED", priority: null, catalogueKey: "WO-W1-O1", decisions: [decision("PROPOSED", "2026-02-02T00:00:00.000Z"), decision("ADOPTED", "2026-02-06T00:00:00.000Z"), decision("ABANDONED", "2026-02-07T00:00:00.000Z")] },
-    s3: { id: "s3", quadrant: "SO", internalFactorId: "a", externalFactorId: "c", title: "", description: null, status: "PROPOSED", priority: null, catalogueKey: "SO-S1-O1", decisions: [decision("PROPOSED", "2026-02-08T00:00:00.000Z")] },
+    s1: {
+      id: "s1",
+      quadrant: "SO",
+      internalFactorId: "a",
+      externalFactorId: "c",
+      title: "",
+      description: null,
+      status: "DONE",
+      priority: null,
+      catalogueKey: "SO-S1-O1",
+      decisions: [
+        decision("PROPOSED", "2026-02-02T00:00:00.000Z"),
+        decision("ADOPTED", "2026-02-03T00:00:00.000Z"),
+        decision("IN_PROGRESS", "2026-02-04T00:00:00.000Z"),
+        decision("DONE", "2026-02-05T00:00:00.000Z"),
+      ],
+    },
+    s2: {
+      id: "s2",
+      quadrant: "WO",
+      internalFactorId: "b",
+      externalFactorId: "c",
+      title: "",
+      description: null,
+      status: "ABANDONED",
+      priority: null,
+      catalogueKey: "WO-W1-O1",
+      decisions: [
+        decision("PROPOSED", "2026-02-02T00:00:00.000Z"),
+        decision("ADOPTED", "2026-02-06T00:00:00.000Z"),
+        decision("ABANDONED", "2026-02-07T00:00:00.000Z"),
+      ],
+    },
+    s3: {
+      id: "s3",
+      quadrant: "SO",
+      internalFactorId: "a",
+      externalFactorId: "c",
+      title: "",
+      description: null,
+      status: "PROPOSED",
+      priority: null,
+      catalogueKey: "SO-S1-O1",
+      decisions: [decision("PROPOSED", "2026-02-08T00:00:00.000Z")],
+    },
   },
   initiatives: {
-    i1: { id: "i1", title: "", quadrant: "SO", status: "IN_PROGRESS", catalogueKey: "TOOL-SO-02", strategyIds: [], decisions: [decision("PROPOSED", "2026-02-09T00:00:00.000Z"), decision("IN_PROGRESS", "2026-02-10T00:00:00.000Z")] },
+    i1: {
+      id: "i1",
+      title: "",
+      quadrant: "SO",
+      status: "IN_PROGRESS",
+      catalogueKey: "TOOL-SO-02",
+      strategyIds: [],
+      decisions: [decision("PROPOSED", "2026-02-09T00:00:00.000Z"), decision("IN_PROGRESS", "2026-02-10T00:00:00.000Z")],
+    },
   },
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideCollectivity, evolveCollectivity, type CollectivityCommand } from "../../src/domain/collectivity.ts";
+import { type CollectivityCommand, decideCollectivity, evolveCollectivity } from "../../src/domain/collectivity.ts";
 import { isValidSiren } from "../../src/domain/siren.ts";
 import { InMemoryStream } from "../support/fold.ts";
 import { refusal } from "../support/refusal.ts";
@@ -33,8 +33,14 @@ describe("registering a collectivity", () => {
     const s = stream();
     s.run(register({ name: "  Ville-Test ", officialCode: "732 829 320", financialPotentialPerCapita: 900, regionCode: "84" }));
     expect(s.state).toMatchObject({
-      id: "c1", name: "Ville-Test", kind: "COMMUNE", population: 1200, officialCode: "732829320",
-      financialPotentialPerCapita: 900, regionCode: "84", version: 1,
+      id: "c1",
+      name: "Ville-Test",
+      kind: "COMMUNE",
+      population: 1200,
+      officialCode: "732829320",
+      financialPotentialPerCapita: 900,
+      regionCode: "84",
+      version: 1,
     });
   });
 

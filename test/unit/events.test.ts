@@ -1,17 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { eventReader, type Event, type RecordedEvent } from "../../src/domain/events.ts";
+import { type Event, eventReader, type RecordedEvent } from "../../src/domain/events.ts";
 
 type Old = Event<"Counted", { n: number; unit: string }> | Event<"Reset", Record<string, never>>;
 
 const recorded = (type: string, data: unknown): RecordedEvent => ({
-  type, data, streamId: "test-1", version: 1, position: "0000000000000001-0000000000000001", occurredAt: new Date(0), actor: "t", reason: null,
+  type,
+  data,
+  streamId: "test-1",
+  version: 1,
+  position: "0000000000000001-0000000000000001",
+  occurredAt: new Date(0),
+  actor: "t",
+  reason: null,
 });
 
 describe("reading stored events", () => {
-  const read = eventReader<Old>("test", { Counted: true, Reset: true }, {
-    // An older writer left the unit out: it was always "pièces".
-    Counted: (event) => ({ ...event, data: { unit: "pièces", ...(event.data as object) } }),
-  });
+  const read = eventReader<Old>(
+    "test",
+    { Counted: true, Reset: true },
+    {
+      // An older writer left the unit out: it was always "pièces".
+      Counted: (event) => ({ ...event, data: { unit: "pièces", ...(event.data as object) } }),
+    },
+  );
 
   it("upcasts what an older version wrote, and leaves today's form as it is", () => {
     expect(read(recorded("Counted", { n: 3 })).data).toEqual({ n: 3, unit: "pièces" });

@@ -5,7 +5,15 @@ import { reportFailures } from "../../src/observability/failures.ts";
 
 it("a repeated failure is logged once per period, with how many were left unsaid", () => {
   const lines: { msg: string; unsaid: number; err: { message: string } }[] = [];
-  const logger = pino({ level: "warn" }, new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
+  const logger = pino(
+    { level: "warn" },
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    }),
+  );
   let now = 0;
   const report = reportFailures(logger, "Redis unavailable", 10_000, () => now);
   for (let i = 0; i < 5; i++) report(new Error(`refusé ${i}`));

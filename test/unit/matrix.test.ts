@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canMoveTo, decideMatrix, evolveMatrix, type MatrixCommand, type Matrix, type MatrixEvent } from "../../src/domain/matrix.ts";
-import { STRATEGY_STATUSES, type FactorKind, type StrategyStatus } from "../../src/domain/types.ts";
+import { canMoveTo, decideMatrix, evolveMatrix, type Matrix, type MatrixCommand, type MatrixEvent } from "../../src/domain/matrix.ts";
+import { type FactorKind, STRATEGY_STATUSES, type StrategyStatus } from "../../src/domain/types.ts";
 import { InMemoryStream } from "../support/fold.ts";
 import { refusal } from "../support/refusal.ts";
 
@@ -163,7 +163,15 @@ describe("strategies", () => {
   });
 
   it("allows exactly the documented status transitions", () => {
-    const allowed = new Set(["PROPOSED>ADOPTED", "PROPOSED>ABANDONED", "ADOPTED>IN_PROGRESS", "ADOPTED>ABANDONED", "IN_PROGRESS>DONE", "IN_PROGRESS>ABANDONED", "ABANDONED>PROPOSED"]);
+    const allowed = new Set([
+      "PROPOSED>ADOPTED",
+      "PROPOSED>ABANDONED",
+      "ADOPTED>IN_PROGRESS",
+      "ADOPTED>ABANDONED",
+      "IN_PROGRESS>DONE",
+      "IN_PROGRESS>ABANDONED",
+      "ABANDONED>PROPOSED",
+    ]);
     for (const from of STRATEGY_STATUSES) {
       for (const to of STRATEGY_STATUSES) expect(canMoveTo(from, to)).toBe(allowed.has(`${from}>${to}`));
     }
@@ -213,8 +221,13 @@ describe("initiatives", () => {
 
   it("refuses a strategy of no such id and a tool of another quadrant", () => {
     const s = withFactors();
-    expect(refusal(() => s.run({ type: "AddInitiative", matrixId: "m1", initiativeId: "i1", title: "x", quadrant: "SO", strategyIds: ["nope"] })).code).toBe("NOT_FOUND");
-    expect(refusal(() => s.run({ type: "AddInitiative", matrixId: "m1", initiativeId: "i1", title: "x", quadrant: "SO", catalogueKey: "TOOL-WT-01" })).extensions.field).toBe("catalogueKey");
+    expect(refusal(() => s.run({ type: "AddInitiative", matrixId: "m1", initiativeId: "i1", title: "x", quadrant: "SO", strategyIds: ["nope"] })).code).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      refusal(() => s.run({ type: "AddInitiative", matrixId: "m1", initiativeId: "i1", title: "x", quadrant: "SO", catalogueKey: "TOOL-WT-01" })).extensions
+        .field,
+    ).toBe("catalogueKey");
     expect(refusal(() => s.run({ type: "ChangeInitiativeStatus", matrixId: "m1", initiativeId: "zz", status: "ADOPTED" })).code).toBe("NOT_FOUND");
   });
 });

@@ -2,6 +2,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   buildSchema,
+  type FieldDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type InputValueDefinitionNode,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -10,11 +14,7 @@ import {
   isUnionType,
   parse,
   print,
-  type FieldDefinitionNode,
-  type GraphQLNamedType,
-  type InputValueDefinitionNode,
   type TypeDefinitionNode,
-  type GraphQLSchema,
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import { printSchemaFile } from "../../src/graphql/print.ts";
@@ -33,9 +33,28 @@ const shared = (name: string) => here(`../../../shared/docs/${name}`);
 const vendoredContract = vendored("api-contract.graphql");
 
 const kindOf = (t: GraphQLNamedType) =>
-  isObjectType(t) ? "object" : isInputObjectType(t) ? "input" : isEnumType(t) ? "enum" : isScalarType(t) ? "scalar" : isInterfaceType(t) ? "interface" : isUnionType(t) ? "union" : "?";
+  isObjectType(t)
+    ? "object"
+    : isInputObjectType(t)
+      ? "input"
+      : isEnumType(t)
+        ? "enum"
+        : isScalarType(t)
+          ? "scalar"
+          : isInterfaceType(t)
+            ? "interface"
+            : isUnionType(t)
+              ? "union"
+              : "?";
 const kindOfNode = (node: TypeDefinitionNode) =>
-  ({ ObjectTypeDefinition: "object", InputObjectTypeDefinition: "input", EnumTypeDefinition: "enum", ScalarTypeDefinition: "scalar", InterfaceTypeDefinition: "interface", UnionTypeDefinition: "union" })[node.kind];
+  ({
+    ObjectTypeDefinition: "object",
+    InputObjectTypeDefinition: "input",
+    EnumTypeDefinition: "enum",
+    ScalarTypeDefinition: "scalar",
+    InterfaceTypeDefinition: "interface",
+    UnionTypeDefinition: "union",
+  })[node.kind];
 
 /** What a contract file asks for, element by element: "Type", "Type.field", "Type.field(arg)", "Enum.VALUE", with the expected type where there is one. */
 function expectations(sdl: string): Map<string, string> {

@@ -6,7 +6,15 @@ import { quadrantOf } from "../../src/domain/types.ts";
 import { InMemoryStream } from "../support/fold.ts";
 
 const factor = (weight: number, rating: number): Factor => ({
-  id: `${weight}-${rating}`, kind: "STRENGTH", label: "x", description: null, weight, rating, domain: null, catalogueKey: null, removed: false,
+  id: `${weight}-${rating}`,
+  kind: "STRENGTH",
+  label: "x",
+  description: null,
+  weight,
+  rating,
+  domain: null,
+  catalogueKey: null,
+  removed: false,
 });
 
 describe("IFE / EFE scores", () => {
@@ -16,7 +24,12 @@ describe("IFE / EFE scores", () => {
   });
   it("gives one number, rounded to 3 decimals, whatever the order of the factors", () => {
     const factors = [factor(0.1, 4), factor(0.2, 1), factor(0.3, 2), factor(0.7, 3)];
-    const orders = [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]].map((order) => weightedScore(order.map((i) => factors[i]!)));
+    const orders = [
+      [0, 1, 2, 3],
+      [3, 2, 1, 0],
+      [2, 0, 3, 1],
+      [1, 3, 0, 2],
+    ].map((order) => weightedScore(order.map((i) => factors[i]!)));
     expect(new Set(orders)).toEqual(new Set([2.538]));
     // Summed as floats, this order gave 2.4999999999999996 and the reverse 2.5.
     expect(weightedScore([factor(0.2, 1), factor(0.1, 2), factor(0.7, 3)])).toBe(2.5);
@@ -72,6 +85,8 @@ describe("catalogue from the seed", () => {
     for (const s of catalogueEntries("STRATEGY")) {
       expect(quadrantOf(kinds.get(s.internalFactorKey!)!, kinds.get(s.externalFactorKey!)!)).toBe(s.quadrant);
     }
-    expect(catalogueEntries("STRATEGY").find((s) => s.key === "WT-W4-T2")?.label).toBe("Optimiser le recours aux associations nationales et CNFPT. Parangonage ciblé");
+    expect(catalogueEntries("STRATEGY").find((s) => s.key === "WT-W4-T2")?.label).toBe(
+      "Optimiser le recours aux associations nationales et CNFPT. Parangonage ciblé",
+    );
   });
 });

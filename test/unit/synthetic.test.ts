@@ -9,7 +9,10 @@ describe("the synthetic network", () => {
   it("follows France's mix of kinds at 36,000", () => {
     const counts = kindCounts(36_000);
     const communes = counts.get("COMMUNE")! + counts.get("COMMUNE_NOUVELLE")!;
-    const epci = ["COMMUNAUTE_DE_COMMUNES", "COMMUNAUTE_D_AGGLOMERATION", "COMMUNAUTE_URBAINE", "METROPOLE", "ETABLISSEMENT_PUBLIC_TERRITORIAL"].reduce((n, k) => n + counts.get(k as never)!, 0);
+    const epci = ["COMMUNAUTE_DE_COMMUNES", "COMMUNAUTE_D_AGGLOMERATION", "COMMUNAUTE_URBAINE", "METROPOLE", "ETABLISSEMENT_PUBLIC_TERRITORIAL"].reduce(
+      (n, k) => n + counts.get(k as never)!,
+      0,
+    );
     expect(communes).toBeGreaterThan(34_000);
     expect(epci).toBeGreaterThan(1_200);
     expect(epci).toBeLessThan(1_300);
@@ -33,7 +36,10 @@ describe("the synthetic network", () => {
     expect(communes.filter((c) => stratumOf("COMMUNE", c.population).code === "COM-15").length).toBeGreaterThan(0);
     expect(profiles.every((p) => isValidSiren(p.officialCode!))).toBe(true);
     expect(new Set(profiles.map((p) => p.officialCode)).size).toBe(36_000);
-    const potentials = communes.map((c) => c.financialPotentialPerCapita).filter((v): v is number => v != null).sort((a, b) => a - b);
+    const potentials = communes
+      .map((c) => c.financialPotentialPerCapita)
+      .filter((v): v is number => v != null)
+      .sort((a, b) => a - b);
     expect(potentials[Math.floor(potentials.length * 0.75)]! / potentials[Math.floor(potentials.length * 0.25)]!).toBeGreaterThan(1.3);
   });
 

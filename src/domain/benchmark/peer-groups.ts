@@ -84,8 +84,7 @@ export function groupsOf(p: Placement): PeerGroupKey[] {
   const groups: PeerGroupKey[] = [];
   for (const kind of [p.kind, null])
     for (const populationStratum of [p.populationStratum, null])
-      for (const wealthQuartile of p.wealthQuartile === null ? [null] : [p.wealthQuartile, null])
-        groups.push({ kind, populationStratum, wealthQuartile });
+      for (const wealthQuartile of p.wealthQuartile === null ? [null] : [p.wealthQuartile, null]) groups.push({ kind, populationStratum, wealthQuartile });
   return groups;
 }
 

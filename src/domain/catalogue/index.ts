@@ -16,16 +16,34 @@ export const CATALOGUE_SOURCE = SOURCE;
 
 export const CATALOGUE: readonly CatalogueEntry[] = [
   ...FACTORS.map((f) => ({
-    key: f.key, kind: "FACTOR" as const, factorKind: f.factorKind, quadrant: null,
-    label: f.label, description: f.description, internalFactorKey: null, externalFactorKey: null,
+    key: f.key,
+    kind: "FACTOR" as const,
+    factorKind: f.factorKind,
+    quadrant: null,
+    label: f.label,
+    description: f.description,
+    internalFactorKey: null,
+    externalFactorKey: null,
   })),
   ...STRATEGIES.map((s) => ({
-    key: s.key, kind: "STRATEGY" as const, factorKind: null, quadrant: s.quadrant,
-    label: s.label, description: null, internalFactorKey: s.internalFactorKey, externalFactorKey: s.externalFactorKey,
+    key: s.key,
+    kind: "STRATEGY" as const,
+    factorKind: null,
+    quadrant: s.quadrant,
+    label: s.label,
+    description: null,
+    internalFactorKey: s.internalFactorKey,
+    externalFactorKey: s.externalFactorKey,
   })),
   ...TOOLS.map((t) => ({
-    key: t.key, kind: "TOOL" as const, factorKind: null, quadrant: t.quadrant,
-    label: t.label, description: null, internalFactorKey: null, externalFactorKey: null,
+    key: t.key,
+    kind: "TOOL" as const,
+    factorKind: null,
+    quadrant: t.quadrant,
+    label: t.label,
+    description: null,
+    internalFactorKey: null,
+    externalFactorKey: null,
   })),
 ];
 
@@ -33,5 +51,4 @@ const BY_KEY = new Map(CATALOGUE.map((entry) => [entry.key, entry]));
 
 export const catalogueEntry = (key: string): CatalogueEntry | undefined => BY_KEY.get(key);
 
-export const catalogueEntries = (kind?: CatalogueEntryKind): CatalogueEntry[] =>
-  CATALOGUE.filter((entry) => kind === undefined || entry.kind === kind);
+export const catalogueEntries = (kind?: CatalogueEntryKind): CatalogueEntry[] => CATALOGUE.filter((entry) => kind === undefined || entry.kind === kind);

@@ -2,14 +2,14 @@ import { catalogueEntry } from "../catalogue/index.ts";
 import { badInput, DomainError, invalidTransition, notFound } from "../errors.ts";
 import {
   FACTOR_KINDS,
+  type FactorKind,
   INNOVATION_DOMAINS,
+  type InnovationDomain,
   isInternal,
   QUADRANTS,
+  type Quadrant,
   quadrantOf,
   STRATEGY_STATUSES,
-  type FactorKind,
-  type InnovationDomain,
-  type Quadrant,
   type StrategyStatus,
 } from "../types.ts";
 import { intInRange, nonNegativeNumber, optionalText, requiredText } from "../validation.ts";
@@ -78,9 +78,7 @@ function statusChange(from: StrategyStatus, to: StrategyStatus, what: string): v
 
 /** Only the fields that differ from the current values: an unchanged revision writes nothing. */
 function changed<T extends object>(current: T, requested: Partial<T>): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(requested).filter(([key, value]) => current[key as keyof T] !== value),
-  ) as Partial<T>;
+  return Object.fromEntries(Object.entries(requested).filter(([key, value]) => current[key as keyof T] !== value)) as Partial<T>;
 }
 
 function requireOpenMatrix(command: MatrixCommand, state: Matrix | null): asserts state is Matrix {
@@ -226,7 +224,9 @@ const changeInitiativeStatus: Decide<"ChangeInitiativeStatus"> = (command, state
 export function decideMatrix(command: MatrixCommand, state: Matrix | null): MatrixEvent[] {
   if (command.type === "OpenMatrix") {
     if (state) throw new DomainError("CONFLICT", `matrix ${command.matrixId} already exists`, { actualVersion: state.version });
-    return [{ type: "MatrixOpened", data: { matrixId: command.matrixId, collectivityId: command.collectivityId, title: requiredText("title", command.title, 200) } }];
+    return [
+      { type: "MatrixOpened", data: { matrixId: command.matrixId, collectivityId: command.collectivityId, title: requiredText("title", command.title, 200) } },
+    ];
   }
   requireOpenMatrix(command, state);
   switch (command.type) {

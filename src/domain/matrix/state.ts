@@ -1,4 +1,4 @@
-import { eventReader, type Event, type EventMetadata, type ReadEvent } from "../events.ts";
+import { type Event, type EventMetadata, eventReader, type ReadEvent } from "../events.ts";
 import type { FactorKind, InnovationDomain, MatrixStatus, Quadrant, StrategyStatus } from "../types.ts";
 
 // The matrix aggregate's state, commands and events, and how events change

@@ -1,4 +1,4 @@
-import { GraphQLError, type ExecutionResult } from "graphql";
+import { type ExecutionResult, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Principal } from "../../auth/principal.ts";
 import type { RevocationWatcher } from "../../auth/revocations.ts";

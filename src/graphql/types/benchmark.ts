@@ -1,6 +1,13 @@
 // Benchmarking across collectivities: peer groups, their aggregates, a
 // collectivity's place among its peers, and what peers did about a factor.
-import type { CollectivityBenchmarkView, PeerGroupBenchmarkView, PeerGroupView, PeerPracticesView, PracticeUptake, Prevalence as PrevalenceView } from "../../app/benchmarks.ts";
+import type {
+  CollectivityBenchmarkView,
+  PeerGroupBenchmarkView,
+  PeerGroupView,
+  PeerPracticesView,
+  PracticeUptake,
+  Prevalence as PrevalenceView,
+} from "../../app/benchmarks.ts";
 import type { BenchmarkMetric } from "../../domain/benchmark/metrics.ts";
 import type { Distribution } from "../../domain/benchmark/statistics.ts";
 import type { CollectivityKind } from "../../domain/types.ts";
@@ -101,7 +108,10 @@ export const PeerPractices = builder.objectRef<PeerPracticesView>("PeerPractices
     factor: t.field({ type: CatalogueEntry, resolve: (p) => p.factor }),
     peerGroup: t.field({ type: PeerGroup, resolve: (p) => p.peerGroup }),
     suppressed: t.exposeBoolean("suppressed", { description: "Fewer than k peers hold the factor: the lists are null" }),
-    peersWithFactor: t.exposeInt("peersWithFactor", { nullable: true, description: "Peers (the matrix's own collectivity left out) whose latest published matrix holds the factor" }),
+    peersWithFactor: t.exposeInt("peersWithFactor", {
+      nullable: true,
+      description: "Peers (the matrix's own collectivity left out) whose latest published matrix holds the factor",
+    }),
     strategies: t.field({ type: [PracticeUptakeRef], nullable: true, description: "Catalogue strategies, by uptake", resolve: (p) => p.strategies }),
     tools: t.field({ type: [PracticeUptakeRef], nullable: true, description: "Toolbox items, by uptake", resolve: (p) => p.tools }),
   }),

@@ -1,17 +1,11 @@
 import type { Factor as FactorState, Initiative as InitiativeState, Matrix as MatrixState, Strategy as StrategyState } from "../../domain/matrix.ts";
+import { type CrossMatrix as CrossState, crossMatrix, liveFactors, type MatrixScores as ScoresState, scoreMatrix } from "../../domain/scores.ts";
 import { matrixStream } from "../../domain/streams.ts";
-import { crossMatrix, liveFactors, scoreMatrix, type CrossMatrix as CrossState, type MatrixScores as ScoresState } from "../../domain/scores.ts";
 import type { Quadrant as QuadrantValue } from "../../domain/types.ts";
 import { builder } from "../builder.ts";
 import { Collectivity } from "./collectivity.ts";
 import { EventConnection } from "./events.ts";
-import {
-  FactorKindEnum,
-  InnovationDomainEnum,
-  MatrixStatusEnum,
-  QuadrantEnum,
-  StrategyStatusEnum,
-} from "./scalars.ts";
+import { FactorKindEnum, InnovationDomainEnum, MatrixStatusEnum, QuadrantEnum, StrategyStatusEnum } from "./scalars.ts";
 
 /** Strategies and initiatives point at other entries of their matrix, so they travel with it. */
 export interface StrategyView {
@@ -84,15 +78,13 @@ export const Initiative = builder.objectRef<InitiativeView>("Initiative").implem
   }),
 });
 
-const CrossCell = builder
-  .objectRef<{ matrix: MatrixState; cell: CrossState["cells"][number] }>("CrossCell")
-  .implement({
-    fields: (t) => ({
-      internalFactor: t.field({ type: Factor, resolve: ({ cell }) => cell.internalFactor }),
-      externalFactor: t.field({ type: Factor, resolve: ({ cell }) => cell.externalFactor }),
-      strategies: t.field({ type: [Strategy], resolve: ({ matrix, cell }) => cell.strategies.map((s) => strategyView(matrix, s)) }),
-    }),
-  });
+const CrossCell = builder.objectRef<{ matrix: MatrixState; cell: CrossState["cells"][number] }>("CrossCell").implement({
+  fields: (t) => ({
+    internalFactor: t.field({ type: Factor, resolve: ({ cell }) => cell.internalFactor }),
+    externalFactor: t.field({ type: Factor, resolve: ({ cell }) => cell.externalFactor }),
+    strategies: t.field({ type: [Strategy], resolve: ({ matrix, cell }) => cell.strategies.map((s) => strategyView(matrix, s)) }),
+  }),
+});
 
 const CrossMatrix = builder.objectRef<{ matrix: MatrixState; cross: CrossState }>("CrossMatrix").implement({
   description: "The TOWS grid of one quadrant",

@@ -5,14 +5,8 @@ import type { CollectivityKind } from "../../domain/types.ts";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { Collectivity } from "./collectivity.ts";
-import { Factor, Initiative, Matrix, Strategy, strategyView, type InitiativeView, type StrategyView } from "./matrix.ts";
-import {
-  CollectivityKindEnum,
-  FactorKindEnum,
-  InnovationDomainEnum,
-  QuadrantEnum,
-  StrategyStatusEnum,
-} from "./scalars.ts";
+import { Factor, Initiative, type InitiativeView, Matrix, Strategy, type StrategyView, strategyView } from "./matrix.ts";
+import { CollectivityKindEnum, FactorKindEnum, InnovationDomainEnum, QuadrantEnum, StrategyStatusEnum } from "./scalars.ts";
 
 // ---- inputs ----------------------------------------------------------------
 
@@ -302,7 +296,10 @@ builder.mutationType({
       resolve: async (_root, { input }, ctx) => {
         const { fields, options } = split(input);
         const matrixId = String(fields.matrixId);
-        return matrixPayload(ctx, await ctx.commands.onMatrix("renameMatrix", fields, { type: "RenameMatrix", matrixId, title: fields.title }, {}, options, ctx));
+        return matrixPayload(
+          ctx,
+          await ctx.commands.onMatrix("renameMatrix", fields, { type: "RenameMatrix", matrixId, title: fields.title }, {}, options, ctx),
+        );
       },
     }),
     publishMatrix: t.field({

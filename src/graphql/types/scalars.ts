@@ -27,11 +27,9 @@ export const InnovationDomainEnum = builder.enumType("InnovationDomain", {
 export const MatrixStatusEnum = builder.enumType("MatrixStatus", { values: MATRIX_STATUSES });
 export const CatalogueEntryKindEnum = builder.enumType("CatalogueEntryKind", { values: CATALOGUE_ENTRY_KINDS });
 
-export const PageInfo = builder
-  .objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo")
-  .implement({
-    fields: (t) => ({
-      hasNextPage: t.exposeBoolean("hasNextPage"),
-      endCursor: t.exposeString("endCursor", { nullable: true }),
-    }),
-  });
+export const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo").implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+    endCursor: t.exposeString("endCursor", { nullable: true }),
+  }),
+});

@@ -1,11 +1,11 @@
 import { filter, map, pipe } from "graphql-yoga";
 import { ANY_GROUP, revived } from "../../app/live.ts";
-import type { Applied } from "../../projections/projector.ts";
 import { canSeeMatrix, requirePrincipal } from "../../auth/principal.ts";
+import { notFound } from "../../domain/errors.ts";
 import type { RecordedEvent } from "../../domain/events.ts";
 import type { Matrix as MatrixState } from "../../domain/matrix.ts";
-import { notFound } from "../../domain/errors.ts";
 import { matrixStream } from "../../domain/streams.ts";
+import type { Applied } from "../../projections/projector.ts";
 import { builder } from "../builder.ts";
 import { PeerGroupBenchmark, PeerGroupInput } from "./benchmark.ts";
 import { DomainEvent } from "./events.ts";

@@ -88,7 +88,11 @@ builder.mutationFields((t) => ({
     description: "ADMIN only",
     args: { input: t.arg({ type: IssueTokenInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.tokens.issue(ctx.principal, { ...input, collectivityId: input.collectivityId == null ? null : String(input.collectivityId), commandId: input.commandId == null ? null : String(input.commandId) }),
+      ctx.tokens.issue(ctx.principal, {
+        ...input,
+        collectivityId: input.collectivityId == null ? null : String(input.collectivityId),
+        commandId: input.commandId == null ? null : String(input.commandId),
+      }),
   }),
   revokeToken: t.field({
     type: ApiToken,
