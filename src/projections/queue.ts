@@ -35,7 +35,7 @@ export function queueScheduler(
       // One job per append, not deduplicated: a wake-up dropped because an
       // earlier one was still being taken could leave the last events of a
       // burst waiting for the catch-up. Jobs are cheap: the worker folds them.
-      queue.add("wake", {}, { removeOnComplete: true, removeOnFail: 100 }).catch(onError);
+      queue.add("wake", {}, { removeOnComplete: true }).catch(onError);
     },
     async stop() {
       await queue.close();
@@ -68,18 +68,20 @@ export async function startProjectionWorker(
   const queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix });
   // Redis without persistence forgets the scheduler when it restarts: set it
   // again whenever the connection comes back.
-  const schedule = () =>
-    queue.upsertJobScheduler("catch-up", { every: options.catchUpMs }, { name: "catch-up", opts: { removeOnComplete: true, removeOnFail: 100 } });
+  const schedule = () => queue.upsertJobScheduler("catch-up", { every: options.catchUpMs }, { name: "catch-up", opts: { removeOnComplete: true } });
   await schedule();
   connection.on("ready", () => void schedule().catch(options.onError));
   const scheduler = localScheduler(runner, options);
+  // A doorbell on purpose: the job only wakes the scheduler and cannot fail.
+  // The work's own failures are the projection's (recorded as lastError,
+  // logged, retried by the next wake-up or the timer), not BullMQ's: a job
+  // retried with backoff would only repeat a catch-up that runs anyway.
   const worker = new Worker(QUEUE_NAME, async () => scheduler.wake(), {
     connection: bullConnection(redisUrl, onRedisError),
     concurrency: 1,
     prefix: options.prefix,
   });
   worker.on("error", options.onError);
-  worker.on("failed", (_job, error) => options.onError(error));
   await worker.waitUntilReady();
   return {
     async ready() {
