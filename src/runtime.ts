@@ -5,6 +5,7 @@ import { createServices, type Services } from "./app/services.ts";
 import { authenticate, issueToken } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import { createDatabase } from "./db/client.ts";
+import { lockSql } from "./db/locks.ts";
 import { migrate } from "./db/migrator.ts";
 import { announceEmbeddedUrl, openDatabase } from "./db/open.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
@@ -31,7 +32,7 @@ async function firstStartLock<T>(url: string | null, work: () => Promise<T>): Pr
   const client = new pg.Client({ connectionString: url, application_name: "pilotis-first-start" });
   await client.connect();
   try {
-    await client.query("SELECT pg_advisory_lock(hashtext('pilotis-first-start'))");
+    await client.query(lockSql.take("firstStart"));
     return await work();
   } finally {
     await client.end();

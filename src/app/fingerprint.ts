@@ -1,20 +1,8 @@
 import { createHash } from "node:crypto";
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object" && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined && v !== null)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) // code units, not the locale's collation
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  }
-  return value;
-}
+import { canonicalJson } from "../shared/canonical-json.ts";
 
 /** Identifies what a command asked for, whatever the order of its fields: a replayed command id must carry the same request. */
 export const fingerprint = (value: unknown): string =>
   createHash("sha256")
-    .update(JSON.stringify(canonical(value)))
+    .update(canonicalJson(value, { dropEmpty: true }))
     .digest("hex");

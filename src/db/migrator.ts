@@ -3,11 +3,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { MIGRATION_LOCK } from "./locks.ts";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
-
-// Any constant shared by every Pilotis process: it serialises migrators.
-const MIGRATION_LOCK_KEY = 72_707_115;
 
 // Prisma's own bookkeeping table, column for column, so that `prisma migrate
 // status` and `prisma migrate deploy` agree with this migrator.
@@ -66,7 +64,7 @@ export async function migrate(databaseUrl: string, options: MigrateOptions = {})
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     const { rows: exists } = await client.query<{ found: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS found`);
     if (!exists[0]!.found) await client.query(PRISMA_MIGRATIONS_DDL);
     const { rows } = await client.query<AppliedRow>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`);
@@ -89,7 +87,7 @@ export async function migrate(databaseUrl: string, options: MigrateOptions = {})
     if (options.runtimeRole) await client.query("SELECT pilotis_grant_runtime($1)", [options.runtimeRole]);
     return applied;
   } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
     await client.end();
   }
 }

@@ -1,9 +1,10 @@
 import type pg from "pg";
+import { lockSql } from "../db/locks.ts";
 import { withClient } from "../db/with-client.ts";
 import { BENCHMARK_METRICS, type BenchmarkMetric, RECENT_DAYS } from "../domain/benchmark/metrics.ts";
 import { type PeerGroupKey, parseGroupKey } from "../domain/benchmark/peer-groups.ts";
 import type { Distribution } from "../domain/benchmark/statistics.ts";
-import { canonicalJson } from "./canonical.ts";
+import { canonicalJson } from "../shared/canonical-json.ts";
 
 /** What a group's row holds once computed; shares and suppression are derived on read. */
 export interface GroupAggregates {
@@ -102,7 +103,7 @@ export interface RefreshResult {
 export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Promise<RefreshResult> {
   const now = options.now ?? (() => new Date());
   return withClient(pool, async (client) => {
-    const { rows: lock } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('pilotis-benchmark-groups')) AS locked");
+    const { rows: lock } = await client.query<{ locked: boolean }>(lockSql.try("benchmarkGroups"));
     if (!lock[0]!.locked) return { changed: [], pending: true };
     try {
       const { rows: due } = await client.query<{ key: string; generation: string; size: number; contributors: number; aggregates: GroupAggregates | null }>(
@@ -128,7 +129,7 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
       const { rows: left } = await client.query<{ pending: boolean }>("SELECT EXISTS (SELECT 1 FROM benchmark_groups WHERE dirty) AS pending");
       return { changed, pending: left[0]!.pending };
     } finally {
-      await client.query("SELECT pg_advisory_unlock(hashtext('pilotis-benchmark-groups'))").catch((cause) => {
+      await client.query(lockSql.release("benchmarkGroups")).catch((cause) => {
         throw new Error("could not release the benchmark groups lock", { cause });
       });
     }

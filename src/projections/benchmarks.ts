@@ -6,7 +6,7 @@ import type { ReadEvent } from "../domain/events.ts";
 import type { Matrix, MatrixEvent } from "../domain/matrix.ts";
 import { type ReferenceWeightEvent, readReferenceWeightEvent } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
-import { canonicalJson } from "./canonical.ts";
+import { canonicalJson } from "../shared/canonical-json.ts";
 import { aggregateId, collectivityEventsOf, foldMatrixEvents, isNetworkEvent, matrixEventsOf, type Projector } from "./projector.ts";
 
 /** What a batch leaves to do once it has applied its events. */

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { type LockSpace, lockSql } from "../db/locks.ts";
 import { withClient } from "../db/with-client.ts";
 import { EventStore } from "../eventstore/store.ts";
 import type { Applied, Projector } from "./projector.ts";
@@ -110,7 +111,7 @@ export class ProjectionRunner {
         if (applied.length > 0) await this.options.onApplied?.(projector.name, applied);
         return { busy: false, count };
       } finally {
-        await this.unlock(client, "pilotis-projection", projector.name);
+        await this.unlock(client, "projection", projector.name);
       }
     });
   }
@@ -134,7 +135,7 @@ export class ProjectionRunner {
     let swappedAt: string | null = null;
     // Copied and swapped on one connection; caught up after it is back in the pool (a pool may hold just one).
     const copied = await withClient(this.pool, async (client) => {
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('pilotis-rebuild'), hashtext($1)) AS locked", [name]);
+      const { rows } = await client.query<{ locked: boolean }>(lockSql.try("rebuild", name));
       if (!rows[0]!.locked) throw new Error(`projection ${name} is already being rebuilt`);
       try {
         await this.inTransaction(client, async () => {
@@ -167,7 +168,7 @@ export class ProjectionRunner {
           const pause = (performance.now() - started) * (this.options.rebuildPause ?? 0);
           if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
         }
-        await client.query("SELECT pg_advisory_lock(hashtext('pilotis-projection'), hashtext($1))", [name]);
+        await client.query(lockSql.take("projection", name));
         try {
           await this.inTransaction(client, async () => {
             while ((await batch()) > 0);
@@ -177,12 +178,12 @@ export class ProjectionRunner {
             await client.query("UPDATE projections SET version = $2 WHERE name = $1", [name, projector.version]);
           });
         } finally {
-          await this.unlock(client, "pilotis-projection", name);
+          await this.unlock(client, "projection", name);
         }
         return total;
       } finally {
         await client.query(`DROP SCHEMA IF EXISTS ${shadow} CASCADE`).catch(() => undefined);
-        await this.unlock(client, "pilotis-rebuild", name);
+        await this.unlock(client, "rebuild", name);
       }
     });
     return copied + (swappedAt === startedAt ? await this.catchUpOne(projector) : 0);
@@ -267,8 +268,8 @@ export class ProjectionRunner {
     await client.query("UPDATE projections SET checkpoint = $2, updated_at = now(), last_run_at = now(), last_error = NULL WHERE name = $1", [name, position]);
   }
 
-  private async unlock(client: pg.PoolClient, space: string, name: string): Promise<void> {
-    await client.query("SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", [space, name]).catch((cause) => {
+  private async unlock(client: pg.PoolClient, space: LockSpace, name: string): Promise<void> {
+    await client.query(lockSql.release(space, name)).catch((cause) => {
       // An error without SQLSTATE makes withClient() drop the connection,
       // and the lock with it, rather than pool a session that holds it.
       throw new Error(`could not release the ${space} lock of ${name}`, { cause });
@@ -276,7 +277,7 @@ export class ProjectionRunner {
   }
 
   private async tryLock(client: pg.PoolClient, name: string): Promise<boolean> {
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('pilotis-projection'), hashtext($1)) AS locked", [name]);
+    const { rows } = await client.query<{ locked: boolean }>(lockSql.try("projection", name));
     return rows[0]!.locked;
   }
 

@@ -6,7 +6,9 @@ import { createHash } from "node:crypto";
 import { type CatalogueEntry, catalogueEntries } from "../domain/catalogue/index.ts";
 import type { CollectivityCommand } from "../domain/collectivity.ts";
 import type { MatrixCommand } from "../domain/matrix.ts";
+import { sirenWithChecksum } from "../domain/siren.ts";
 import type { CollectivityKind, FactorKind, Quadrant, StrategyStatus } from "../domain/types.ts";
+import { mulberry32 } from "../shared/random.ts";
 
 type Register = Extract<CollectivityCommand, { type: "RegisterCollectivity" }>;
 
@@ -27,13 +29,7 @@ const YEAR = 365 * DAY;
 
 /** A random stream (mulberry32) from a seed and a name, so each collectivity has its own. */
 export function randomStream(seed: number, name: string): () => number {
-  let state = createHash("sha256").update(`${seed}:${name}`).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(createHash("sha256").update(`${seed}:${name}`).digest().readUInt32LE(0));
 }
 
 /** A UUID derived from the seed and a name (the layout of a version 5 UUID). */
@@ -124,21 +120,6 @@ const SIREN_PREFIX: Record<CollectivityKind, string> = {
   COLLECTIVITE_A_STATUT_PARTICULIER: "20",
   REGION: "23",
 };
-
-/** Eight digits and the Luhn digit that makes them a valid SIREN. */
-export function sirenWithChecksum(eight: string): string {
-  for (let check = 0; check < 10; check++) {
-    const candidate = `${eight}${check}`;
-    let sum = 0;
-    for (let i = 0; i < 9; i++) {
-      let digit = Number(candidate[8 - i]);
-      if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-      sum += digit;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error("unreachable: one check digit always fits");
-}
 
 const REGION_CODES = ["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94", "01", "02", "03", "04", "06"];
 const ROOTS = ["Mont", "Val", "Bourg", "Fontaine", "Champ", "Roche", "Lac", "Bois", "Pré", "Château", "Pont", "Lande", "Rivière", "Chêne", "Vigne"];

@@ -6,6 +6,7 @@ import type { RecordedEvent } from "../../src/domain/events.ts";
 import { refreshAllGroups } from "../../src/projections/benchmark-groups.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
+import { mulberry32 } from "../../src/shared/random.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { admin, buildMatrix, type MatrixSpec, registerCommune } from "../support/network.ts";
 import { subscribeSse } from "../support/sse.ts";
@@ -20,16 +21,6 @@ afterEach(async () => {
   await app?.close();
   app = undefined;
 });
-
-/** A deterministic pseudo-random sequence (mulberry32), so a failing run can be replayed. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATUSES = ["PROPOSED", "ADOPTED", "IN_PROGRESS", "DONE", "ABANDONED"] as const;
 const STRATEGIES = catalogueEntries("STRATEGY");
@@ -179,7 +170,7 @@ describe("benchmarks across collectivities", () => {
   it("aggregates of a peer group equal values computed independently from the events", async () => {
     app = await startTestApp({ PILOTIS_BENCHMARK_MIN_GROUP: "3" });
     const { commands } = app.services;
-    const next = random(42);
+    const next = mulberry32(42);
     const ids: string[] = [];
     for (let i = 0; i < 9; i++) ids.push(await registerCommune(commands, `Commune ${i}`, 500 + i * 50, 800 + i * 10));
     await registerCommune(commands, "Grande commune", 40_000, 1200);
@@ -450,7 +441,7 @@ describe("benchmarks across collectivities", () => {
   it("incremental aggregates equal a full rebuild after a random sequence of commands", async () => {
     app = await startTestApp({ PILOTIS_BENCHMARK_MIN_GROUP: "2" });
     const { commands } = app.services;
-    const next = random(7);
+    const next = mulberry32(7);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
     const collectivities: string[] = [];
     const matrices: string[] = [];

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockSql } from "../../src/db/locks.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
 let app: TestApp;
@@ -39,9 +40,9 @@ async function seeded() {
 async function holdProjection(name: string) {
   const client = new pg.Client({ connectionString: app.database.url });
   await client.connect();
-  await client.query("SELECT pg_advisory_lock(hashtext('pilotis-projection'), hashtext($1))", [name]);
+  await client.query(lockSql.take("projection", name));
   return async () => {
-    await client.query("SELECT pg_advisory_unlock(hashtext('pilotis-projection'), hashtext($1))", [name]);
+    await client.query(lockSql.release("projection", name));
     await client.end();
   };
 }

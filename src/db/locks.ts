@@ -1,0 +1,28 @@
+/**
+ * Every advisory lock Pilotis takes, in one place, so that no two share a key
+ * by accident. Keys in two parts are `hashtext(space), hashtext(name)`; the
+ * appenders' lock is taken in SQL (migration log_horizon) as (1885957231, 1),
+ * and the migrator's as the single key MIGRATION_LOCK.
+ */
+export const LOCK_SPACES = {
+  /** One batch of one projection at a time, across processes (session lock). */
+  projection: "pilotis-projection",
+  /** One rebuild of one projection at a time. */
+  rebuild: "pilotis-rebuild",
+  /** One refresher of the benchmark groups at a time (name: ""). */
+  benchmarkGroups: "pilotis-benchmark-groups",
+  /** First-start work (the demo) done once when replicas start together (name: ""). */
+  firstStart: "pilotis-first-start",
+} as const;
+
+export type LockSpace = keyof typeof LOCK_SPACES;
+
+/** The migrator's key: any constant shared by every Pilotis process. */
+export const MIGRATION_LOCK = 72_707_115;
+
+/** SQL and parameters that take, try or release a lock of `space` for `name` on a session. */
+export const lockSql = {
+  take: (space: LockSpace, name = "") => ({ text: "SELECT pg_advisory_lock(hashtext($1), hashtext($2))", values: [LOCK_SPACES[space], name] }),
+  try: (space: LockSpace, name = "") => ({ text: "SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked", values: [LOCK_SPACES[space], name] }),
+  release: (space: LockSpace, name = "") => ({ text: "SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", values: [LOCK_SPACES[space], name] }),
+};
