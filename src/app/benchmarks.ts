@@ -147,14 +147,18 @@ export class BenchmarkService {
   }
 
   /** Its own group; one the benchmark projection has not met yet is placed from its profile, without a quartile. */
-  async peerGroupOf(collectivity: { id: string; kind: CollectivityKind; population: number }): Promise<PeerGroupView> {
-    const group = (await this.ownGroupOf(collectivity.id)) ?? {
-      kind: collectivity.kind,
-      populationStratum: stratumOf(collectivity.kind, collectivity.population).code,
-      wealthQuartile: null,
-    };
-    const row = await this.groupRows([groupKey(group)]);
-    return this.view(group, row.get(groupKey(group))?.size ?? 0);
+  /** Several collectivities' own groups in two queries (a page of them); one the projection has not met yet is placed from its profile, without a quartile. */
+  async peerGroupsOf(collectivities: readonly { id: string; kind: CollectivityKind; population: number }[]): Promise<PeerGroupView[]> {
+    const { rows } = await this.pool.query<{ collectivity_id: string; kind: CollectivityKind; stratum: string; wealth_quartile: number | null }>(
+      "SELECT collectivity_id, kind, stratum, wealth_quartile FROM benchmark_members WHERE collectivity_id = ANY($1::text[])",
+      [collectivities.map((c) => c.id)],
+    );
+    const placed = new Map(rows.map((r) => [r.collectivity_id, ownGroup({ kind: r.kind, populationStratum: r.stratum, wealthQuartile: r.wealth_quartile })]));
+    const groups = collectivities.map(
+      (c) => placed.get(c.id) ?? { kind: c.kind, populationStratum: stratumOf(c.kind, c.population).code, wealthQuartile: null },
+    );
+    const sizes = await this.groupRows(groups.map(groupKey));
+    return groups.map((group) => this.view(group, sizes.get(groupKey(group))?.size ?? 0));
   }
 
   /**

@@ -136,13 +136,18 @@ export class QueryService {
     return { items: items.map((c) => ({ cursor: encodeCursor(c), node: c })), hasNextPage: rows.length > size, totalCount };
   }
 
-  async matricesOf(collectivityId: string, principal: Principal | null): Promise<Matrix[]> {
+  /** The matrices of several collectivities in one query (a page of them), each list in opening order, drafts only for their editors. */
+  async matricesOfMany(collectivityIds: readonly string[], principal: Principal | null): Promise<Matrix[][]> {
     const who = requirePrincipal(principal);
-    const views = await this.db.matrixView.findMany({
-      where: { collectivityId, ...(canEdit(who, collectivityId) ? {} : { publishedAt: { not: null } }) },
-      orderBy: { matrixId: "asc" },
-    });
-    return views.map((v) => v.state as unknown as Matrix).sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+    const views = await this.db.matrixView.findMany({ where: { collectivityId: { in: [...collectivityIds] } }, orderBy: { matrixId: "asc" } });
+    const byCollectivity = new Map<string, Matrix[]>();
+    for (const view of views) {
+      if (view.publishedAt === null && !canEdit(who, view.collectivityId)) continue;
+      const list = byCollectivity.get(view.collectivityId) ?? [];
+      list.push(view.state as unknown as Matrix);
+      byCollectivity.set(view.collectivityId, list);
+    }
+    return collectivityIds.map((id) => (byCollectivity.get(id) ?? []).sort((a, b) => a.openedAt.localeCompare(b.openedAt)));
   }
 
   async matrix(id: string, at: MatrixAt, principal: Principal | null): Promise<Matrix | null> {

@@ -5,6 +5,7 @@ import type { QueryService } from "../app/queries.ts";
 import type { TokenService } from "../app/tokens.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
+import type { Loaders } from "./loaders.ts";
 
 /** What every resolver gets: the caller and the application services. Resolvers only translate. */
 export interface Context {
@@ -16,4 +17,6 @@ export interface Context {
   tokens: TokenService;
   live: LiveEvents;
   requestId: string;
+  /** Batches what a list asks of each item, for this request. */
+  loaders: Loaders;
 }

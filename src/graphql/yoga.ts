@@ -10,6 +10,7 @@ import type { Logger } from "../logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Context } from "./context.ts";
 import { toContractError } from "./errors.ts";
+import { createLoaders } from "./loaders.ts";
 import { useEndSubscriptionsOfLostTokens } from "./plugins/lost-tokens.ts";
 import { useOperationMetrics } from "./plugins/metrics.ts";
 import { useSubscriptionLimits } from "./plugins/subscription-limits.ts";
@@ -18,7 +19,7 @@ import { schema } from "./schema.ts";
 
 export const requestIds = new AsyncLocalStorage<string>();
 
-type Services = Omit<Context, "principal" | "requestId"> & { authenticator: TokenAuthenticator; revocations: RevocationWatcher; metrics: Metrics };
+type Services = Omit<Context, "principal" | "requestId" | "loaders"> & { authenticator: TokenAuthenticator; revocations: RevocationWatcher; metrics: Metrics };
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -95,7 +96,7 @@ export function createGraphQLHandler(services: Services, config: Config, logger:
           extensions: { code: "RATE_LIMITED", http: { status: 429 } },
         });
       }
-      return { ...shared, principal, requestId: id };
+      return { ...shared, principal, requestId: id, loaders: createLoaders(shared, principal) };
     },
     maskedErrors: {
       // Duck-typed on purpose: graphql may be loaded both as ESM and CJS, so

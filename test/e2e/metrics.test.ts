@@ -37,3 +37,22 @@ it("counts operation names a client makes up under a bounded number of labels", 
   expect(names.has("other")).toBe(true);
   expect(names.has("anonymous")).toBe(true);
 });
+
+it("a page of twenty collectivities with their matrices and peer groups costs a handful of queries, not a few per collectivity", async () => {
+  for (let i = 0; i < 20; i++) {
+    const c = await app.ok(`mutation($n: String!) { registerCollectivity(input: { name: $n, kind: COMMUNE, population: 1200 }) { collectivity { id } } }`, { n: `Commune listée ${i}` });
+    await app.ok(`mutation($c: ID!) { openMatrix(input: { collectivityId: $c, title: "Diagnostic" }) { matrix { id } } }`, { c: c.registerCollectivity.collectivity.id });
+  }
+  let checkouts = 0;
+  const count = () => void checkouts++;
+  app.pool.on("acquire", count);
+  try {
+    const page = await app.ok(`{ collectivities(first: 20) { edges { node { name matrices { title } peerGroup { label size } } } } }`);
+    expect(page.collectivities.edges).toHaveLength(20);
+    expect(page.collectivities.edges.every((e: any) => e.node.matrices.length === 1 && e.node.peerGroup.label)).toBe(true);
+  } finally {
+    app.pool.off("acquire", count);
+  }
+  // One per collectivity for its matrices and two for its group made 42.
+  expect(checkouts).toBeLessThanOrEqual(6);
+});

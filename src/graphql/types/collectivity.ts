@@ -64,7 +64,7 @@ Collectivity.implement({
     matrices: t.field({
       type: [Matrix],
       description: "The matrices this token may see",
-      resolve: (c, _args, ctx) => ctx.queries.matricesOf(c.id, ctx.principal),
+      resolve: (c, _args, ctx) => ctx.loaders.matricesOf.load(c.id),
     }),
     matrixCount: t.int({
       nullable: true,
@@ -87,7 +87,7 @@ Collectivity.implement({
     peerGroup: t.field({
       type: PeerGroup,
       description: "Its own kind, population stratum and wealth quartile",
-      resolve: (c, _args, ctx) => ctx.benchmarks.peerGroupOf(c),
+      resolve: (c, _args, ctx) => ctx.loaders.peerGroupOf.load(c),
     }),
     benchmark: t.field({
       type: CollectivityBenchmark,
