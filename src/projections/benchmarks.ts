@@ -293,14 +293,15 @@ export const benchmarks: Projector = {
   name: "benchmarks",
   version: 1,
 
-  async apply(db, events) {
+  async apply(db, events, context) {
     const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set() };
     await applyProfiles(db, collectivityEventsOf(events), work);
     await applyQuartiles(db, work);
     await applyMatrices(db, matrixEventsOf(events), work);
     await applyReferenceWeights(db, events.filter(isNetworkEvent).map(readReferenceWeightEvent), work);
     await applyMembers(db, work);
-    await markDirty(db, work.dirty);
+    // Copies being rebuilt leave the live groups alone: the swap marks them all.
+    if (!context?.rebuilding) await markDirty(db, work.dirty);
     return [];
   },
 

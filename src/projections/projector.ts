@@ -28,7 +28,7 @@ export interface Projector {
    * process running the new code rebuilds the projection from the first event.
    */
   version: number;
-  apply(db: pg.PoolClient, events: RecordedEvent[]): Promise<Applied[]>;
+  apply(db: pg.PoolClient, events: RecordedEvent[], context?: { rebuilding: boolean }): Promise<Applied[]>;
   /** The tables this projection owns: a rebuild fills copies of them, then swaps them in. */
   tables: readonly string[];
   /** Runs in the transaction that swaps rebuilt tables in, for what depends on them. */

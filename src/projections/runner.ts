@@ -156,7 +156,7 @@ export class ProjectionRunner {
           if (!live) return 0;
           const events = (await new EventStore(client).readLog({ after, limit: this.batchSize * 4 })).filter((e) => e.position <= live);
           if (events.length > 0) {
-            await projector.apply(client, events);
+            await projector.apply(client, events, { rebuilding: true });
             after = events[events.length - 1]!.position;
             total += events.length;
           }

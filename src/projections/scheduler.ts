@@ -19,13 +19,37 @@ export interface SchedulerOptions {
 /**
  * In-process scheduling: wake-ups while a catch-up runs are folded into one
  * more catch-up after it; a timer catches up whatever a wake-up missed.
- * Errors are reported and retried on the next wake-up.
+ * Errors are reported and retried on the next wake-up. The work after a
+ * catch-up runs beside the next ones, one at a time: a refresh of every
+ * benchmark group (seconds at national scale) must not hold up subscribers.
  */
 export function localScheduler(runner: ProjectionRunner, options: SchedulerOptions): ProjectionScheduler {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
   let later: NodeJS.Timeout | null = null;
+  let following: Promise<void> | null = null;
+  let followAgain = false;
+
+  const follow = (): void => {
+    if (!options.afterCatchUp || stopped) return;
+    if (following) {
+      followAgain = true;
+      return;
+    }
+    following = (async () => {
+      do {
+        followAgain = false;
+        try {
+          const next = await options.afterCatchUp!();
+          if (next.againInMs != null) runLater(next.againInMs);
+        } catch (error) {
+          options.onError(error);
+        }
+      } while (followAgain && !stopped);
+      following = null;
+    })();
+  };
 
   const runLater = (ms: number) => {
     if (later || stopped) return;
@@ -47,8 +71,7 @@ export function localScheduler(runner: ProjectionRunner, options: SchedulerOptio
         again = false;
         try {
           await runner.catchUp();
-          const next = await options.afterCatchUp?.();
-          if (next?.againInMs != null) runLater(next.againInMs);
+          follow();
         } catch (error) {
           options.onError(error);
         }
@@ -68,6 +91,7 @@ export function localScheduler(runner: ProjectionRunner, options: SchedulerOptio
       clearInterval(timer);
       if (later) clearTimeout(later);
       await running;
+      await following;
     },
   };
 }
