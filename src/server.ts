@@ -2,9 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import type { Services } from "./app/services.ts";
 import type { Config } from "./config.ts";
+import { callerOf } from "./graphql/plugins/rate-limit.ts";
 import { RateLimit } from "./graphql/rate-limit.ts";
+import { requestIds } from "./graphql/request-ids.ts";
 import { attachWebSocket } from "./graphql/websocket.ts";
-import { createGraphQLHandler, requestIds } from "./graphql/yoga.ts";
+import { createGraphQLHandler } from "./graphql/yoga.ts";
 import type { Logger } from "./logger.ts";
 import { reportFailures } from "./observability/failures.ts";
 import { serveMetrics } from "./observability/metrics.ts";
@@ -43,14 +45,20 @@ export async function startServer(
   logger: Logger,
   checks: Record<string, () => Promise<boolean>> = {},
 ): Promise<RunningServer> {
+  let shuttingDown = false;
   const rateLimit = new RateLimit({
     perMinute: config.PILOTIS_RATE_LIMIT_PER_MINUTE,
     redisUrl: config.REDIS_URL,
     keyPrefix: config.PILOTIS_QUEUE_PREFIX,
     onRedisError: reportFailures(logger, "Redis unavailable: rate limits are counted in this process meanwhile"),
   });
-  const yoga = createGraphQLHandler(services, config, logger, rateLimit);
-  let shuttingDown = false;
+  // /ready through Yoga's readiness check: the database, Redis when used, and not shutting down.
+  const ready = async () => {
+    if (shuttingDown) return { status: 503, body: { status: "shutting down" } };
+    const result = await readiness({ database: () => services.db.$queryRawUnsafe("SELECT 1").then(() => true), ...checks });
+    return { status: result.ready ? 200 : 503, body: { status: result.ready ? "ready" : "not ready", checks: result.checks } };
+  };
+  const yoga = createGraphQLHandler(services, config, logger, { rateLimit, ready });
   // Subscriptions over SSE never finish by themselves, and a connection
   // opened ahead of use may never carry a request: shutdown ends both rather
   // than wait out the grace period (clients reconnect elsewhere).
@@ -63,13 +71,6 @@ export async function startServer(
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/health") return json(res, 200, { status: "ok" });
     if (path === "/metrics") return void serveMetrics(services.metrics.registry, res);
-    if (path === "/ready") {
-      if (shuttingDown) return json(res, 503, { status: "shutting down" });
-      void readiness({ database: () => services.db.$queryRawUnsafe("SELECT 1").then(() => true), ...checks }).then(({ ready, checks }) =>
-        json(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready", checks }),
-      );
-      return;
-    }
     if (bodyTooLarge(req, res, config.PILOTIS_MAX_BODY_BYTES)) return;
     if (req.headers.accept?.includes("text/event-stream")) {
       streams.add(res);
@@ -85,7 +86,12 @@ export async function startServer(
     socket.once("close", () => unused.delete(socket));
   });
   server.on("request", (req: IncomingMessage) => unused.delete(req.socket));
-  const websocket = attachWebSocket(server, yoga, (token) => services.authenticator.authenticate(token), config.PILOTIS_MAX_BODY_BYTES);
+  const websocket = attachWebSocket(server, yoga, {
+    authenticate: (token) => services.authenticator.authenticate(token),
+    allowed: async (token, remoteAddress) =>
+      rateLimit.take(await callerOf(services.authenticator, config.PILOTIS_TRUSTED_PROXIES, new Headers({ authorization: `Bearer ${token}` }), remoteAddress)),
+    maxMessageBytes: config.PILOTIS_MAX_BODY_BYTES,
+  });
   services.revocations.start();
 
   await new Promise<void>((resolve, reject) => {

@@ -1,20 +1,31 @@
 import type { Server } from "node:http";
-import type { ExecutionArgs, GraphQLError } from "graphql";
+import type { ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import { bearerToken } from "../auth/bearer.ts";
+import { rateLimited } from "./plugins/rate-limit.ts";
 import type { createGraphQLHandler } from "./yoga.ts";
 
 type Yoga = ReturnType<typeof createGraphQLHandler>;
 type Enveloped = ReturnType<Yoga["getEnveloped"]>;
 
-const BEARER = /^Bearer\s+\S+$/i;
-
 /**
  * GraphQL over WebSocket (the graphql-ws protocol) on /graphql, through the
  * same Yoga pipeline as HTTP: same schema, plugins, context and errors. The
  * token is checked at connect: `connectionParams: { authorization: "Bearer …" }`.
+ * Each operation counts against the rate limit; one over it gets
+ * RATE_LIMITED for itself, and the socket stays open.
  */
-export function attachWebSocket(server: Server, yoga: Yoga, authenticate: (token: string) => Promise<unknown>, maxMessageBytes: number) {
+export function attachWebSocket(
+  server: Server,
+  yoga: Yoga,
+  options: {
+    authenticate: (token: string) => Promise<unknown>;
+    allowed: (token: string, remoteAddress: string | undefined) => Promise<boolean>;
+    maxMessageBytes: number;
+  },
+) {
+  const { authenticate, maxMessageBytes } = options;
   // A message over the limit closes the socket (1009) before it is buffered whole, as HTTP bodies are refused (413).
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxMessageBytes });
   const disposable = useServer(
@@ -22,11 +33,12 @@ export function attachWebSocket(server: Server, yoga: Yoga, authenticate: (token
       execute: (args) => (args.rootValue as Enveloped).execute(args as ExecutionArgs),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args as ExecutionArgs),
       onConnect: async (ctx) => {
-        const header = ctx.connectionParams?.authorization;
-        if (typeof header !== "string" || !BEARER.test(header)) return false;
-        return Boolean(await authenticate(header.replace(/^Bearer\s+/i, "")));
+        const token = bearerToken(typeof ctx.connectionParams?.authorization === "string" ? ctx.connectionParams.authorization : null);
+        return token !== null && Boolean(await authenticate(token));
       },
       onSubscribe: async (ctx, _id, params) => {
+        const token = bearerToken(String(ctx.connectionParams?.authorization ?? ""));
+        if (!(await options.allowed(token ?? "", ctx.extra.request.socket.remoteAddress))) return [rateLimited()];
         const enveloped = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -39,14 +51,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, authenticate: (token
         const document = enveloped.parse(params.query);
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
-        let contextValue: Awaited<ReturnType<Enveloped["contextFactory"]>>;
-        try {
-          contextValue = await enveloped.contextFactory();
-        } catch (error) {
-          // A refusal of this operation (RATE_LIMITED): an error for it, not the whole socket closed.
-          if ((error as GraphQLError).extensions?.code) return [error as GraphQLError];
-          throw error;
-        }
+        const contextValue = await enveloped.contextFactory();
         return {
           schema: enveloped.schema,
           document,

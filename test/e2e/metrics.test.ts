@@ -40,8 +40,12 @@ it("counts operation names a client makes up under a bounded number of labels", 
 
 it("a page of twenty collectivities with their matrices and peer groups costs a handful of queries, not a few per collectivity", async () => {
   for (let i = 0; i < 20; i++) {
-    const c = await app.ok(`mutation($n: String!) { registerCollectivity(input: { name: $n, kind: COMMUNE, population: 1200 }) { collectivity { id } } }`, { n: `Commune listée ${i}` });
-    await app.ok(`mutation($c: ID!) { openMatrix(input: { collectivityId: $c, title: "Diagnostic" }) { matrix { id } } }`, { c: c.registerCollectivity.collectivity.id });
+    const c = await app.ok(`mutation($n: String!) { registerCollectivity(input: { name: $n, kind: COMMUNE, population: 1200 }) { collectivity { id } } }`, {
+      n: `Commune listée ${i}`,
+    });
+    await app.ok(`mutation($c: ID!) { openMatrix(input: { collectivityId: $c, title: "Diagnostic" }) { matrix { id } } }`, {
+      c: c.registerCollectivity.collectivity.id,
+    });
   }
   let checkouts = 0;
   const count = () => void checkouts++;
