@@ -6,7 +6,7 @@ import "./types/benchmark.ts";
 import "./types/collectivity.ts";
 import "./types/matrix.ts";
 import "./types/queries.ts";
-import "./types/mutations.ts";
+import "./types/mutations/index.ts";
 import "./types/subscriptions.ts";
 import "./types/tokens.ts";
 
