@@ -9,6 +9,7 @@ import { CollectivityAggregate, MatrixAggregate } from "./aggregates.ts";
 import { BenchmarkService } from "./benchmarks.ts";
 import { CommandHandler } from "./commands.ts";
 import type { LiveEvents } from "./live.ts";
+import { MatrixCommands } from "./matrix-commands.ts";
 import { type QueryLimits, QueryService } from "./queries.ts";
 import { Repository } from "./repository.ts";
 import { TokenService } from "./tokens.ts";
@@ -47,7 +48,8 @@ export function createServices(database: Database, options: ServiceOptions) {
   const flush = async () => {
     await Promise.all([collectivities.flush(), matrices.flush()]);
   };
-  return { db: database.prisma, store, commands, queries, benchmarks, tokens, authenticator, revocations, metrics, live: options.live, flush };
+  const matrixCommands = new MatrixCommands(commands);
+  return { db: database.prisma, store, commands, matrixCommands, queries, benchmarks, tokens, authenticator, revocations, metrics, live: options.live, flush };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,7 @@
 import type { BenchmarkService } from "../app/benchmarks.ts";
 import type { CommandHandler } from "../app/commands.ts";
 import type { LiveEvents } from "../app/live.ts";
+import type { MatrixCommands } from "../app/matrix-commands.ts";
 import type { QueryService } from "../app/queries.ts";
 import type { TokenService } from "../app/tokens.ts";
 import type { Principal } from "../auth/principal.ts";
@@ -12,6 +13,7 @@ export interface Context {
   db: Db;
   principal: Principal | null;
   commands: CommandHandler;
+  matrixCommands: MatrixCommands;
   queries: QueryService;
   benchmarks: BenchmarkService;
   tokens: TokenService;

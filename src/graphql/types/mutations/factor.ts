@@ -1,6 +1,6 @@
 import { builder } from "../../builder.ts";
 import { FactorKindEnum, InnovationDomainEnum } from "../scalars.ts";
-import { commandOptionFields, FactorPayload, factorPayload, MatrixPayload, matrixPayload, split } from "./command.ts";
+import { commandOptionFields, FactorPayload, factorPayload, MatrixPayload, matrixPayload } from "./command.ts";
 
 const AddFactorInput = builder.inputType("AddFactorInput", {
   fields: (t) => ({
@@ -42,31 +42,17 @@ builder.mutationFields((t) => ({
   addFactor: t.field({
     type: FactorPayload,
     args: { input: t.arg({ type: AddFactorInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const factorId = crypto.randomUUID();
-      const command = { ...fields, type: "AddFactor" as const, matrixId: String(fields.matrixId), factorId };
-      return factorPayload(ctx, await ctx.commands.onMatrix("addFactor", fields, command, { factorId }, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => factorPayload(ctx, await ctx.matrixCommands.addFactor(input, ctx)),
   }),
   reviseFactor: t.field({
     type: FactorPayload,
     args: { input: t.arg({ type: ReviseFactorInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const factorId = String(fields.factorId);
-      const command = { ...fields, type: "ReviseFactor" as const, matrixId: String(fields.matrixId), factorId };
-      return factorPayload(ctx, await ctx.commands.onMatrix("reviseFactor", fields, command, { factorId }, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => factorPayload(ctx, await ctx.matrixCommands.reviseFactor(input, ctx)),
   }),
   removeFactor: t.field({
     type: MatrixPayload,
     description: "Also abandons the factor's open strategies, with the same reason",
     args: { input: t.arg({ type: RemoveFactorInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const command = { type: "RemoveFactor" as const, matrixId: String(fields.matrixId), factorId: String(fields.factorId) };
-      return matrixPayload(ctx, await ctx.commands.onMatrix("removeFactor", fields, command, {}, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => matrixPayload(ctx, await ctx.matrixCommands.removeFactor(input, ctx)),
   }),
 }));

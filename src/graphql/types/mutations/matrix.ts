@@ -36,28 +36,16 @@ builder.mutationFields((t) => ({
   renameMatrix: t.field({
     type: MatrixPayload,
     args: { input: t.arg({ type: RenameMatrixInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const matrixId = String(fields.matrixId);
-      return matrixPayload(ctx, await ctx.commands.onMatrix("renameMatrix", fields, { type: "RenameMatrix", matrixId, title: fields.title }, {}, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => matrixPayload(ctx, await ctx.matrixCommands.rename(input, ctx)),
   }),
   publishMatrix: t.field({
     type: MatrixPayload,
     args: { input: t.arg({ type: MatrixLifecycleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const matrixId = String(fields.matrixId);
-      return matrixPayload(ctx, await ctx.commands.onMatrix("publishMatrix", fields, { type: "PublishMatrix", matrixId }, {}, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => matrixPayload(ctx, await ctx.matrixCommands.publish(input, ctx)),
   }),
   archiveMatrix: t.field({
     type: MatrixPayload,
     args: { input: t.arg({ type: MatrixLifecycleInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const matrixId = String(fields.matrixId);
-      return matrixPayload(ctx, await ctx.commands.onMatrix("archiveMatrix", fields, { type: "ArchiveMatrix", matrixId }, {}, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => matrixPayload(ctx, await ctx.matrixCommands.archive(input, ctx)),
   }),
 }));

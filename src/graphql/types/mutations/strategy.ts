@@ -1,6 +1,6 @@
 import { builder } from "../../builder.ts";
 import { StrategyStatusEnum } from "../scalars.ts";
-import { commandOptionFields, StrategyPayload, split, strategyPayload } from "./command.ts";
+import { commandOptionFields, StrategyPayload, strategyPayload } from "./command.ts";
 
 const ProposeStrategyInput = builder.inputType("ProposeStrategyInput", {
   fields: (t) => ({
@@ -39,38 +39,16 @@ builder.mutationFields((t) => ({
   proposeStrategy: t.field({
     type: StrategyPayload,
     args: { input: t.arg({ type: ProposeStrategyInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const strategyId = crypto.randomUUID();
-      const command = {
-        ...fields,
-        type: "ProposeStrategy" as const,
-        matrixId: String(fields.matrixId),
-        internalFactorId: String(fields.internalFactorId),
-        externalFactorId: String(fields.externalFactorId),
-        strategyId,
-      };
-      return strategyPayload(ctx, await ctx.commands.onMatrix("proposeStrategy", fields, command, { strategyId }, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => strategyPayload(ctx, await ctx.matrixCommands.proposeStrategy(input, ctx)),
   }),
   reviseStrategy: t.field({
     type: StrategyPayload,
     args: { input: t.arg({ type: ReviseStrategyInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const strategyId = String(fields.strategyId);
-      const command = { ...fields, type: "ReviseStrategy" as const, matrixId: String(fields.matrixId), strategyId };
-      return strategyPayload(ctx, await ctx.commands.onMatrix("reviseStrategy", fields, command, { strategyId }, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => strategyPayload(ctx, await ctx.matrixCommands.reviseStrategy(input, ctx)),
   }),
   changeStrategyStatus: t.field({
     type: StrategyPayload,
     args: { input: t.arg({ type: ChangeStrategyStatusInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
-      const strategyId = String(fields.strategyId);
-      const command = { type: "ChangeStrategyStatus" as const, matrixId: String(fields.matrixId), strategyId, status: fields.status };
-      return strategyPayload(ctx, await ctx.commands.onMatrix("changeStrategyStatus", fields, command, { strategyId }, options, ctx));
-    },
+    resolve: async (_root, { input }, ctx) => strategyPayload(ctx, await ctx.matrixCommands.changeStrategyStatus(input, ctx)),
   }),
 }));

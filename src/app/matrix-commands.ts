@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
+import type { FactorKind, InnovationDomain, Quadrant, StrategyStatus } from "../domain/types.ts";
+import type { CommandContext, CommandHandler, CommandOptions, CommandOutcome } from "./commands.ts";
+
+type Id = string | number;
+type Optional<T> = { [K in keyof T]?: T[K] | null };
+type Outcome<Ids extends Record<string, string>> = Promise<CommandOutcome<Matrix> & { ids: Ids }>;
+
+interface FactorFields {
+  label: string;
+  description: string;
+  weight: number;
+  rating: number;
+  domain: InnovationDomain;
+  catalogueKey: string;
+}
+
+/** The command's own fields apart from what every command may carry; the fields alone identify the request. */
+function withoutOptions<T extends CommandOptions>(input: T) {
+  const { commandId, expectedVersion, reason, ...fields } = input;
+  return { fields, options: { commandId: commandId == null ? null : String(commandId), expectedVersion, reason } as CommandOptions };
+}
+
+/**
+ * One typed method per command on a matrix, as the API takes them: each
+ * builds its domain command, runs it (load, authorize, decide, append) and
+ * answers with the ids it touched, typed.
+ */
+export class MatrixCommands {
+  constructor(private readonly handler: CommandHandler) {}
+
+  private run<Ids extends Record<string, string>>(
+    name: string,
+    input: { matrixId: Id } & CommandOptions,
+    command: (matrixId: string) => MatrixCommand,
+    ids: Omit<Ids, "matrixId">,
+    ctx: CommandContext,
+  ): Outcome<Ids> {
+    const { fields, options } = withoutOptions(input);
+    const matrixId = String(input.matrixId);
+    return this.handler.onMatrix(name, fields as { matrixId: string }, command(matrixId), ids as Record<string, string>, options, ctx) as Outcome<Ids>;
+  }
+
+  rename(input: { matrixId: Id; title: string } & CommandOptions, ctx: CommandContext) {
+    return this.run<{ matrixId: string }>("renameMatrix", input, (matrixId) => ({ type: "RenameMatrix", matrixId, title: input.title }), {}, ctx);
+  }
+
+  publish(input: { matrixId: Id } & CommandOptions, ctx: CommandContext) {
+    return this.run<{ matrixId: string }>("publishMatrix", input, (matrixId) => ({ type: "PublishMatrix", matrixId }), {}, ctx);
+  }
+
+  archive(input: { matrixId: Id } & CommandOptions, ctx: CommandContext) {
+    return this.run<{ matrixId: string }>("archiveMatrix", input, (matrixId) => ({ type: "ArchiveMatrix", matrixId }), {}, ctx);
+  }
+
+  addFactor(input: { matrixId: Id; kind: FactorKind; label: string } & Optional<Omit<FactorFields, "label">> & CommandOptions, ctx: CommandContext) {
+    const factorId = randomUUID();
+    const { fields } = withoutOptions(input);
+    return this.run<{ matrixId: string; factorId: string }>(
+      "addFactor",
+      input,
+      (matrixId) => ({ ...fields, type: "AddFactor", matrixId, factorId }),
+      { factorId },
+      ctx,
+    );
+  }
+
+  reviseFactor(input: { matrixId: Id; factorId: Id } & Optional<FactorFields> & CommandOptions, ctx: CommandContext) {
+    const factorId = String(input.factorId);
+    const { fields } = withoutOptions(input);
+    return this.run<{ matrixId: string; factorId: string }>(
+      "reviseFactor",
+      input,
+      (matrixId) => ({ ...fields, type: "ReviseFactor", matrixId, factorId }),
+      { factorId },
+      ctx,
+    );
+  }
+
+  removeFactor(input: { matrixId: Id; factorId: Id } & CommandOptions, ctx: CommandContext) {
+    return this.run<{ matrixId: string }>("removeFactor", input, (matrixId) => ({ type: "RemoveFactor", matrixId, factorId: String(input.factorId) }), {}, ctx);
+  }
+
+  proposeStrategy(
+    input: {
+      matrixId: Id;
+      internalFactorId: Id;
+      externalFactorId: Id;
+      title: string;
+      description?: string | null;
+      priority?: number | null;
+      catalogueKey?: string | null;
+    } & CommandOptions,
+    ctx: CommandContext,
+  ) {
+    const strategyId = randomUUID();
+    const { fields } = withoutOptions(input);
+    return this.run<{ matrixId: string; strategyId: string }>(
+      "proposeStrategy",
+      input,
+      (matrixId) => ({
+        ...fields,
+        type: "ProposeStrategy",
+        matrixId,
+        internalFactorId: String(input.internalFactorId),
+        externalFactorId: String(input.externalFactorId),
+        strategyId,
+      }),
+      { strategyId },
+      ctx,
+    );
+  }
+
+  reviseStrategy(
+    input: { matrixId: Id; strategyId: Id; title?: string | null; description?: string | null; priority?: number | null } & CommandOptions,
+    ctx: CommandContext,
+  ) {
+    const strategyId = String(input.strategyId);
+    const { fields } = withoutOptions(input);
+    return this.run<{ matrixId: string; strategyId: string }>(
+      "reviseStrategy",
+      input,
+      (matrixId) => ({ ...fields, type: "ReviseStrategy", matrixId, strategyId }),
+      { strategyId },
+      ctx,
+    );
+  }
+
+  changeStrategyStatus(input: { matrixId: Id; strategyId: Id; status: StrategyStatus } & CommandOptions, ctx: CommandContext) {
+    const strategyId = String(input.strategyId);
+    return this.run<{ matrixId: string; strategyId: string }>(
+      "changeStrategyStatus",
+      input,
+      (matrixId) => ({ type: "ChangeStrategyStatus", matrixId, strategyId, status: input.status }),
+      { strategyId },
+      ctx,
+    );
+  }
+
+  addInitiative(
+    input: { matrixId: Id; title: string; quadrant: Quadrant; strategyIds?: readonly Id[] | null; catalogueKey?: string | null } & CommandOptions,
+    ctx: CommandContext,
+  ) {
+    const initiativeId = randomUUID();
+    const { fields } = withoutOptions(input);
+    return this.run<{ matrixId: string; initiativeId: string }>(
+      "addInitiative",
+      input,
+      (matrixId) => ({ ...fields, type: "AddInitiative", matrixId, strategyIds: input.strategyIds?.map(String) ?? null, initiativeId }),
+      { initiativeId },
+      ctx,
+    );
+  }
+
+  changeInitiativeStatus(input: { matrixId: Id; initiativeId: Id; status: StrategyStatus } & CommandOptions, ctx: CommandContext) {
+    const initiativeId = String(input.initiativeId);
+    return this.run<{ matrixId: string; initiativeId: string }>(
+      "changeInitiativeStatus",
+      input,
+      (matrixId) => ({ type: "ChangeInitiativeStatus", matrixId, initiativeId, status: input.status }),
+      { initiativeId },
+      ctx,
+    );
+  }
+}
