@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { createPool } from "../db/client.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabaseForCli } from "../db/open.ts";
 import { exportEvents } from "../eventstore/archive.ts";
 
 const { values } = parseArgs({ options: { out: { type: "string" } } });
@@ -11,7 +11,7 @@ if (!values.out) {
   process.stderr.write("usage: npm run events:export -- --out FILE\n");
   process.exit(2);
 }
-const database = await openDatabase(loadConfig());
+const database = await openDatabaseForCli(loadConfig());
 const pool = createPool({ url: database.url, poolSize: 1, applicationName: "pilotis-export" });
 try {
   const started = performance.now();

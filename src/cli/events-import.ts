@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabaseForCli } from "../db/open.ts";
 import { ArchiveError, importEvents } from "../eventstore/archive.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
 import { PROJECTORS } from "../projections/index.ts";
@@ -17,7 +17,7 @@ if (!values.in) {
   process.exit(2);
 }
 const config = loadConfig();
-const database = await openDatabase(config);
+const database = await openDatabaseForCli(config);
 await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? database.url, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
 const pool = createPool({ url: database.url, poolSize: 1, applicationName: "pilotis-import" });
 try {

@@ -6,7 +6,7 @@ import { publishApplied } from "../app/live.ts";
 import { loadConfig } from "../config.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabaseForCli } from "../db/open.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
 import { benchmarks } from "../projections/benchmarks.ts";
 import { redisLiveEvents } from "../projections/host.ts";
@@ -21,7 +21,7 @@ if (unknown.length > 0) {
 }
 
 const config = loadConfig();
-const database = await openDatabase(config);
+const database = await openDatabaseForCli(config);
 await migrate(database.url);
 const pool = createPool({ url: database.url, poolSize: 1, applicationName: "pilotis-rebuild" });
 // After the swap the rebuild catches up like a worker: what it applies then

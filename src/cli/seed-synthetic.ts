@@ -9,7 +9,7 @@ import { Repository } from "../app/repository.ts";
 import { loadConfig } from "../config.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabaseForCli } from "../db/open.ts";
 import { collectivityStream } from "../domain/streams.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
@@ -46,7 +46,7 @@ const seed = positive("seed", args.seed, 1);
 const concurrency = positive("concurrency", args.concurrency, 8);
 
 const config = loadConfig();
-const database = await openDatabase(config);
+const database = await openDatabaseForCli(config);
 await migrate(database.url);
 const poolSize = database.embedded ? 1 : concurrency + 2;
 const pool = createPool({ url: database.url, poolSize, applicationName: "pilotis-seed" });

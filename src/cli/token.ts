@@ -130,7 +130,7 @@ function httpAdmin(config: Config, url: string): TokenAdmin {
       let after: string | null = null;
       for (;;) {
         const data: { tokens: { edges: { node: Node }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await call(
-          `query($after: String, $all: Boolean) { tokens(first: 100, after: $after, includeRevoked: $all) { edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
+          `query($after: String, $all: Boolean) { tokens(first: 50, after: $after, includeRevoked: $all) { edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
           { after, all: includeRevoked },
         );
         views.push(...data.tokens.edges.map((edge) => fromNode(edge.node)));

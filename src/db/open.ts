@@ -55,6 +55,17 @@ function claimEmbedded(config: Config): void {
   }
 }
 
+/** openDatabase for a command-line tool: another process holding the embedded folder ends it with a clear word, not a stack. */
+export async function openDatabaseForCli(config: Config): ReturnType<typeof openDatabase> {
+  try {
+    return await openDatabase(config);
+  } catch (error) {
+    if (!(error instanceof EmbeddedInUseError)) throw error;
+    process.stderr.write(`${error.message}: stop it first, or point DATABASE_URL at a PostgreSQL server\n`);
+    process.exit(1);
+  }
+}
+
 /** Tells other processes where this one serves the API over its embedded database. */
 export function announceEmbeddedUrl(config: Config, url: string): void {
   writeFileSync(ownerFile(config), JSON.stringify({ pid: process.pid, url } satisfies EmbeddedOwner));
