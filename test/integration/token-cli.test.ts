@@ -102,7 +102,9 @@ describe("npm run token, beside a running embedded server", () => {
       const answer = await me();
       expect(answer.data.me.subject).toBe("à côté du serveur");
       expect((await cli(env, "--list")).stdout).toContain("à côté du serveur");
-      const refused = await run(process.execPath, ["--import", "tsx", "src/cli/rebuild.ts"], { cwd: root, env: { ...bare, ...env } }).catch((error: { code: number; stderr: string }) => error);
+      const refused = await run(process.execPath, ["--import", "tsx", "src/cli/rebuild.ts"], { cwd: root, env: { ...bare, ...env } }).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
       expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/embedded database is open in process \d+ .*stop it first/) });
       await cli(env, "--revoke", answer.data.me.id);
       expect((await me()).data.me).toBeNull();
