@@ -7,13 +7,12 @@ import pg from "pg";
 import { CollectivityAggregate, MatrixAggregate } from "../src/app/aggregates.ts";
 import { type CommandContext, CommandHandler } from "../src/app/commands.ts";
 import { Repository } from "../src/app/repository.ts";
-import { createServices } from "../src/app/services.ts";
+import { wireApplication } from "../src/app/wiring.ts";
 import { issueToken } from "../src/auth/tokens.ts";
 import { loadConfig } from "../src/config.ts";
 import { createDatabase } from "../src/db/client.ts";
 import { EventStore } from "../src/eventstore/store.ts";
 import { createLogger } from "../src/logger.ts";
-import { hostProjections } from "../src/projections/host.ts";
 import { startServer } from "../src/server.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { waitForProjections } from "../test/support/projections.ts";
@@ -61,8 +60,7 @@ const db = connection.prisma;
 const store = new EventStore(connection.pool);
 // Projections run inside the API, as `npm start` runs them without Redis; the
 // worker topology is measured by the lag figure in bench/projections.ts.
-const projections = hostProjections(connection.pool, { catchUpMs: 2000, benchmarkDebounceMs: 500, onError: (error) => console.error(error) });
-const services = createServices(connection, { maxPageSize: 100, staleTimeoutMs: 5000, benchmarkMinGroup: 5, live: projections.live, wake: projections.wake });
+const { projections, services } = wireApplication(connection, loadConfig({ LOG_LEVEL: "error" }), createLogger("error"));
 const rows: [string, string, string][] = [];
 const report = (name: string, value: string, target: string) => rows.push([name, value, target]);
 const writers = database.embedded ? 1 : 8;

@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { createServices, type Services } from "./app/services.ts";
+import type { Services } from "./app/services.ts";
+import { wireApplication } from "./app/wiring.ts";
 import { authenticate, issueToken } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import { createDatabase } from "./db/client.ts";
@@ -11,7 +12,6 @@ import { announceEmbeddedUrl, openDatabase } from "./db/open.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
 import { reportFailures } from "./observability/failures.ts";
-import { hostProjections } from "./projections/host.ts";
 import { type RunningServer, startServer } from "./server.ts";
 
 export interface Pilotis {
@@ -74,29 +74,8 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     onError: reportFailures(logger, "a database connection failed; the pool replaces it"),
   });
   const db = connection.prisma;
-  const projections = hostProjections(connection.pool, {
-    redisUrl: config.REDIS_URL,
-    queuePrefix: config.PILOTIS_QUEUE_PREFIX,
-    catchUpMs: config.PILOTIS_CATCHUP_MS,
-    benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
-    onError: (error) => logger.error({ err: error }, "projection failed"),
-    onRedisError: reportFailures(logger, "Redis unavailable: live notifications and wake-ups wait for it (catch-up timers go on)"),
-  });
-  const services = createServices(connection, {
-    maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
-    staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
-    benchmarkMinGroup: config.PILOTIS_BENCHMARK_MIN_GROUP,
-    onError: reportFailures(logger, "background write failed (snapshot, token use or revocation check)"),
-    live: projections.live,
-    // While the demo loads, appends do not wake the projections one by one:
-    // catching up after each of its hundreds of appends made a first start
-    // on PGlite six times slower than one catch-up at the end.
-    wake: () => {
-      if (!loadingDemo) projections.wake();
-    },
-  });
-
   let loadingDemo = false;
+  const { projections, services } = wireApplication(connection, config, logger, { quiet: () => loadingDemo });
   const loadDemo = config.PILOTIS_DEMO_DATA ?? database.embedded !== null;
   // Replicas starting together on an empty database: one does the first-start
   // work, the others wait for it and then find the database no longer empty.

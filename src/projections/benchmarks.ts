@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { comparableScores, type MemberFacts, memberFacts, type ScoredFactor } from "../domain/benchmark/member-facts.ts";
 import { groupKey, groupsOf, type Placement, stratumOf } from "../domain/benchmark/peer-groups.ts";
-import { type Collectivity, type CollectivityEvent, evolveCollectivity } from "../domain/collectivity.ts";
+import type { Collectivity, CollectivityEvent } from "../domain/collectivity.ts";
 import type { ReadEvent } from "../domain/events.ts";
 import type { Matrix, MatrixEvent } from "../domain/matrix.ts";
 import { type ReferenceWeightEvent, readReferenceWeightEvent } from "../domain/reference-weights.ts";
@@ -47,11 +47,11 @@ async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEv
     [ids],
   );
   const before = new Map(rows.map((r) => [r.collectivity_id, r]));
-  const profiles = new Map<string, Collectivity | null>();
+  const profiles = new Map<string, Profile | null>();
   for (const event of events) {
     const id = aggregateId(event);
     const known = profiles.get(id) ?? null;
-    profiles.set(id, evolveCollectivity(known ?? (before.has(id) ? fromRow(before.get(id)!) : null), event));
+    profiles.set(id, evolveProfile(known ?? (before.has(id) ? fromRow(before.get(id)!) : null), event));
   }
   const written: ProfileRow[] = [];
   for (const [id, profile] of profiles) {
@@ -82,9 +82,27 @@ async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEv
   );
 }
 
-// The profile fields evolve() reads for a profile update; the rest it keeps as given.
-const fromRow = (row: ProfileRow): Collectivity =>
-  ({ id: row.collectivity_id, kind: row.kind, population: row.population, financialPotentialPerCapita: row.financial_potential }) as Collectivity;
+/** What the benchmarks keep of a collectivity: where it sits among its peers. */
+type Profile = Pick<Collectivity, "kind" | "population" | "financialPotentialPerCapita">;
+
+const fromRow = (row: ProfileRow): Profile => ({ kind: row.kind, population: row.population, financialPotentialPerCapita: row.financial_potential });
+
+function evolveProfile(state: Profile | null, event: ReadEvent<CollectivityEvent>): Profile | null {
+  switch (event.type) {
+    case "CollectivityRegistered":
+      return { kind: event.data.kind, population: event.data.population, financialPotentialPerCapita: event.data.financialPotentialPerCapita };
+    case "CollectivityProfileUpdated": {
+      const { population, financialPotentialPerCapita } = event.data;
+      return (
+        state && {
+          ...state,
+          ...(population === undefined ? {} : { population }),
+          ...(financialPotentialPerCapita === undefined ? {} : { financialPotentialPerCapita }),
+        }
+      );
+    }
+  }
+}
 
 /** Matrix events: this projection's own copy of each matrix, folded with the domain's evolve. */
 async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[], work: Work): Promise<void> {

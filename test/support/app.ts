@@ -1,11 +1,11 @@
 import type pg from "pg";
-import { createServices, type Services } from "../../src/app/services.ts";
+import type { Services } from "../../src/app/services.ts";
+import { wireApplication } from "../../src/app/wiring.ts";
 import type { Role } from "../../src/auth/principal.ts";
 import { issueToken } from "../../src/auth/tokens.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import { createDatabase } from "../../src/db/client.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
-import { hostProjections } from "../../src/projections/host.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { waitForProjections } from "./projections.ts";
@@ -47,20 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", PILOTIS_BENCHMARK_DEBOUNCE_MS: "0", ...env });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
-  const projections = hostProjections(connection.pool, {
-    redisUrl: config.REDIS_URL,
-    queuePrefix: config.PILOTIS_QUEUE_PREFIX,
-    catchUpMs: config.PILOTIS_CATCHUP_MS,
-    benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
-    onError: () => undefined,
-  });
-  const services = createServices(connection, {
-    maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
-    staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
-    benchmarkMinGroup: config.PILOTIS_BENCHMARK_MIN_GROUP,
-    live: projections.live,
-    wake: projections.wake,
-  });
+  const { projections, services } = wireApplication(connection, config, logger);
   const caughtUp = () => waitForProjections(connection.pool);
   const server: RunningServer = await startServer(services, config, logger);
   const adminToken = (await issueToken(db, { role: "ADMIN", subject: "test-admin" })).token;
