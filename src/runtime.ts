@@ -65,6 +65,7 @@ async function embeddedAdminToken(services: Services, config: Config): Promise<s
 }
 
 export async function startPilotis(config: Config, logger: Logger): Promise<Pilotis> {
+  logger.info(config.DATABASE_URL ? "connecting to the database" : `opening the embedded database in ${config.PILOTIS_DATA_DIR}`);
   const database = await openDatabase(config);
   const applied = await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? database.url, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
@@ -86,7 +87,13 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
       const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
       loadingDemo = true;
       try {
-        await seedDemoNetwork(services.commands, { principal: seeder.principal });
+        // A first start takes seconds on PGlite: say how far it is, at most once a second.
+        let said = 0;
+        await seedDemoNetwork(services.commands, { principal: seeder.principal }, (done, total) => {
+          if (Date.now() - said < 1000 && done < total) return;
+          said = Date.now();
+          logger.info({ done, total }, `loading the demo network: ${done} of ${total} collectivities`);
+        });
       } finally {
         loadingDemo = false;
         projections.wake();

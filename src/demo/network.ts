@@ -79,7 +79,9 @@ export const DEMO_NETWORK: DemoCollectivity[] = [
 const factorKind = (key: string): FactorKind => catalogueEntry(key)!.factorKind!;
 
 /** Builds the demo network through the same commands as the API, so it has a real history. */
-export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandContext): Promise<void> {
+export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandContext, onProgress?: (done: number, total: number) => void): Promise<void> {
+  const total = DEMO_NETWORK.length + DEMO_PEERS;
+  let done = 0;
   for (const demo of DEMO_NETWORK) {
     const {
       ids: { collectivityId },
@@ -175,6 +177,11 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
         ctx,
       );
     }
+    onProgress?.(++done, total);
   }
-  await writeSyntheticNetwork(commands, { collectivities: DEMO_PEERS, seed: 2026, now: new Date() }, { concurrency: 1, ctx });
+  await writeSyntheticNetwork(
+    commands,
+    { collectivities: DEMO_PEERS, seed: 2026, now: new Date() },
+    { concurrency: 1, ctx, onProgress: (progress) => onProgress?.(done + progress.collectivities, total) },
+  );
 }
