@@ -19,6 +19,8 @@ export interface Pilotis {
   server: RunningServer;
   /** An admin token for the person who started the service, when this start can show one. */
   adminToken: string | null;
+  /** Settles once the demo network is in (at once when there is none to load). */
+  demoLoaded: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,29 +79,36 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   const db = connection.prisma;
   let loadingDemo = false;
   const { projections, services } = wireApplication(connection, config, logger, { quiet: () => loadingDemo });
-  const loadDemo = config.PILOTIS_DEMO_DATA ?? database.embedded !== null;
-  // Replicas starting together on an empty database: one does the first-start
-  // work, the others wait for it and then find the database no longer empty.
+  const wantDemo = config.PILOTIS_DEMO_DATA ?? database.embedded !== null;
+  const loadDemo = async () => {
+    logger.info("empty database: loading the demo network");
+    const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
+    loadingDemo = true;
+    try {
+      // It takes seconds on PGlite: say how far it is, at most once a second.
+      let said = 0;
+      await seedDemoNetwork(services.commands, { principal: seeder.principal }, (done, total) => {
+        if (Date.now() - said < 1000 && done < total) return;
+        said = Date.now();
+        logger.info({ done, total }, `loading the demo network: ${done} of ${total} collectivities`);
+      });
+    } finally {
+      loadingDemo = false;
+      projections.wake();
+    }
+    await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });
+    logger.info("demo network loaded");
+  };
+  // On the embedded database (one process) the demo loads once the API
+  // serves, so that a first start answers in seconds; replicas on a real
+  // database load it before serving, one of them only: the others wait for
+  // the lock, then find the database no longer empty.
+  let demoInBackground = false;
   const adminToken = await firstStartLock(database.embedded ? null : database.url, async () => {
     const empty = (await services.store.headPosition()) === null;
-    if (loadDemo && empty) {
-      logger.info("empty database: loading the demo network");
-      const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
-      loadingDemo = true;
-      try {
-        // A first start takes seconds on PGlite: say how far it is, at most once a second.
-        let said = 0;
-        await seedDemoNetwork(services.commands, { principal: seeder.principal }, (done, total) => {
-          if (Date.now() - said < 1000 && done < total) return;
-          said = Date.now();
-          logger.info({ done, total }, `loading the demo network: ${done} of ${total} collectivities`);
-        });
-      } finally {
-        loadingDemo = false;
-        projections.wake();
-      }
-      await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });
-      logger.info("demo network loaded");
+    if (wantDemo && empty) {
+      if (database.embedded) demoInBackground = true;
+      else await loadDemo();
     }
     // A real database never gets a secret in the logs: its first admin runs `npm run token`.
     return database.embedded ? embeddedAdminToken(services, config) : null;
@@ -108,11 +117,16 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
 
   const server = await startServer(services, config, logger, projections.checks);
   if (database.embedded) announceEmbeddedUrl(config, server.url);
+  const demoLoaded = demoInBackground
+    ? loadDemo().catch((error: unknown) => logger.error({ err: error }, "the demo network could not be loaded"))
+    : Promise.resolve();
   return {
     services,
     server,
     adminToken,
+    demoLoaded,
     async close() {
+      await demoLoaded;
       await server.close();
       await projections.stop();
       await services.flush();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/tokens.ts";
@@ -78,5 +81,35 @@ it("two replicas starting at once on an empty database both come up, and the dem
   } finally {
     for (const r of replicas) if (r.status === "fulfilled") await r.value.close();
     await shared.drop();
+  }
+});
+
+it("an embedded first start serves before the demo network is in, then loads it once", { timeout: 240_000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pilotis-first-start-"));
+  const config = loadConfig({ PILOTIS_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1" });
+  const started = await startPilotis({ ...config, DATABASE_URL: undefined, REDIS_URL: undefined }, createLogger("silent"));
+  try {
+    const ask = async (query: string) =>
+      (
+        (await (
+          await fetch(started.server.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${started.adminToken}` },
+            body: JSON.stringify({ query }),
+          })
+        ).json()) as { data: any }
+      ).data;
+    expect((await ask("{ me { role } }")).me.role).toBe("ADMIN");
+    await started.demoLoaded;
+    // The read models follow a moment later, as projections catch up.
+    let count = 0;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline && count !== DEMO_NETWORK.length + DEMO_PEERS; ) {
+      count = (await ask("{ collectivities(first: 1) { totalCount } }")).collectivities.totalCount;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(count).toBe(DEMO_NETWORK.length + DEMO_PEERS);
+  } finally {
+    await started.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
