@@ -1,8 +1,11 @@
 // `npm run bench`: the event-sourced core's figures, printed side by side.
 // Runs against the local PostgreSQL (a throw-away database) or, where it does
 // not answer, embedded PGlite; the report says which.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
+import { createSchema, createYoga } from "graphql-yoga";
 import pg from "pg";
 import { CollectivityAggregate, MatrixAggregate } from "../src/app/aggregates.ts";
 import { type CommandContext, CommandHandler } from "../src/app/commands.ts";
@@ -40,6 +43,21 @@ async function timed(count: number, concurrency: number, op: (i: number) => Prom
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   return { perSecond: count / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+}
+
+/** A graphql-yoga server with nothing behind it but an echo mutation, on a loopback port. */
+async function bareYogaServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const yoga = createYoga({
+    schema: createSchema({
+      typeDefs: "type Query { ok: Boolean } type Mutation { echo(input: String!): String! }",
+      resolvers: { Mutation: { echo: (_root: unknown, args: { input: string }) => args.input } },
+    }),
+    logging: false,
+  });
+  const server = createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/graphql`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Runs bench/http-load.mjs in a worker thread and summarises what it measured. */
@@ -117,6 +135,18 @@ try {
   const http = await loadInWorker({ url: server.url, token, query: mutation, inputs: inputs(3000, "Force"), concurrency: clients });
   report("addFactor over HTTP, 16 clients (projections in the API process): ops/s", http.perSecond.toFixed(0), ">= 300");
   report("  p50 / p99", `${ms(http.p50)} / ${ms(http.p99)}`, "p99 < 100 ms");
+  // The ceiling to compare with: a bare graphql-yoga server answering a trivial mutation, same load generator.
+  const bare = await bareYogaServer();
+  try {
+    const trivial = `mutation($input: String!) { echo(input: $input) }`;
+    const echoes = (count: number) => Array.from({ length: count }, (_, i) => ({ input: `écho ${i}` }));
+    await loadInWorker({ url: bare.url, token, query: trivial, inputs: echoes(500), concurrency: clients });
+    const ceiling = await loadInWorker({ url: bare.url, token, query: trivial, inputs: echoes(3000), concurrency: clients });
+    report("bare graphql-yoga, trivial mutation, 16 clients: ops/s", ceiling.perSecond.toFixed(0), "");
+    report("  addFactor / bare Yoga", (http.perSecond / ceiling.perSecond).toFixed(2), ">= 0.5 (issue 9)");
+  } finally {
+    await bare.close();
+  }
 
   // 3. command latency on a short and a long stream, from a cold process each time
   async function streamOf(events: number): Promise<string> {
