@@ -11,11 +11,11 @@ afterAll(async () => app?.close());
 
 const LIVE = `subscription { benchmarkUpdated { suppressed } }`;
 
-/** Opens a subscription over SSE: the stream when it stays open a second without a word, else the refusal it got. */
+/** Opens a subscription over SSE: the stream when it stays open two seconds without a word, else the refusal it got. */
 async function tryOpen(token: string): Promise<{ open: SseSubscription } | { refused: string }> {
   const sub = await subscribeSse(app.url, token, LIVE, {});
   try {
-    const first = await sub.next(1000);
+    const first = await sub.next(2000);
     sub.close();
     return { refused: JSON.stringify(first.errors) };
   } catch {

@@ -125,10 +125,10 @@ describe("tokens", () => {
     const ws = collect(client, query, { c });
     await new Promise((r) => setTimeout(r, 300));
     await app.ok(REVOKE, { input: { tokenId: holder.id } });
-    const last = await sse.next(5000);
+    const last = await sse.next(10_000);
     expect(last.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     await sse.ended;
-    await ws.waitFor(1, 5000);
+    await ws.waitFor(1, 10_000);
     expect(ws.received[0]?.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     ws.dispose();
     await client.dispose();
@@ -136,9 +136,9 @@ describe("tokens", () => {
 
   it("an expired token is refused and its subscriptions end", async () => {
     const c = await collectivity();
-    const brief = await issue({ role: "OBSERVER", subject: "éphémère", expiresAt: new Date(Date.now() + 1500).toISOString() });
+    const brief = await issue({ role: "OBSERVER", subject: "éphémère", expiresAt: new Date(Date.now() + 3000).toISOString() });
     const sse = await subscribeSse(app.url, brief.token, `subscription($c: ID!) { collectivityEvents(collectivityId: $c) { type } }`, { c });
-    const last = await sse.next(5000);
+    const last = await sse.next(10_000);
     expect(last.errors?.[0]?.message).toMatch(/expired/);
     expect(code(await app.gql(`{ collectivities { totalCount } }`, {}, brief.token))).toBe("UNAUTHENTICATED");
   });
