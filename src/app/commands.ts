@@ -19,6 +19,12 @@ export interface CommandOptions {
   reason?: string | null;
 }
 
+/** A command's own fields apart from what every command may carry; the fields alone identify the request. */
+export function splitOptions<T extends CommandOptions>(input: T) {
+  const { commandId, expectedVersion, reason, ...fields } = input;
+  return { fields, options: { commandId: commandId == null ? null : String(commandId), expectedVersion, reason } as CommandOptions };
+}
+
 export interface CommandContext {
   principal: Principal | null;
   correlationId?: string | null;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
 import type { FactorKind, InnovationDomain, Quadrant, StrategyStatus } from "../domain/types.ts";
-import type { CommandContext, CommandHandler, CommandOptions, CommandOutcome } from "./commands.ts";
+import { type CommandContext, type CommandHandler, type CommandOptions, type CommandOutcome, splitOptions } from "./commands.ts";
 
 type Id = string | number;
 type Optional<T> = { [K in keyof T]?: T[K] | null };
@@ -14,12 +14,6 @@ interface FactorFields {
   rating: number;
   domain: InnovationDomain;
   catalogueKey: string;
-}
-
-/** The command's own fields apart from what every command may carry; the fields alone identify the request. */
-function withoutOptions<T extends CommandOptions>(input: T) {
-  const { commandId, expectedVersion, reason, ...fields } = input;
-  return { fields, options: { commandId: commandId == null ? null : String(commandId), expectedVersion, reason } as CommandOptions };
 }
 
 /**
@@ -37,7 +31,7 @@ export class MatrixCommands {
     ids: Omit<Ids, "matrixId">,
     ctx: CommandContext,
   ): Outcome<Ids> {
-    const { fields, options } = withoutOptions(input);
+    const { fields, options } = splitOptions(input);
     const matrixId = String(input.matrixId);
     return this.handler.onMatrix(name, fields as { matrixId: string }, command(matrixId), ids as Record<string, string>, options, ctx) as Outcome<Ids>;
   }
@@ -56,7 +50,7 @@ export class MatrixCommands {
 
   addFactor(input: { matrixId: Id; kind: FactorKind; label: string } & Optional<Omit<FactorFields, "label">> & CommandOptions, ctx: CommandContext) {
     const factorId = randomUUID();
-    const { fields } = withoutOptions(input);
+    const { fields } = splitOptions(input);
     return this.run<{ matrixId: string; factorId: string }>(
       "addFactor",
       input,
@@ -68,7 +62,7 @@ export class MatrixCommands {
 
   reviseFactor(input: { matrixId: Id; factorId: Id } & Optional<FactorFields> & CommandOptions, ctx: CommandContext) {
     const factorId = String(input.factorId);
-    const { fields } = withoutOptions(input);
+    const { fields } = splitOptions(input);
     return this.run<{ matrixId: string; factorId: string }>(
       "reviseFactor",
       input,
@@ -95,7 +89,7 @@ export class MatrixCommands {
     ctx: CommandContext,
   ) {
     const strategyId = randomUUID();
-    const { fields } = withoutOptions(input);
+    const { fields } = splitOptions(input);
     return this.run<{ matrixId: string; strategyId: string }>(
       "proposeStrategy",
       input,
@@ -117,7 +111,7 @@ export class MatrixCommands {
     ctx: CommandContext,
   ) {
     const strategyId = String(input.strategyId);
-    const { fields } = withoutOptions(input);
+    const { fields } = splitOptions(input);
     return this.run<{ matrixId: string; strategyId: string }>(
       "reviseStrategy",
       input,
@@ -143,7 +137,7 @@ export class MatrixCommands {
     ctx: CommandContext,
   ) {
     const initiativeId = randomUUID();
-    const { fields } = withoutOptions(input);
+    const { fields } = splitOptions(input);
     return this.run<{ matrixId: string; initiativeId: string }>(
       "addInitiative",
       input,

@@ -47,7 +47,7 @@ export class TokenService {
   }
 
   /** A new token; ADMIN only. A replayed commandId is refused: the secret was shown once and is not kept. */
-  async issue(principal: Principal | null, input: IssueTokenInput): Promise<IssuedToken & { row: ApiToken }> {
+  async issue(principal: Principal | null, input: IssueTokenInput): Promise<IssuedToken> {
     const admin = requireAdmin(principal);
     if (input.commandId != null && (input.commandId.trim() === "" || input.commandId.length > 200)) {
       throw badInput("commandId", "commandId must be 1 to 200 characters");
@@ -56,9 +56,7 @@ export class TokenService {
     if (input.commandId && (await this.db.apiToken.findUnique({ where: { issuedBy_commandId: { issuedBy: admin.tokenId, commandId: input.commandId } } }))) {
       throw badInput("commandId", `commandId ${input.commandId} already issued a token, whose secret was shown once; revoke it if it was lost`);
     }
-    const issued = await issueToken(this.db, { ...input, issuedBy: admin.tokenId });
-    const row = await this.db.apiToken.findUniqueOrThrow({ where: { id: issued.principal.tokenId } });
-    return { ...issued, row };
+    return issueToken(this.db, { ...input, issuedBy: admin.tokenId });
   }
 
   /**

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Db } from "../db/client.ts";
 import { badInput } from "../domain/errors.ts";
+import type { ApiToken } from "../generated/prisma/client.ts";
 import type { Principal, Role } from "./principal.ts";
 
 const PREFIX = "pil_";
@@ -13,6 +14,8 @@ export const hashToken = (token: string): string => createHash("sha256").update(
 export interface IssuedToken {
   token: string;
   principal: Principal;
+  /** The row as stored (its secret only as a hash). */
+  row: ApiToken;
 }
 
 export interface TokenRequest {
@@ -42,7 +45,7 @@ export async function issueToken(db: Db, request: TokenRequest): Promise<IssuedT
   const token = `${PREFIX}${randomBytes(32).toString("base64url")}`;
   const subject = request.subject?.trim() || `${request.role.toLowerCase()}:${id.slice(0, 8)}`;
   const expiresAt = request.expiresAt ?? null;
-  await db.apiToken.create({
+  const row = await db.apiToken.create({
     data: {
       id,
       tokenHash: hashToken(token),
@@ -54,7 +57,7 @@ export async function issueToken(db: Db, request: TokenRequest): Promise<IssuedT
       commandId: request.commandId ?? null,
     },
   });
-  return { token, principal: { tokenId: id, role: request.role, collectivityId: request.collectivityId ?? null, subject, expiresAt } };
+  return { token, row, principal: { tokenId: id, role: request.role, collectivityId: request.collectivityId ?? null, subject, expiresAt } };
 }
 
 /** The principal behind a bearer token, or null when it is unknown, revoked or expired. */

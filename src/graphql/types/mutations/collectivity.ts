@@ -1,6 +1,7 @@
+import { splitOptions } from "../../../app/commands.ts";
 import { builder } from "../../builder.ts";
 import { CollectivityKindEnum } from "../scalars.ts";
-import { CollectivityPayload, collectivityPayload, commandOptionFields, split } from "./command.ts";
+import { CollectivityPayload, collectivityPayload, commandOptionFields } from "./command.ts";
 
 const RegisterCollectivityInput = builder.inputType("RegisterCollectivityInput", {
   fields: (t) => ({
@@ -30,7 +31,7 @@ builder.mutationFields((t) => ({
     type: CollectivityPayload,
     args: { input: t.arg({ type: RegisterCollectivityInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
+      const { fields, options } = splitOptions(input);
       return collectivityPayload(ctx, await ctx.commands.registerCollectivity(fields, options, ctx));
     },
   }),
@@ -38,7 +39,7 @@ builder.mutationFields((t) => ({
     type: CollectivityPayload,
     args: { input: t.arg({ type: UpdateCollectivityProfileInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
+      const { fields, options } = splitOptions(input);
       const collectivityId = String(fields.collectivityId);
       return collectivityPayload(ctx, await ctx.commands.updateCollectivityProfile({ ...fields, collectivityId }, options, ctx));
     },

@@ -1,4 +1,4 @@
-import type { CommandOptions, CommandOutcome } from "../../../app/commands.ts";
+import type { CommandOutcome } from "../../../app/commands.ts";
 import type { Collectivity as CollectivityState } from "../../../domain/collectivity.ts";
 import type { Factor as FactorState, Matrix as MatrixState } from "../../../domain/matrix.ts";
 import { builder } from "../../builder.ts";
@@ -59,13 +59,6 @@ export const InitiativePayload = builder.objectRef<InitiativeView & { position: 
 });
 
 // Resolvers split the input, run the command and read back what it touched.
-
-type WithOptions = CommandOptions & Record<string, unknown>;
-
-export function split<T extends WithOptions>(input: T) {
-  const { commandId, expectedVersion, reason, ...fields } = input;
-  return { fields, options: { commandId, expectedVersion, reason } as CommandOptions };
-}
 
 /** The matrix as the command left it; a replay, which holds only ids, reads it from the event store. */
 async function matrixAfter(ctx: Context, outcome: CommandOutcome<MatrixState>): Promise<MatrixState> {

@@ -1,5 +1,6 @@
+import { splitOptions } from "../../../app/commands.ts";
 import { builder } from "../../builder.ts";
-import { commandOptionFields, MatrixPayload, matrixPayload, split } from "./command.ts";
+import { commandOptionFields, MatrixPayload, matrixPayload } from "./command.ts";
 
 const OpenMatrixInput = builder.inputType("OpenMatrixInput", {
   fields: (t) => ({
@@ -29,7 +30,7 @@ builder.mutationFields((t) => ({
     type: MatrixPayload,
     args: { input: t.arg({ type: OpenMatrixInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
+      const { fields, options } = splitOptions(input);
       return matrixPayload(ctx, await ctx.commands.openMatrix({ ...fields, collectivityId: String(fields.collectivityId) }, options, ctx));
     },
   }),

@@ -1,7 +1,8 @@
+import { splitOptions } from "../../../app/commands.ts";
 import type { CollectivityKind } from "../../../domain/types.ts";
 import { builder } from "../../builder.ts";
 import { CollectivityKindEnum } from "../scalars.ts";
-import { commandOptionFields, split } from "./command.ts";
+import { commandOptionFields } from "./command.ts";
 
 const SetReferenceWeightInput = builder.inputType("SetReferenceWeightInput", {
   fields: (t) => ({
@@ -29,7 +30,7 @@ builder.mutationFields((t) => ({
     description: "Sets the weight that comparable scores in benchmarks give a catalogue factor for one kind of collectivity (admins only)",
     args: { input: t.arg({ type: SetReferenceWeightInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const { fields, options } = split(input);
+      const { fields, options } = splitOptions(input);
       const weight = fields.weight ?? null;
       const outcome = await ctx.commands.setReferenceWeight({ kind: fields.kind, catalogueKey: fields.catalogueKey, weight }, options, ctx);
       return { kind: fields.kind, catalogueKey: fields.catalogueKey, weight, position: outcome.position };
