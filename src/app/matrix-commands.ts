@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { badInput } from "../domain/errors.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
-import type { FactorKind, InnovationDomain, Quadrant, StrategyStatus } from "../domain/types.ts";
+import type { FactorKind, InnovationDomain, MatrixVisibility, Quadrant, StrategyStatus } from "../domain/types.ts";
 import { type CommandContext, type CommandHandler, type CommandOptions, type CommandOutcome, splitOptions } from "./commands.ts";
 
 type Id = string | number;
@@ -40,11 +41,23 @@ export class MatrixCommands {
     return this.run<{ matrixId: string }>("renameMatrix", input, (matrixId) => ({ type: "RenameMatrix", matrixId, title: input.title }), {}, ctx);
   }
 
-  publish(input: { matrixId: Id } & CommandOptions, ctx: CommandContext) {
-    return this.run<{ matrixId: string }>("publishMatrix", input, (matrixId) => ({ type: "PublishMatrix", matrixId }), {}, ctx);
+  publish(input: { matrixId: Id; visibility?: MatrixVisibility | null } & CommandOptions, ctx: CommandContext) {
+    return this.run<{ matrixId: string }>("publishMatrix", input, (matrixId) => ({ type: "PublishMatrix", matrixId, visibility: input.visibility }), {}, ctx);
   }
 
-  archive(input: { matrixId: Id } & CommandOptions, ctx: CommandContext) {
+  changeVisibility(input: { matrixId: Id; visibility: MatrixVisibility } & CommandOptions, ctx: CommandContext) {
+    return this.run<{ matrixId: string }>(
+      "changeMatrixVisibility",
+      input,
+      (matrixId) => ({ type: "ChangeMatrixVisibility", matrixId, visibility: input.visibility }),
+      {},
+      ctx,
+    );
+  }
+
+  /** Archiving keeps the visibility: a visibility given here would be silently dropped, so it is refused. */
+  archive(input: { matrixId: Id; visibility?: MatrixVisibility | null } & CommandOptions, ctx: CommandContext) {
+    if (input.visibility != null) throw badInput("visibility", "archiveMatrix keeps the visibility; change it with changeMatrixVisibility");
     return this.run<{ matrixId: string }>("archiveMatrix", input, (matrixId) => ({ type: "ArchiveMatrix", matrixId }), {}, ctx);
   }
 

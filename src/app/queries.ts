@@ -54,12 +54,15 @@ const fromDirectory = (row: CollectivityDirectory): CollectivityListing => ({
   strategiesByStatus: row.strategiesByStatus as CollectivityListing["strategiesByStatus"],
 });
 
-// Cursors of the directory: name and id, so that pages follow the order.
-const encodeCursor = (c: { name: string; id: string }) => Buffer.from(JSON.stringify([c.name, c.id])).toString("base64url");
-function decodeCursor(cursor: string): { name: string; id: string } {
+/** Reads what a PUBLIC matrix shows to anyone: its collectivity's profile. */
+const ANONYMOUS_READER: Principal = { tokenId: "", role: "OBSERVER", collectivityId: null, subject: "anonymous" };
+
+/** An opaque cursor over a list's sort keys; one that is not of this list is refused as bad input. */
+const encodeCursor = (...keys: string[]) => Buffer.from(JSON.stringify(keys)).toString("base64url");
+function decodeCursor(cursor: string, length: number): string[] {
   try {
-    const [name, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof name === "string" && typeof id === "string") return { name, id };
+    const keys = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(keys) && keys.length === length && keys.every((k) => typeof k === "string")) return keys;
   } catch {
     // fall through to the refusal
   }
@@ -119,7 +122,8 @@ export class QueryService {
   ): Promise<Page<CollectivityListing>> {
     requirePrincipal(principal);
     const size = this.pageSize(args.first);
-    const after = args.after ? decodeCursor(args.after) : null;
+    const [name, id] = args.after ? decodeCursor(args.after, 2) : [];
+    const after = name !== undefined && id !== undefined ? { name, id } : null;
     const kind = args.kind ?? undefined;
     const [rows, totalCount] = await Promise.all([
       this.db.collectivityDirectory.findMany({
@@ -133,25 +137,55 @@ export class QueryService {
       this.db.collectivityDirectory.count({ where: { kind } }),
     ]);
     const items = rows.slice(0, size).map(fromDirectory);
-    return { items: items.map((c) => ({ cursor: encodeCursor(c), node: c })), hasNextPage: rows.length > size, totalCount };
+    return { items: items.map((c) => ({ cursor: encodeCursor(c.name, c.id), node: c })), hasNextPage: rows.length > size, totalCount };
   }
 
-  /** The matrices of several collectivities in one query (a page of them), each list in opening order, drafts only for their editors. */
+  /** The matrices of several collectivities in one query (a page of them), each list in opening order, only those the caller may read. */
   async matricesOfMany(collectivityIds: readonly string[], principal: Principal | null): Promise<Matrix[][]> {
-    const who = requirePrincipal(principal);
     const views = await this.db.matrixView.findMany({ where: { collectivityId: { in: [...collectivityIds] } }, orderBy: { matrixId: "asc" } });
     const byCollectivity = new Map<string, Matrix[]>();
     for (const view of views) {
-      if (view.publishedAt === null && !canEdit(who, view.collectivityId)) continue;
+      const matrix = view.state as unknown as Matrix;
+      if (!canSeeMatrix(principal, matrix)) continue;
       const list = byCollectivity.get(view.collectivityId) ?? [];
-      list.push(view.state as unknown as Matrix);
+      list.push(matrix);
       byCollectivity.set(view.collectivityId, list);
     }
     return collectivityIds.map((id) => (byCollectivity.get(id) ?? []).sort((a, b) => a.openedAt.localeCompare(b.openedAt)));
   }
 
+  /** The collectivity of a matrix the caller reads: a PUBLIC matrix's reader needs no token to see whose it is. */
+  async collectivityOf(matrix: Matrix, principal: Principal | null): Promise<CollectivityListing | null> {
+    if (!canSeeMatrix(principal, matrix)) return null;
+    return this.collectivity(matrix.collectivityId, principal ?? ANONYMOUS_READER);
+  }
+
+  /** PUBLIC matrices, most recently published first; no token needed. */
+  async publicMatrices(args: { first?: number | null; after?: string | null }): Promise<Page<Matrix>> {
+    const size = this.pageSize(args.first);
+    const [at, id] = args.after ? decodeCursor(args.after, 2) : [];
+    if (at !== undefined && Number.isNaN(Date.parse(at))) throw badInput("after", "after is not a cursor of this list");
+    const after = at !== undefined && id !== undefined ? { publishedAt: new Date(at), id } : null;
+    const where = { visibility: "PUBLIC", publishedAt: { not: null } };
+    const [rows, totalCount] = await Promise.all([
+      this.db.matrixView.findMany({
+        where: {
+          ...where,
+          ...(after && { OR: [{ publishedAt: { lt: after.publishedAt } }, { publishedAt: after.publishedAt, matrixId: { lt: after.id } }] }),
+        },
+        orderBy: [{ publishedAt: "desc" }, { matrixId: "desc" }],
+        take: size + 1,
+      }),
+      this.db.matrixView.count({ where }),
+    ]);
+    const items = rows
+      .slice(0, size)
+      .map((row) => ({ cursor: encodeCursor(row.publishedAt!.toISOString(), row.matrixId), node: row.state as unknown as Matrix }));
+    return { items, hasNextPage: rows.length > size, totalCount };
+  }
+
+  /** A matrix as it stands or stood; the visibility it has now decides who reads any of its versions. */
   async matrix(id: string, at: MatrixAt, principal: Principal | null): Promise<Matrix | null> {
-    const who = requirePrincipal(principal);
     if (at.asOf != null && at.atVersion != null) throw badInput("atVersion", "give asOf or atVersion, not both");
     if (at.atVersion != null && (!Number.isInteger(at.atVersion) || at.atVersion < 1)) {
       throw badInput("atVersion", "atVersion must be a positive integer");
@@ -159,7 +193,11 @@ export class QueryService {
     if (at.minPosition != null) await this.waitFor(at.minPosition);
     const view = await this.db.matrixView.findUnique({ where: { matrixId: id } });
     const current = view?.state as unknown as Matrix | undefined;
-    if (!current || !canSeeMatrix(who, current)) return null;
+    if (!current || !canSeeMatrix(principal, current)) {
+      // Without a token, only PUBLIC matrices answer; anything else asks to sign in.
+      requirePrincipal(principal);
+      return null;
+    }
     if (at.asOf == null && at.atVersion == null) return current;
     return (await this.matrices.loadAt(id, { toVersion: at.atVersion ?? undefined, until: at.asOf ?? undefined })).state;
   }
@@ -179,7 +217,7 @@ export class QueryService {
     await this.checkpoints.reached(minPosition);
   }
 
-  /** Decisions on strategies and initiatives of a collectivity, newest first; those of unpublished matrices only for its editors. */
+  /** Decisions on strategies and initiatives of a collectivity, newest first; those of matrices the network may not read only for its editors. */
   async timeline(collectivityId: string, args: { first?: number | null; after?: string | null }, principal: Principal | null): Promise<Page<DecisionEntry>> {
     const who = requirePrincipal(principal);
     const size = this.pageSize(args.first);
@@ -188,9 +226,12 @@ export class QueryService {
       ? {}
       : {
           matrixId: {
-            in: (await this.db.matrixView.findMany({ where: { collectivityId, publishedAt: { not: null } }, select: { matrixId: true } })).map(
-              (m) => m.matrixId,
-            ),
+            in: (
+              await this.db.matrixView.findMany({
+                where: { collectivityId, publishedAt: { not: null }, visibility: { in: ["NETWORK", "PUBLIC"] } },
+                select: { matrixId: true },
+              })
+            ).map((m) => m.matrixId),
           },
         };
     const where = { collectivityId, ...visible };
@@ -211,20 +252,24 @@ export class QueryService {
    * for whoever may see that stream.
    */
   async events(args: { streamId?: string | null; after?: string | null; first?: number | null }, principal: Principal | null): Promise<Page<RecordedEvent>> {
-    const who = requirePrincipal(principal);
     const size = this.pageSize(args.first);
-    if (args.streamId == null) requireAdmin(who);
-    else if (!(await this.streamVisible(args.streamId, who))) return { items: [], hasNextPage: false, totalCount: 0 };
+    if (args.streamId == null) requireAdmin(principal);
+    else if (!(await this.streamVisible(args.streamId, principal))) return { items: [], hasNextPage: false, totalCount: 0 };
     const rows = await this.store.readLog({ after: args.after, limit: size + 1, streamId: args.streamId });
     const slice = rows.slice(0, size);
     return { items: slice.map((e) => ({ cursor: e.position, node: e })), hasNextPage: rows.length > size, totalCount: slice.length };
   }
 
-  /** A matrix's stream the caller may not read looks like an unknown stream: empty. */
-  private async streamVisible(streamId: string, who: Principal): Promise<boolean> {
+  /** A matrix's stream the caller may not read looks like an unknown stream: empty. Without a token, only a PUBLIC matrix's. */
+  private async streamVisible(streamId: string, principal: Principal | null): Promise<boolean> {
     const matrixId = matrixIdOf(streamId);
-    if (matrixId === null) return true;
+    if (matrixId === null) {
+      requirePrincipal(principal);
+      return true;
+    }
     const matrix = await this.matrices.load(matrixId);
-    return !matrix.state || canSeeMatrix(who, matrix.state);
+    if (matrix.state && canSeeMatrix(principal, matrix.state)) return true;
+    requirePrincipal(principal);
+    return !matrix.state;
   }
 }

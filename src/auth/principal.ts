@@ -1,3 +1,5 @@
+import type { MatrixVisibility } from "../domain/types.ts";
+
 export type Role = "ADMIN" | "EDITOR" | "OBSERVER";
 
 /** Who is calling: the token's role, the collectivity an EDITOR works for, and the subject recorded as actor. */
@@ -44,6 +46,14 @@ export function requireAdmin(principal: Principal | null): Principal {
   return who;
 }
 
-/** A matrix never published is seen only by those who may edit it. */
-export const canSeeMatrix = (principal: Principal, matrix: { collectivityId: string; publishedAt: string | null }): boolean =>
-  matrix.publishedAt !== null || canEdit(principal, matrix.collectivityId);
+/**
+ * Who reads a matrix in full: its own editors and admins always; once it is
+ * published, every signed-in member if it is NETWORK, anyone (without a
+ * token) if it is PUBLIC. A draft and an AGGREGATES_ONLY matrix stay with
+ * their editors: the rest of the network only sees them in benchmarks.
+ */
+export function canSeeMatrix(principal: Principal | null, matrix: { collectivityId: string; visibility: MatrixVisibility | null }): boolean {
+  if (matrix.visibility === "PUBLIC") return true;
+  if (!principal) return false;
+  return matrix.visibility === "NETWORK" || canEdit(principal, matrix.collectivityId);
+}

@@ -5,7 +5,7 @@
 // stays in French, as the network writes it.
 import type { CommandContext, CommandHandler } from "../app/commands.ts";
 import { catalogueEntry } from "../domain/catalogue/index.ts";
-import type { FactorKind, StrategyStatus } from "../domain/types.ts";
+import type { FactorKind, MatrixVisibility, StrategyStatus } from "../domain/types.ts";
 import { writeSyntheticNetwork } from "../seed/write.ts";
 
 /** Synthetic peers loaded with the demo: enough for some groups to pass k = 5, few enough for a first start on PGlite in seconds. */
@@ -22,7 +22,8 @@ interface DemoCollectivity {
   factors: string[];
   strategies: { key: string; path: StrategyStatus[]; reason: string }[];
   tools: string[];
-  publish: boolean;
+  /** Published with this visibility; null leaves the matrix a draft. */
+  visibility: MatrixVisibility | null;
 }
 
 export const DEMO_NETWORK: DemoCollectivity[] = [
@@ -42,7 +43,7 @@ export const DEMO_NETWORK: DemoCollectivity[] = [
       { key: "ST-S1-T3", path: [], reason: "" },
     ],
     tools: ["TOOL-SO-06", "TOOL-WT-02"],
-    publish: true,
+    visibility: "PUBLIC",
   },
   {
     name: "Communauté de communes fictive des Coteaux-Imaginaires",
@@ -59,7 +60,7 @@ export const DEMO_NETWORK: DemoCollectivity[] = [
       { key: "WO-W3-O2", path: [], reason: "" },
     ],
     tools: ["TOOL-ST-02"],
-    publish: true,
+    visibility: "NETWORK",
   },
   {
     name: "Département fictif de Terre-Démo",
@@ -72,7 +73,7 @@ export const DEMO_NETWORK: DemoCollectivity[] = [
     factors: ["S3", "W2", "O3", "T3"],
     strategies: [{ key: "WT-W2-T3", path: [], reason: "" }],
     tools: [],
-    publish: false,
+    visibility: null,
   },
 ];
 
@@ -167,11 +168,11 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
         ctx,
       );
     }
-    if (demo.publish) {
+    if (demo.visibility) {
       await commands.onMatrix(
         "publishMatrix",
         { matrixId: matrixId! },
-        { type: "PublishMatrix", matrixId: matrixId! },
+        { type: "PublishMatrix", matrixId: matrixId!, visibility: demo.visibility },
         {},
         { reason: "Présenté au conseil" },
         ctx,

@@ -27,6 +27,10 @@ export type InnovationDomain = (typeof INNOVATION_DOMAINS)[number];
 export const MATRIX_STATUSES = ["DRAFT", "PUBLISHED", "ARCHIVED"] as const;
 export type MatrixStatus = (typeof MATRIX_STATUSES)[number];
 
+/** Who may read a published matrix (see canSeeMatrix); the default is the most private. */
+export const MATRIX_VISIBILITIES = ["AGGREGATES_ONLY", "NETWORK", "PUBLIC"] as const;
+export type MatrixVisibility = (typeof MATRIX_VISIBILITIES)[number];
+
 export const CATALOGUE_ENTRY_KINDS = ["FACTOR", "STRATEGY", "TOOL"] as const;
 export type CatalogueEntryKind = (typeof CATALOGUE_ENTRY_KINDS)[number];
 

@@ -309,7 +309,8 @@ async function markDirty(db: pg.PoolClient, keys: Set<string>): Promise<void> {
  */
 export const benchmarks: Projector = {
   name: "benchmarks",
-  version: 1,
+  // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2).
+  version: 2,
 
   async apply(db, events, context) {
     const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set() };

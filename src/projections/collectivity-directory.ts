@@ -7,7 +7,8 @@ import { type Applied, aggregateId, isCollectivityEvent, isMatrixEvent, type Pro
 interface Tally {
   matrix_id: string;
   collectivity_id: string;
-  published: boolean;
+  /** Published and readable by the network: only such matrices count. */
+  shared: boolean;
   factor_count: number;
   strategies_by_status: Partial<Record<StrategyStatus, number>>;
 }
@@ -59,7 +60,10 @@ const bump = (tally: Tally, status: StrategyStatus, by: number) => {
 function tallyMatrixEvent(tally: Tally, e: ReadEvent<MatrixEvent>): boolean {
   switch (e.type) {
     case "MatrixPublished":
-      tally.published = true;
+      tally.shared = e.data.visibility !== "AGGREGATES_ONLY";
+      return true;
+    case "MatrixVisibilityChanged":
+      tally.shared = e.data.to !== "AGGREGATES_ONLY";
       return true;
     case "FactorAdded":
       tally.factor_count += 1;
@@ -81,12 +85,14 @@ function tallyMatrixEvent(tally: Tally, e: ReadEvent<MatrixEvent>): boolean {
 
 /**
  * The collectivity directory: each collectivity's profile, and counts over
- * its published matrices (a draft's contents stay with its editors). Each
+ * its matrices the network may read (NETWORK or PUBLIC): a draft's or an
+ * AGGREGATES_ONLY matrix's contents stay with its editors. Each
  * matrix keeps a tally, so an event updates counts without reading the matrix.
  */
 export const collectivityDirectory: Projector = {
   name: "collectivity-directory",
-  version: 1,
+  // 2: counts only matrices the network may read.
+  version: 2,
 
   async apply(db, events) {
     const ids = [...new Set(events.filter(isCollectivityEvent).map(aggregateId))];
@@ -97,6 +103,7 @@ export const collectivityDirectory: Projector = {
     const tallies = new Map(tallyRows.rows.map((t) => [t.matrix_id, t]));
     const changedProfiles = new Set<string>();
     const changedTallies = new Set<string>();
+    const recount = new Set<string>();
     const applied: Applied[] = [];
 
     for (const recorded of events) {
@@ -115,12 +122,16 @@ export const collectivityDirectory: Projector = {
         const event = readMatrixEvent(recorded);
         if (event.type === "MatrixOpened") {
           const { collectivityId } = event.data;
-          tallies.set(id, { matrix_id: id, collectivity_id: collectivityId, published: false, factor_count: 0, strategies_by_status: {} });
+          tallies.set(id, { matrix_id: id, collectivity_id: collectivityId, shared: false, factor_count: 0, strategies_by_status: {} });
           changedTallies.add(id);
           continue;
         }
         const tally = tallies.get(id);
-        if (tally && tallyMatrixEvent(tally, event)) changedTallies.add(id);
+        if (tally && tallyMatrixEvent(tally, event)) {
+          changedTallies.add(id);
+          // A private tally changes no count, unless it just stopped being shared.
+          if (tally.shared || event.type === "MatrixVisibilityChanged") recount.add(tally.collectivity_id);
+        }
       }
     }
 
@@ -144,7 +155,7 @@ export const collectivityDirectory: Projector = {
       await db.query(
         `INSERT INTO directory_matrix_tallies
          SELECT * FROM jsonb_populate_recordset(NULL::directory_matrix_tallies, $1::jsonb)
-         ON CONFLICT (matrix_id) DO UPDATE SET published = EXCLUDED.published,
+         ON CONFLICT (matrix_id) DO UPDATE SET shared = EXCLUDED.shared,
            factor_count = EXCLUDED.factor_count, strategies_by_status = EXCLUDED.strategies_by_status`,
         [JSON.stringify(rows)],
       );
@@ -158,15 +169,14 @@ export const collectivityDirectory: Projector = {
                   coalesce((SELECT jsonb_object_agg(key, total) FROM (
                      SELECT s.key, sum(s.value::int) AS total
                      FROM directory_matrix_tallies p, jsonb_each_text(p.strategies_by_status) s
-                     WHERE p.collectivity_id = c.collectivity_id AND p.published
+                     WHERE p.collectivity_id = c.collectivity_id AND p.shared
                      GROUP BY s.key) sums), '{}'::jsonb) AS strategies_by_status
            FROM unnest($1::text[]) AS c(collectivity_id)
-           LEFT JOIN directory_matrix_tallies m ON m.collectivity_id = c.collectivity_id AND m.published
+           LEFT JOIN directory_matrix_tallies m ON m.collectivity_id = c.collectivity_id AND m.shared
            GROUP BY c.collectivity_id
          ) t
          WHERE d.collectivity_id = t.collectivity_id`,
-        // Only published matrices count: a draft's tally changes nothing in the directory.
-        [[...new Set(rows.filter((t) => t.published).map((t) => t.collectivity_id))]],
+        [[...recount]],
       );
     }
     return applied;

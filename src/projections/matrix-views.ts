@@ -55,7 +55,8 @@ function decisionOf(e: ReadEvent<MatrixEvent>, after: Matrix): TimelineRow | nul
  */
 export const matrixViews: Projector = {
   name: "matrix-views",
-  version: 1,
+  // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2).
+  version: 2,
 
   async apply(db, events) {
     const matrixEvents = matrixEventsOf(events);
@@ -73,12 +74,12 @@ export const matrixViews: Projector = {
     const changed = [...changedIds].map((id) => views.get(id)!);
     if (changed.length > 0) {
       await db.query(
-        `INSERT INTO matrix_views (matrix_id, collectivity_id, status, published_at, version, position, state, updated_at)
-         SELECT v.state->>'id', v.state->>'collectivityId', v.state->>'status', (v.state->>'publishedAt')::timestamptz,
+        `INSERT INTO matrix_views (matrix_id, collectivity_id, status, published_at, visibility, version, position, state, updated_at)
+         SELECT v.state->>'id', v.state->>'collectivityId', v.state->>'status', (v.state->>'publishedAt')::timestamptz, v.state->>'visibility',
                 (v.state->>'version')::int, v.state->>'position', v.state, (v.state->>'updatedAt')::timestamptz
          FROM jsonb_array_elements($1::jsonb) AS v(state)
          ON CONFLICT (matrix_id) DO UPDATE SET
-           status = EXCLUDED.status, published_at = EXCLUDED.published_at, version = EXCLUDED.version,
+           status = EXCLUDED.status, published_at = EXCLUDED.published_at, visibility = EXCLUDED.visibility, version = EXCLUDED.version,
            position = EXCLUDED.position, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
         [JSON.stringify(changed)],
       );

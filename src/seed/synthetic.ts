@@ -7,7 +7,7 @@ import { type CatalogueEntry, catalogueEntries } from "../domain/catalogue/index
 import type { CollectivityCommand } from "../domain/collectivity.ts";
 import type { MatrixCommand } from "../domain/matrix.ts";
 import { sirenWithChecksum } from "../domain/siren.ts";
-import type { CollectivityKind, FactorKind, Quadrant, StrategyStatus } from "../domain/types.ts";
+import type { CollectivityKind, FactorKind, MatrixVisibility, Quadrant, StrategyStatus } from "../domain/types.ts";
 import { mulberry32 } from "../shared/random.ts";
 
 type Register = Extract<CollectivityCommand, { type: "RegisterCollectivity" }>;
@@ -25,6 +25,9 @@ export interface CollectivityPlan {
 }
 
 const DAY = 86_400_000;
+
+/** Most collectivities keep the default and share aggregates only; a third open to the network, a few to everyone. */
+const visibilityOf = (draw: number): MatrixVisibility => (draw < 0.55 ? "AGGREGATES_ONLY" : draw < 0.9 ? "NETWORK" : "PUBLIC");
 const YEAR = 365 * DAY;
 
 /** A random stream (mulberry32) from a seed and a name, so each collectivity has its own. */
@@ -297,7 +300,9 @@ function matrixHistory(
       progress.push({ at: step(n), command: { type: "ChangeInitiativeStatus", matrixId, initiativeId, status } });
   });
   const sessions: MatrixSession[] = [{ at: new Date(opened), commands: commands as MatrixSession["commands"] }];
-  if (archive || next() < 0.75) progress.push({ at: opened + (20 + next() * 100) * DAY, command: { type: "PublishMatrix", matrixId } });
+  if (archive || next() < 0.75) {
+    progress.push({ at: opened + (20 + next() * 100) * DAY, command: { type: "PublishMatrix", matrixId, visibility: visibilityOf(next()) } });
+  }
   if (archive) progress.push({ at: span.until, command: { type: "ArchiveMatrix", matrixId } });
   // One session per day; within a day, and for one subject, in the order the steps were drawn.
   const byDay = new Map<number, MatrixCommand[]>();

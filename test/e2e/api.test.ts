@@ -305,7 +305,9 @@ describe("authentication and authorization", () => {
       editor,
     );
     expect(hidden.message.replace(foreign.matrixId, "ID")).toBe(unknown.message.replace("00000000-0000-4000-8000-000000000000", "ID"));
-    await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`, { input: { matrixId: foreign.matrixId } });
+    await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`, {
+      input: { matrixId: foreign.matrixId, visibility: "NETWORK" },
+    });
     await expectRefused(ADD_FACTOR, { input: { matrixId: foreign.matrixId, kind: "THREAT", label: "x" } }, "FORBIDDEN", editor);
     await expectRefused(OPEN, { input: { collectivityId: other, title: "x" } }, "FORBIDDEN", editor);
     await expectRefused(ADD_FACTOR, { input: { matrixId: own.matrixId, kind: "THREAT", label: "x" } }, "NOT_FOUND", observer);
@@ -321,7 +323,7 @@ describe("authentication and authorization", () => {
     expect(added.addFactor.factor.label).toBe("Par l'éditrice");
   });
 
-  it("a DRAFT matrix is seen only by its editors and admins; a published one by every token", async () => {
+  it("a DRAFT matrix is seen only by its editors and admins; a NETWORK one by every token", async () => {
     const owner = await register("Commune discrète");
     const editor = await app.token("EDITOR", owner);
     const outsider = await app.token("EDITOR", await register("Commune curieuse"));
@@ -338,7 +340,11 @@ describe("authentication and authorization", () => {
     expect(await events(matrixStream(matrixId), observer)).toEqual(await events("matrix-00000000-0000-4000-8000-000000000000", observer));
     expect((await events(matrixStream(matrixId), editor)).edges.length).toBeGreaterThan(0);
     await expectRefused(`{ events { edges { cursor } } }`, {}, "FORBIDDEN", observer);
-    await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`, { input: { matrixId } }, editor);
+    await app.ok(
+      `mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`,
+      { input: { matrixId, visibility: "NETWORK" } },
+      editor,
+    );
     expect(await seen(observer)).toEqual({ id: matrixId });
     expect(await seen(outsider)).toEqual({ id: matrixId });
   });

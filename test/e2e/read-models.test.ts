@@ -74,7 +74,7 @@ describe("read models over HTTP", () => {
     }
   });
 
-  it("the directory counts published matrices; the timeline lists decisions, newest first, drafts for editors only", async () => {
+  it("the directory counts matrices the network reads; the timeline lists decisions, newest first, the others' for editors only", async () => {
     const { collectivityId, matrixId } = await seeded();
     await app.caughtUp();
     const query = `query($id: ID!) { collectivity(id: $id) { matrixCount factorCount strategyCounts { status count }
@@ -88,6 +88,11 @@ describe("read models over HTTP", () => {
     const observer = await app.token("OBSERVER");
     expect((await app.ok(query, { id: collectivityId }, observer)).collectivity.timeline.totalCount).toBe(0);
     await app.ok(`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`, { input: { matrixId } });
+    const aggregatesOnly = await app.ok(query, { id: collectivityId }, observer);
+    expect(aggregatesOnly.collectivity).toMatchObject({ matrixCount: 0, factorCount: 0, timeline: { totalCount: 0 } });
+    await app.ok(`mutation($input: ChangeMatrixVisibilityInput!) { changeMatrixVisibility(input: $input) { position } }`, {
+      input: { matrixId, visibility: "NETWORK", reason: "Partage avec le réseau" },
+    });
     const published = await app.ok(query, { id: collectivityId }, observer);
     expect(published.collectivity).toMatchObject({ matrixCount: 1, factorCount: 2 });
     expect(published.collectivity.strategyCounts).toContainEqual({ status: "ADOPTED", count: 1 });

@@ -4,6 +4,7 @@ import { type CommandContext, CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import type { MatrixCommand } from "../../src/domain/matrix.ts";
 import { matrixStream } from "../../src/domain/streams.ts";
+import type { MatrixVisibility } from "../../src/domain/types.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
 import { matrixViews } from "../../src/projections/matrix-views.ts";
 import type { Applied, Projector } from "../../src/projections/projector.ts";
@@ -31,8 +32,8 @@ async function readModels() {
   };
 }
 
-/** A collectivity with a matrix and a little history; returns ids. */
-async function network(commands: CommandHandler, publish = true) {
+/** A collectivity with a matrix and a little history, published with that visibility (null: left a draft); returns ids. */
+async function network(commands: CommandHandler, visibility: MatrixVisibility | null = "NETWORK") {
   const c = (await commands.registerCollectivity({ name: `Commune ${Math.random()}`, kind: "COMMUNE", population: 900 }, {}, admin)).ids.collectivityId!;
   const m = (await commands.openMatrix({ collectivityId: c, title: "Diagnostic" }, {}, admin)).ids.matrixId!;
   const on = (command: MatrixCommand, reason?: string) => commands.onMatrix("x", { matrixId: m }, command, {}, { reason }, admin);
@@ -43,7 +44,7 @@ async function network(commands: CommandHandler, publish = true) {
   await on({ type: "ProposeStrategy", matrixId: m, strategyId: "b", internalFactorId: "s", externalFactorId: "t", title: "B" });
   await on({ type: "ChangeStrategyStatus", matrixId: m, strategyId: "a", status: "ADOPTED" }, "Voté");
   await on({ type: "AddInitiative", matrixId: m, initiativeId: "i", title: "Prix !", quadrant: "SO", strategyIds: ["a"] });
-  if (publish) await on({ type: "PublishMatrix", matrixId: m });
+  if (visibility) await on({ type: "PublishMatrix", matrixId: m, visibility });
   await on({ type: "RemoveFactor", matrixId: m, factorId: "t" }, "Hors sujet");
   return { collectivityId: c, matrixId: m };
 }
@@ -97,11 +98,53 @@ describe("projections", () => {
     });
   });
 
-  it("count only published matrices in the directory", async () => {
-    const { collectivityId } = await network(handler(), false);
+  it("count in the directory only the matrices the network may read, and take their counts away when one turns private", async () => {
+    const commands = handler();
+    const draft = await network(commands, null);
+    const aggregatesOnly = await network(commands, "AGGREGATES_ONLY");
+    const shared = await network(commands, "PUBLIC");
     await runner().catchUp();
-    const row = (await readModels()).directory.find((d) => d.collectivity_id === collectivityId)!;
-    expect(row).toMatchObject({ matrix_count: 0, factor_count: 0, strategies_by_status: {} });
+    const counts = async (collectivityId: string) => {
+      const row = (await readModels()).directory.find((d) => d.collectivity_id === collectivityId)!;
+      return [row.matrix_count, row.factor_count, row.strategies_by_status];
+    };
+    expect(await counts(draft.collectivityId)).toEqual([0, 0, {}]);
+    expect(await counts(aggregatesOnly.collectivityId)).toEqual([0, 0, {}]);
+    expect(await counts(shared.collectivityId)).toEqual([1, 2, { ADOPTED: 1, ABANDONED: 1, PROPOSED: 0 }]);
+    const change = (matrixId: string, visibility: MatrixVisibility) =>
+      commands.onMatrix("x", { matrixId }, { type: "ChangeMatrixVisibility", matrixId, visibility }, {}, {}, admin);
+    await change(shared.matrixId, "AGGREGATES_ONLY");
+    await change(aggregatesOnly.matrixId, "NETWORK");
+    await runner().catchUp();
+    expect(await counts(shared.collectivityId)).toEqual([0, 0, {}]);
+    expect(await counts(aggregatesOnly.collectivityId)).toEqual([1, 2, { ADOPTED: 1, ABANDONED: 1, PROPOSED: 0 }]);
+    const visibilities = (await fx.connection.pool.query("SELECT matrix_id, visibility FROM matrix_views")).rows;
+    expect(visibilities).toContainEqual({ matrix_id: shared.matrixId, visibility: "AGGREGATES_ONLY" });
+    expect(visibilities).toContainEqual({ matrix_id: draft.matrixId, visibility: null });
+  });
+
+  it("read a matrix published before visibilities existed, from its old event in the log, as NETWORK: what it was then", async () => {
+    const commands = handler();
+    const { collectivityId, matrixId } = await network(commands, null);
+    // What the previous version of Pilotis wrote on publishMatrix: an event with no data.
+    const { version } = await new Repository(fx.store, MatrixAggregate).load(matrixId);
+    await fx.store.append({
+      streamId: matrixStream(matrixId),
+      streamType: "matrix",
+      expectedVersion: version,
+      events: [{ type: "MatrixPublished", data: {} }],
+      metadata: { actor: "ancienne-version" },
+    });
+    await runner().catchUp();
+    const models = await readModels();
+    expect(models.views.find((v) => v.matrix_id === matrixId)!.state).toMatchObject({ status: "PUBLISHED", visibility: "NETWORK" });
+    expect(models.directory.find((d) => d.collectivity_id === collectivityId)).toMatchObject({ matrix_count: 1, factor_count: 2 });
+    expect((await new Repository(fx.store, MatrixAggregate).load(matrixId)).state).toMatchObject({ visibility: "NETWORK" });
+    // The log keeps what was written: upcasting happens on reading, never on the record.
+    const stored = await fx.connection.pool.query("SELECT payload FROM events WHERE stream_id = $1 AND type = 'MatrixPublished'", [matrixStream(matrixId)]);
+    expect(stored.rows).toEqual([{ payload: {} }]);
+    await commands.onMatrix("x", { matrixId }, { type: "ChangeMatrixVisibility", matrixId, visibility: "PUBLIC" }, {}, {}, admin);
+    expect((await new Repository(fx.store, MatrixAggregate).load(matrixId)).state).toMatchObject({ visibility: "PUBLIC" });
   });
 
   it("a wake-up delivered twice changes nothing the second time", async () => {

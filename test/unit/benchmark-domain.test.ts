@@ -118,6 +118,7 @@ const matrix: Matrix = {
   position: "p",
   openedAt: "2026-01-01T00:00:00.000Z",
   publishedAt: "2026-02-01T00:00:00.000Z",
+  visibility: "AGGREGATES_ONLY",
   updatedAt: "2026-03-01T00:00:00.000Z",
   factors: {
     a: { id: "a", kind: "STRENGTH", label: "a", description: null, weight: 2, rating: 4, domain: null, catalogueKey: "S1", removed: false },

@@ -44,13 +44,21 @@ describe("matrix decider, given / when / then", () => {
     spec.given([opened]).when({ type: "RenameMatrix", matrixId: m, title: "Diagnostic 2026" }).thenRecords([]);
   });
 
-  it("PublishMatrix publishes a draft only; ArchiveMatrix archives, after which nothing changes", () => {
+  it("PublishMatrix publishes a draft only, AGGREGATES_ONLY unless told; ArchiveMatrix archives, after which nothing changes", () => {
     spec
       .given([opened])
       .when({ type: "PublishMatrix", matrixId: m })
-      .thenRecords([{ type: "MatrixPublished", data: {} }]);
+      .thenRecords([{ type: "MatrixPublished", data: { visibility: "AGGREGATES_ONLY" } }]);
     spec
-      .given([opened, { type: "MatrixPublished", data: {} }])
+      .given([opened])
+      .when({ type: "PublishMatrix", matrixId: m, visibility: "PUBLIC" })
+      .thenRecords([{ type: "MatrixPublished", data: { visibility: "PUBLIC" } }]);
+    spec
+      .given([opened])
+      .when({ type: "PublishMatrix", matrixId: m, visibility: "EVERYONE" as never })
+      .thenRefuses("BAD_USER_INPUT", { field: "visibility" });
+    spec
+      .given([opened, { type: "MatrixPublished", data: { visibility: "NETWORK" } }])
       .when({ type: "PublishMatrix", matrixId: m })
       .thenRefuses("INVALID_TRANSITION");
     spec
@@ -62,6 +70,22 @@ describe("matrix decider, given / when / then", () => {
       .when({ type: "RenameMatrix", matrixId: m, title: "x" })
       .thenRefuses("INVALID_TRANSITION");
     spec.given([]).when({ type: "PublishMatrix", matrixId: m }).thenRefuses("NOT_FOUND");
+  });
+
+  it("ChangeMatrixVisibility records the change from what it was, nothing when it is the same, and is refused on a draft", () => {
+    const published: MatrixEvent = { type: "MatrixPublished", data: { visibility: "AGGREGATES_ONLY" } };
+    spec
+      .given([opened, published])
+      .when({ type: "ChangeMatrixVisibility", matrixId: m, visibility: "NETWORK" })
+      .thenRecords([{ type: "MatrixVisibilityChanged", data: { from: "AGGREGATES_ONLY", to: "NETWORK" } }]);
+    spec.given([opened, published]).when({ type: "ChangeMatrixVisibility", matrixId: m, visibility: "AGGREGATES_ONLY" }).thenRecords([]);
+    // An archived matrix's readers stay the collectivity's choice.
+    spec
+      .given([opened, published, { type: "MatrixVisibilityChanged", data: { from: "AGGREGATES_ONLY", to: "PUBLIC" } }, { type: "MatrixArchived", data: {} }])
+      .when({ type: "ChangeMatrixVisibility", matrixId: m, visibility: "AGGREGATES_ONLY" })
+      .thenRecords([{ type: "MatrixVisibilityChanged", data: { from: "PUBLIC", to: "AGGREGATES_ONLY" } }]);
+    spec.given([opened]).when({ type: "ChangeMatrixVisibility", matrixId: m, visibility: "NETWORK" }).thenRefuses("INVALID_TRANSITION");
+    spec.given([]).when({ type: "ChangeMatrixVisibility", matrixId: m, visibility: "NETWORK" }).thenRefuses("NOT_FOUND");
   });
 
   it("AddFactor records the factor with the defaults of its kind; an unknown catalogue key or a duplicate id is refused", () => {

@@ -6,6 +6,8 @@ import {
   INNOVATION_DOMAINS,
   type InnovationDomain,
   isInternal,
+  MATRIX_VISIBILITIES,
+  type MatrixVisibility,
   QUADRANTS,
   type Quadrant,
   quadrantOf,
@@ -93,9 +95,21 @@ const renameMatrix: Decide<"RenameMatrix"> = (command, state) => {
   return title === state.title ? [] : [{ type: "MatrixRenamed", data: { title } }];
 };
 
-const publishMatrix: Decide<"PublishMatrix"> = (_command, state) => {
+function visibility(value: MatrixVisibility): MatrixVisibility {
+  if (!MATRIX_VISIBILITIES.includes(value)) throw badInput("visibility", `unknown visibility ${value}`);
+  return value;
+}
+
+const publishMatrix: Decide<"PublishMatrix"> = (command, state) => {
   if (state.status !== "DRAFT") throw invalidTransition(`matrix is ${state.status}, only a DRAFT can be published`);
-  return [{ type: "MatrixPublished", data: {} }];
+  return [{ type: "MatrixPublished", data: { visibility: visibility(command.visibility ?? "AGGREGATES_ONLY") } }];
+};
+
+/** Allowed on an archived matrix too: who reads an old diagnosis stays the collectivity's choice. */
+const changeMatrixVisibility: Decide<"ChangeMatrixVisibility"> = (command, state) => {
+  const to = visibility(command.visibility);
+  if (state.visibility === null) throw invalidTransition("a DRAFT has no visibility yet: publish it, choosing who reads it");
+  return to === state.visibility ? [] : [{ type: "MatrixVisibilityChanged", data: { from: state.visibility, to } }];
 };
 
 const archiveMatrix: Decide<"ArchiveMatrix"> = () => [{ type: "MatrixArchived", data: {} }];
@@ -227,6 +241,10 @@ export function decideMatrix(command: MatrixCommand, state: Matrix | null): Matr
     return [
       { type: "MatrixOpened", data: { matrixId: command.matrixId, collectivityId: command.collectivityId, title: requiredText("title", command.title, 200) } },
     ];
+  }
+  if (command.type === "ChangeMatrixVisibility") {
+    if (!state) throw notFound("matrix", command.matrixId);
+    return changeMatrixVisibility(command, state);
   }
   requireOpenMatrix(command, state);
   switch (command.type) {

@@ -1,5 +1,5 @@
-import { type Event, type EventMetadata, eventReader, type ReadEvent } from "../events.ts";
-import type { FactorKind, InnovationDomain, MatrixStatus, Quadrant, StrategyStatus } from "../types.ts";
+import { type Event, type EventMetadata, eventReader, type ReadEvent, type Upcaster } from "../events.ts";
+import type { FactorKind, InnovationDomain, MatrixStatus, MatrixVisibility, Quadrant, StrategyStatus } from "../types.ts";
 
 // The matrix aggregate's state, commands and events, and how events change
 // the state (evolve). Deciding is in decide.ts.
@@ -52,7 +52,7 @@ export interface Initiative {
  * field is added, removed or changes meaning: stored states of another
  * version are then ignored (snapshots) or rebuilt (projections).
  */
-export const MATRIX_STATE_VERSION = 1;
+export const MATRIX_STATE_VERSION = 2;
 
 export interface Matrix {
   id: string;
@@ -62,8 +62,10 @@ export interface Matrix {
   version: number;
   position: string;
   openedAt: string;
-  /** Set on first publication; a matrix once published stays visible to the network even when archived. */
+  /** Set on first publication; archiving a published matrix keeps it readable as its visibility says. */
   publishedAt: string | null;
+  /** Who may read it; null until it is first published. */
+  visibility: MatrixVisibility | null;
   updatedAt: string;
   /** Removed factors stay here (flagged) because strategies keep pointing at them. */
   factors: Record<string, Factor>;
@@ -77,7 +79,8 @@ type Nullable<T> = { [K in keyof T]?: T[K] | null };
 export type MatrixCommand =
   | { type: "OpenMatrix"; matrixId: string; collectivityId: string; title: string }
   | { type: "RenameMatrix"; matrixId: string; title: string }
-  | { type: "PublishMatrix"; matrixId: string }
+  | { type: "PublishMatrix"; matrixId: string; visibility?: MatrixVisibility | null }
+  | { type: "ChangeMatrixVisibility"; matrixId: string; visibility: MatrixVisibility }
   | { type: "ArchiveMatrix"; matrixId: string }
   | ({ type: "AddFactor"; matrixId: string; factorId: string; kind: FactorKind; label: string } & Nullable<Omit<FactorFields, "label">>)
   | ({ type: "ReviseFactor"; matrixId: string; factorId: string } & Nullable<FactorFields>)
@@ -109,7 +112,8 @@ export type MatrixCommand =
 export type MatrixEvent =
   | Event<"MatrixOpened", { matrixId: string; collectivityId: string; title: string }>
   | Event<"MatrixRenamed", { title: string }>
-  | Event<"MatrixPublished", Record<string, never>>
+  | Event<"MatrixPublished", { visibility: MatrixVisibility }>
+  | Event<"MatrixVisibilityChanged", { from: MatrixVisibility; to: MatrixVisibility }>
   | Event<"MatrixArchived", Record<string, never>>
   | Event<"FactorAdded", Omit<Factor, "removed">>
   | Event<"FactorRevised", { factorId: string; changes: Partial<FactorFields> }>
@@ -120,21 +124,33 @@ export type MatrixEvent =
   | Event<"InitiativeAdded", Omit<Initiative, "status" | "decisions">>
   | Event<"InitiativeStatusChanged", { initiativeId: string; from: StrategyStatus; to: StrategyStatus }>;
 
+/**
+ * Before visibilities existed (state version 1), MatrixPublished carried
+ * nothing and every signed-in member read the matrix in full: that is NETWORK.
+ */
+const publishedBeforeVisibilities: Upcaster = (event) =>
+  (event.data as { visibility?: MatrixVisibility }).visibility ? event : { ...event, data: { ...(event.data as object), visibility: "NETWORK" } };
+
 /** Reads a stored matrix event (see eventReader). */
-export const readMatrixEvent = eventReader<MatrixEvent>("matrix", {
-  MatrixOpened: true,
-  MatrixRenamed: true,
-  MatrixPublished: true,
-  MatrixArchived: true,
-  FactorAdded: true,
-  FactorRevised: true,
-  FactorRemoved: true,
-  StrategyProposed: true,
-  StrategyRevised: true,
-  StrategyStatusChanged: true,
-  InitiativeAdded: true,
-  InitiativeStatusChanged: true,
-});
+export const readMatrixEvent = eventReader<MatrixEvent>(
+  "matrix",
+  {
+    MatrixOpened: true,
+    MatrixRenamed: true,
+    MatrixPublished: true,
+    MatrixVisibilityChanged: true,
+    MatrixArchived: true,
+    FactorAdded: true,
+    FactorRevised: true,
+    FactorRemoved: true,
+    StrategyProposed: true,
+    StrategyRevised: true,
+    StrategyStatusChanged: true,
+    InitiativeAdded: true,
+    InitiativeStatusChanged: true,
+  },
+  { MatrixPublished: publishedBeforeVisibilities },
+);
 
 const decisionOf = (event: EventMetadata, status: StrategyStatus): Decision => ({
   status,
@@ -151,7 +167,9 @@ function applyMatrixEvent(state: Matrix, e: ReadEvent<MatrixEvent>, at: string):
     case "MatrixRenamed":
       return { ...state, title: e.data.title };
     case "MatrixPublished":
-      return { ...state, status: "PUBLISHED", publishedAt: state.publishedAt ?? at };
+      return { ...state, status: "PUBLISHED", publishedAt: state.publishedAt ?? at, visibility: e.data.visibility };
+    case "MatrixVisibilityChanged":
+      return { ...state, visibility: e.data.to };
     case "MatrixArchived":
       return { ...state, status: "ARCHIVED" };
     case "FactorAdded":
@@ -205,6 +223,7 @@ export function evolveMatrix(state: Matrix | null, event: ReadEvent<MatrixEvent>
       position: event.position,
       openedAt: at,
       publishedAt: null,
+      visibility: null,
       updatedAt: at,
       factors: {},
       strategies: {},

@@ -1,11 +1,12 @@
+import type { Page } from "../../app/queries.ts";
 import type { Factor as FactorState, Initiative as InitiativeState, Matrix as MatrixState, Strategy as StrategyState } from "../../domain/matrix.ts";
 import { type CrossMatrix as CrossState, crossMatrix, liveFactors, type MatrixScores as ScoresState, scoreMatrix } from "../../domain/scores.ts";
 import { matrixStream } from "../../domain/streams.ts";
 import type { Quadrant as QuadrantValue } from "../../domain/types.ts";
 import { builder } from "../builder.ts";
 import { Collectivity } from "./collectivity.ts";
-import { EventConnection } from "./events.ts";
-import { FactorKindEnum, InnovationDomainEnum, MatrixStatusEnum, QuadrantEnum, StrategyStatusEnum } from "./scalars.ts";
+import { EventConnection, pageInfo } from "./events.ts";
+import { FactorKindEnum, InnovationDomainEnum, MatrixStatusEnum, MatrixVisibilityEnum, PageInfo, QuadrantEnum, StrategyStatusEnum } from "./scalars.ts";
 
 /** Strategies and initiatives point at other entries of their matrix, so they travel with it. */
 export interface StrategyView {
@@ -127,7 +128,7 @@ Matrix.implement({
     id: t.exposeID("id"),
     collectivity: t.field({
       type: Collectivity,
-      resolve: async (matrix, _args, ctx) => (await ctx.queries.collectivity(matrix.collectivityId, ctx.principal))!,
+      resolve: async (matrix, _args, ctx) => (await ctx.queries.collectivityOf(matrix, ctx.principal))!,
     }),
     title: t.exposeString("title"),
     status: t.expose("status", { type: MatrixStatusEnum }),
@@ -135,6 +136,7 @@ Matrix.implement({
     position: t.exposeString("position", { description: "Global position of the last event applied" }),
     updatedAt: t.field({ type: "DateTime", resolve: (m) => m.updatedAt }),
     publishedAt: t.field({ type: "DateTime", nullable: true, resolve: (m) => m.publishedAt }),
+    visibility: t.field({ type: MatrixVisibilityEnum, nullable: true, description: "Null while DRAFT", resolve: (m) => m.visibility }),
     factors: t.field({
       type: [Factor],
       args: { kind: t.arg({ type: FactorKindEnum }) },
@@ -164,5 +166,20 @@ Matrix.implement({
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (matrix, args, ctx) => ctx.queries.events({ streamId: matrixStream(matrix.id), ...args }, ctx.principal),
     }),
+  }),
+});
+
+const MatrixEdge = builder.objectRef<{ cursor: string; node: MatrixState }>("MatrixEdge").implement({
+  fields: (t) => ({
+    cursor: t.exposeString("cursor"),
+    node: t.field({ type: Matrix, resolve: (edge) => edge.node }),
+  }),
+});
+
+export const MatrixConnection = builder.objectRef<Page<MatrixState>>("MatrixConnection").implement({
+  fields: (t) => ({
+    edges: t.field({ type: [MatrixEdge], resolve: (page) => page.items }),
+    pageInfo: t.field({ type: PageInfo, resolve: pageInfo }),
+    totalCount: t.exposeInt("totalCount"),
   }),
 });

@@ -5,7 +5,7 @@ import { PeerGroup, PeerGroupBenchmark, PeerGroupInput, PeerPractices, Reference
 import { CatalogueEntry } from "./catalogue.ts";
 import { Collectivity, CollectivityConnection } from "./collectivity.ts";
 import { EventConnection } from "./events.ts";
-import { Matrix } from "./matrix.ts";
+import { Matrix, MatrixConnection } from "./matrix.ts";
 import { CatalogueEntryKindEnum, CollectivityKindEnum } from "./scalars.ts";
 
 const ProjectionStatusRef = builder.objectRef<ProjectionStatus>("ProjectionStatus").implement({
@@ -44,6 +44,12 @@ builder.queryType({
         minPosition: t.arg.string(),
       },
       resolve: (_root, args, ctx) => ctx.queries.matrix(String(args.id), args, ctx.principal),
+    }),
+    publicMatrices: t.field({
+      type: MatrixConnection,
+      description: "Matrices their collectivities made PUBLIC, most recently published first; no token needed",
+      args: { first: t.arg.int(), after: t.arg.string() },
+      resolve: (_root, args, ctx) => ctx.queries.publicMatrices(args),
     }),
     events: t.field({
       type: EventConnection,

@@ -25,6 +25,14 @@ export const InnovationDomainEnum = builder.enumType("InnovationDomain", {
   values: INNOVATION_DOMAINS,
 });
 export const MatrixStatusEnum = builder.enumType("MatrixStatus", { values: MATRIX_STATUSES });
+export const MatrixVisibilityEnum = builder.enumType("MatrixVisibility", {
+  description: "Who may read a published matrix; chosen when publishing, changeable later",
+  values: {
+    AGGREGATES_ONLY: { description: "Its own editors and admins only; it counts in benchmarks, under the privacy guarantee" },
+    NETWORK: { description: "Every signed-in member of the network, in full and by name" },
+    PUBLIC: { description: "Anyone, without a token (public accountability)" },
+  },
+});
 export const CatalogueEntryKindEnum = builder.enumType("CatalogueEntryKind", { values: CATALOGUE_ENTRY_KINDS });
 
 export const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo").implement({

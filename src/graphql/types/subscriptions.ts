@@ -27,7 +27,12 @@ builder.subscriptionType({
       subscribe: async (_root, args, ctx) => {
         const matrixId = String(args.matrixId);
         if (!(await ctx.queries.matrix(matrixId, {}, ctx.principal))) throw notFound("matrix", matrixId);
-        return pipe(ctx.live.subscribe("stream:changed", matrixStream(matrixId)), map(revived));
+        // Checked again on each change: a matrix made private stops reaching those who may no longer read it.
+        return pipe(
+          ctx.live.subscribe("stream:changed", matrixStream(matrixId)),
+          map(revived),
+          filter((change: Applied) => !change.matrix || canSeeMatrix(ctx.principal, change.matrix)),
+        );
       },
       resolve: (change) => ({ matrix: change.matrix!, event: change.event }),
     }),

@@ -1,5 +1,6 @@
 import { splitOptions } from "../../../app/commands.ts";
 import { builder } from "../../builder.ts";
+import { MatrixVisibilityEnum } from "../scalars.ts";
 import { commandOptionFields, MatrixPayload, matrixPayload } from "./command.ts";
 
 const OpenMatrixInput = builder.inputType("OpenMatrixInput", {
@@ -13,6 +14,15 @@ const OpenMatrixInput = builder.inputType("OpenMatrixInput", {
 const MatrixLifecycleInput = builder.inputType("MatrixLifecycleInput", {
   fields: (t) => ({
     matrixId: t.id({ required: true }),
+    visibility: t.field({ type: MatrixVisibilityEnum, description: "publishMatrix only; AGGREGATES_ONLY when left out" }),
+    ...commandOptionFields(t, { reason: true, expectedVersion: true }),
+  }),
+});
+
+const ChangeMatrixVisibilityInput = builder.inputType("ChangeMatrixVisibilityInput", {
+  fields: (t) => ({
+    matrixId: t.id({ required: true }),
+    visibility: t.field({ type: MatrixVisibilityEnum, required: true }),
     ...commandOptionFields(t, { reason: true, expectedVersion: true }),
   }),
 });
@@ -43,6 +53,12 @@ builder.mutationFields((t) => ({
     type: MatrixPayload,
     args: { input: t.arg({ type: MatrixLifecycleInput, required: true }) },
     resolve: async (_root, { input }, ctx) => matrixPayload(ctx, await ctx.matrixCommands.publish(input, ctx)),
+  }),
+  changeMatrixVisibility: t.field({
+    type: MatrixPayload,
+    description: "Who may read a published or archived matrix from now on; recorded as a decision like any other",
+    args: { input: t.arg({ type: ChangeMatrixVisibilityInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => matrixPayload(ctx, await ctx.matrixCommands.changeVisibility(input, ctx)),
   }),
   archiveMatrix: t.field({
     type: MatrixPayload,
