@@ -70,6 +70,9 @@ const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve
  * concurrency: a caller's expectedVersion that no longer holds is a CONFLICT;
  * without one, a lost race is decided again on the fresh state.
  */
+/** Profile fields that decide a collectivity's peer groups. */
+const PLACEMENT_FIELDS = ["population", "financialPotentialPerCapita", "regionCode"] as const;
+
 export class CommandHandler {
   private readonly referenceWeights: Repository<ReferenceWeights, ReferenceWeightCommand>;
 
@@ -219,7 +222,15 @@ export class CommandHandler {
         input,
         options,
         ids: { collectivityId: input.collectivityId },
-        authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
+        authorize: (_state, principal) => {
+          requireEditor(principal, input.collectivityId);
+          // Where a collectivity sits among its peers is not its own to set: an
+          // editor could otherwise join any group, or pad a small one.
+          const placing = PLACEMENT_FIELDS.filter((field) => input[field] != null);
+          if (principal.role !== "ADMIN" && placing.length > 0) {
+            throw new AccessError("FORBIDDEN", `${placing.join(", ")} place a collectivity among its peers: only admins change them`);
+          }
+        },
         command: { type: "UpdateCollectivityProfile", ...input },
       },
       ctx,

@@ -75,6 +75,14 @@ describe("collectivities", () => {
       { input: { collectivityId: id, population: 5000, expectedVersion: 1 } },
     );
     expect(updated.updateCollectivityProfile.collectivity).toEqual({ population: 5000, version: 2 });
+    // Its editor renames it, but cannot move it to another peer group, nor pad a small one.
+    const editor = await app.token("EDITOR", id);
+    const UPDATE = `mutation($input: UpdateCollectivityProfileInput!) { updateCollectivityProfile(input: $input) { collectivity { name version } } }`;
+    for (const field of [{ population: 90_000 }, { financialPotentialPerCapita: 5000 }, { regionCode: "11" }]) {
+      await expectRefused(UPDATE, { input: { collectivityId: id, ...field } }, "FORBIDDEN", editor);
+    }
+    const renamed = await app.ok(UPDATE, { input: { collectivityId: id, name: "Commune de Lecture-sur-Loire" } }, editor);
+    expect(renamed.updateCollectivityProfile.collectivity).toEqual({ name: "Commune de Lecture-sur-Loire", version: 3 });
     await register("Commune de Page A");
     await register("Commune de Page B", { kind: "REGION" });
     const page1 = await app.ok(`{ collectivities(kind: COMMUNE, first: 1) { totalCount edges { cursor node { kind } } pageInfo { hasNextPage endCursor } } }`);
