@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import {
+  binOf,
+  type Contribution,
+  distributionOf,
+  FACTOR_KEYS,
+  figuresOf,
+  mapFigures,
+  percentileIn,
+  readFigures,
+  SENSITIVITY_SQUARED,
+  STRATEGY_KEYS,
+  sumFigures,
+} from "../../src/domain/benchmark/release.ts";
+import { epsilonOf, releasePlan, releaseWindow } from "../../src/domain/privacy/budget.ts";
+
+const member = (factorKeys: string[], adopted: string[], factorCount: number | null, adoptionRate: number | null = null): Contribution => ({
+  factorKeys,
+  adoptedStrategyKeys: adopted,
+  metrics: {
+    FACTOR_COUNT: factorCount,
+    STRATEGY_COUNT: null,
+    ADOPTION_RATE: adoptionRate,
+    COMPLETION_RATE: null,
+    DECISIONS_LAST_90_DAYS: null,
+    INTERNAL_SCORE: null,
+    EXTERNAL_SCORE: null,
+  },
+});
+
+describe("released figures", () => {
+  it("count each collectivity once per key, and sum across cells", () => {
+    const a = figuresOf([member(["S1", "S1", "O2"], ["SO-S1-O1"], 3), member(["S1"], [], 1)]);
+    const b = figuresOf([member(["T3"], ["SO-S1-O1"], 7)]);
+    const total = sumFigures([a, b]);
+    expect(total.contributors).toBe(3);
+    expect(total.prevalence[FACTOR_KEYS.indexOf("S1")]).toBe(2);
+    expect(total.prevalence[FACTOR_KEYS.indexOf("T3")]).toBe(1);
+    expect(total.adoption[STRATEGY_KEYS.indexOf("SO-S1-O1")]).toBe(2);
+    expect(total.histograms[0]!.filter((n) => n > 0)).toEqual([1, 1, 1]);
+    // One contribution can move at most this many coordinates, each by one: what the noise is scaled to.
+    expect(SENSITIVITY_SQUARED).toBe(1 + 14 + 48 + 7);
+  });
+
+  it("read as a person reads them: no negative count, shares within 0..1, counts within the contributors", () => {
+    const noisy = mapFigures(figuresOf([member(["S1"], [], 2), member(["S1"], [], 2)]), (n) => n - 3);
+    noisy.contributors = 4;
+    noisy.prevalence[0] = 9;
+    const read = readFigures(noisy);
+    expect(read.contributors).toBe(4);
+    expect(read.prevalence[0]).toEqual({ key: FACTOR_KEYS[0], count: 4, share: 1 });
+    expect(read.prevalence.slice(1).every((p) => p.count === 0 && p.share === 0)).toBe(true);
+  });
+
+  it("quartiles and percentiles from a histogram, members spread evenly across their bin", () => {
+    expect(binOf("ADOPTION_RATE", 0.3)).toBe(3);
+    expect(binOf("ADOPTION_RATE", 1)).toBe(9);
+    expect(binOf("FACTOR_COUNT", 45)).toBe(20);
+    const hist = figuresOf([0.05, 0.15, 0.25, 0.35].map((rate) => member([], [], null, rate))).histograms[2]!;
+    const d = distributionOf("ADOPTION_RATE", hist);
+    expect(d.median).toBeCloseTo(0.2, 9);
+    expect(d.p25).toBeCloseTo(0.1, 9);
+    expect(d.mean).toBeCloseTo(0.2, 9);
+    expect(percentileIn("ADOPTION_RATE", hist, 0.05)).toBe(12.5);
+    expect(percentileIn("ADOPTION_RATE", hist, 0.95)).toBe(100);
+    expect(
+      distributionOf(
+        "ADOPTION_RATE",
+        hist.map(() => -2),
+      ).median,
+    ).toBeNull();
+  });
+});
+
+describe("the privacy budget", () => {
+  it("spreads a year's ρ over the releases of a year, and says what (ε, δ) that is", () => {
+    const plan = releasePlan({ releaseSeconds: 7_889_400, rhoPerYear: 1, sensitivitySquared: 70 });
+    expect(plan.releasesPerYear).toBe(4);
+    expect(plan.rhoPerRelease).toBe(0.25);
+    expect(plan.sigma2).toBe(140);
+    expect(plan.epsilonPerYear).toBeCloseTo(1 + 2 * Math.sqrt(Math.log(1e6)), 9);
+    expect(epsilonOf(0.25, 1e-6)).toBeCloseTo(3.967, 3);
+  });
+
+  it("releases at multiples of the period: every group changes at the same instants", () => {
+    const w = releaseWindow(new Date("2026-11-26T14:00:00Z"), 86_400);
+    expect(w).toEqual({ opened: new Date("2026-11-26T00:00:00Z"), next: new Date("2026-11-27T00:00:00Z") });
+  });
+});
