@@ -60,6 +60,10 @@ const schema = z.object({
   PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),
   PILOTIS_BENCHMARK_MIN_GROUP: z.coerce.number().int().min(1).default(5),
   PILOTIS_BENCHMARK_DEBOUNCE_MS: z.coerce.number().int().min(0).default(500),
+  /** Seconds between two benchmark releases: a quarter of a year (README, "Private benchmarks"). */
+  PILOTIS_BENCHMARK_RELEASE_SECONDS: z.coerce.number().int().min(1).default(7_889_400),
+  /** The most privacy one release costs one collectivity, as zCDP's ρ; a year costs it times the releases of a year. */
+  PILOTIS_BENCHMARK_PRIVACY_RHO: z.coerce.number().positive().max(10).default(0.25),
   PILOTIS_QUEUE_PREFIX: z.string().min(1).default("pilotis"),
   PILOTIS_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   /** How long `projections:rebuild` rests after each batch, as a multiple of the batch's time: leaves the cores to live projections. */
@@ -81,3 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return parsed.data;
 }
+
+/** The benchmark release policy a config sets. */
+export const releasePolicy = (config: Config) => ({
+  releaseSeconds: config.PILOTIS_BENCHMARK_RELEASE_SECONDS,
+  rhoPerRelease: config.PILOTIS_BENCHMARK_PRIVACY_RHO,
+});

@@ -2,7 +2,7 @@
 // DATABASE_URL and REDIS_URL; several may run at once.
 import { createServer } from "node:http";
 import { publishApplied, publishBenchmarks } from "../src/app/live.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig, releasePolicy } from "../src/config.ts";
 import { createPool } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrator.ts";
 import { createLogger } from "../src/logger.ts";
@@ -45,6 +45,7 @@ const metrics = createMetrics({ projectionStatus: () => runner.status() });
 // so its order does not matter, and an outage must not slow the refresh.
 const afterCatchUp = benchmarkRefresh(pool, {
   debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
+  policy: releasePolicy(config),
   announce: (keys) => publishBenchmarks(redis.live, keys),
 });
 const worker = await startProjectionWorker(config.REDIS_URL, runner, {

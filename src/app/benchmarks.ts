@@ -2,13 +2,27 @@ import { LRUCache } from "lru-cache";
 import type pg from "pg";
 import { AccessError, canEdit, canSeeMatrix, type Principal, requirePrincipal } from "../auth/principal.ts";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
-import { groupKey, groupLabel, ownGroup, type PeerGroupKey, parseGroupKey, STRATA, stratumOf, validGroup } from "../domain/benchmark/peer-groups.ts";
-import { type Distribution, midRankPercentile } from "../domain/benchmark/statistics.ts";
-import { type CatalogueEntry, catalogueEntries, catalogueEntry } from "../domain/catalogue/index.ts";
+import {
+  groupKey,
+  groupLabel,
+  groupsOf,
+  ownGroup,
+  type PeerGroupKey,
+  type Placement,
+  parseGroupKey,
+  STRATA,
+  stratumOf,
+  validGroup,
+} from "../domain/benchmark/peer-groups.ts";
+import { distributionOf, type Figures, percentileIn, readFigures, sumFigures } from "../domain/benchmark/release.ts";
+import type { Distribution } from "../domain/benchmark/statistics.ts";
+import { type CatalogueEntry, catalogueEntry } from "../domain/catalogue/index.ts";
 import { badInput, notFound } from "../domain/errors.ts";
 import type { Matrix } from "../domain/matrix.ts";
+import { releaseWindow } from "../domain/privacy/budget.ts";
 import type { CollectivityKind, StrategyStatus } from "../domain/types.ts";
-import { GROUP_FILTER, type GroupAggregates, METRIC_SQL } from "../projections/benchmark-groups.ts";
+import { GROUP_FILTER, METRIC_SQL } from "../projections/benchmark-groups.ts";
+import { type Release, type ReleasePolicy, releasePlanOf } from "../projections/benchmark-releases.ts";
 import type { BenchmarkAnnouncement } from "./live.ts";
 
 export interface PeerGroupView extends PeerGroupKey {
@@ -22,9 +36,23 @@ export interface Prevalence {
   share: number;
 }
 
+/** How one answer's figures were protected. */
+export interface PrivacyView {
+  mechanism: string;
+  /** Null when no figure came from a matrix kept private. */
+  epsilon: number | null;
+  releasedAt: Date | null;
+  nextReleaseAt: Date;
+}
+
 export interface PeerGroupBenchmarkView {
   peerGroup: PeerGroupView;
   suppressed: boolean;
+  /** In French, for a person, when suppressed. */
+  suppressedReason: string | null;
+  /** Contributors as released; null when suppressed. */
+  contributors: number | null;
+  privacy: PrivacyView;
   factorPrevalence: Prevalence[] | null;
   strategyAdoption: Prevalence[] | null;
   metrics: (Distribution & { metric: BenchmarkMetric })[] | null;
@@ -57,40 +85,46 @@ export interface PeerPracticesView {
   tools: PracticeUptake[] | null;
 }
 
-interface GroupRow {
-  key: string;
-  size: number;
-  contributors: number;
-  aggregates: GroupAggregates | null;
-  computed_at: Date | null;
+interface UnitRow {
+  level: number;
+  released: Release;
+  released_at: Date;
 }
 
-/** The groups one step wider: each fixed dimension opened in turn. */
-function parentsOf(group: PeerGroupKey): PeerGroupKey[] {
-  const parents: PeerGroupKey[] = [];
-  if (group.kind) parents.push({ ...group, kind: null });
-  if (group.populationStratum) parents.push({ ...group, populationStratum: null });
-  if (group.wealthQuartile) parents.push({ ...group, wealthQuartile: null });
-  return parents;
-}
+/** Why a group shows no figures, in words for the person reading them. */
+export const SUPPRESSED_FEW = (k: number) => `moins de ${k} collectivités contribuent : chiffres masqués pour protéger leur anonymat`;
+export const SUPPRESSED_NOISY =
+  "trop peu de collectivités contribuent pour que les chiffres restent lisibles sous le bruit qui protège leur anonymat : chiffres masqués";
+/** How many standard deviations of noise the released contributors must outnumber for figures over private matrices to be shown. */
+const READABLE = 6;
+const MECHANISM = "confidentialité différentielle (bruit gaussien discret sur les contributions non partagées)";
+const SHARED_ONLY = "chiffres exacts des seules matrices partagées avec le réseau : les autres sont trop peu nombreuses pour être comptées sans être exposées";
 
 const STRATUM_ORDER = new Map(STRATA.map((s, i) => [s.code, i]));
 
 /**
- * Reads of the benchmark read models, with the network's privacy rules:
- * - k-anonymity: a group with fewer than k contributors (collectivities with
- *   a published matrix) is suppressed, and so is one whose difference with a
- *   group one step wider counts 1 to k-1 contributors, since subtracting the
- *   two answers would expose those few;
- * - reciprocity: an EDITOR sees peers only once its own collectivity has a
- *   published matrix; ADMIN and OBSERVER tokens always do;
+ * Reads of the benchmark releases, with the network's privacy rules:
+ * - figures are released per cell on a schedule (benchmark-releases.ts):
+ *   NETWORK and PUBLIC contributions exactly, AGGREGATES_ONLY ones with
+ *   discrete Gaussian noise; a group is the sum of its cells, and every
+ *   share, quartile and percentile is computed from that sum;
+ * - a group whose released contributors are fewer than k, or whose noise
+ *   would drown its figures, is suppressed, with the reason in French;
+ * - peer practices count only matrices the network may read;
+ * - reciprocity: an EDITOR sees peers only once its own collectivity has
+ *   a published matrix; ADMIN and OBSERVER tokens always do;
  * - a collectivity's own benchmark is for its editors and admins.
  */
 export class BenchmarkService {
   constructor(
     private readonly pool: pg.Pool,
     private readonly minGroup: number,
-  ) {}
+    private readonly policy: ReleasePolicy,
+  ) {
+    this.plan = releasePlanOf(policy);
+  }
+
+  private readonly plan: ReturnType<typeof releasePlanOf>;
 
   async peerGroups(kind: CollectivityKind | null, principal: Principal | null): Promise<PeerGroupView[]> {
     requirePrincipal(principal);
@@ -157,16 +191,20 @@ export class BenchmarkService {
     const groups = collectivities.map(
       (c) => placed.get(c.id) ?? { kind: c.kind, populationStratum: stratumOf(c.kind, c.population).code, wealthQuartile: null },
     );
-    const sizes = await this.groupRows(groups.map(groupKey));
-    return groups.map((group) => this.view(group, sizes.get(groupKey(group))?.size ?? 0));
+    const sizes = await this.groupSizes(groups.map(groupKey));
+    return groups.map((group) => this.view(group, sizes.get(groupKey(group)) ?? 0));
   }
 
   /**
    * Its value for each metric, its peers' median and its percentile, within
-   * its own group (kind, stratum, quartile), computed on read so that the
-   * three agree. Null when the group is suppressed.
+   * the group asked for or else the finest of its own groups whose figures
+   * are released (kind, stratum and quartile, then wider). Null when none is.
    */
-  async collectivityBenchmark(collectivityId: string, principal: Principal | null): Promise<CollectivityBenchmarkView | null> {
+  async collectivityBenchmark(
+    collectivityId: string,
+    input: Partial<PeerGroupKey> | null,
+    principal: Principal | null,
+  ): Promise<CollectivityBenchmarkView | null> {
     const who = requirePrincipal(principal);
     if (!canEdit(who, collectivityId)) {
       throw new AccessError(
@@ -175,55 +213,48 @@ export class BenchmarkService {
       );
     }
     await this.requireReciprocity(who);
-    const group = await this.ownGroupOf(collectivityId);
-    if (!group) return null;
-    const rows = await this.groupRows([groupKey(group), ...parentsOf(group).map(groupKey)]);
-    if (this.suppressed(group, rows)) return null;
-    const stats = await this.standing(collectivityId, group);
-    return {
-      peerGroup: this.view(group, rows.get(groupKey(group))?.size ?? 0),
-      metrics: BENCHMARK_METRICS.map((metric) => {
-        const { value, median, count, below, level } = stats[metric];
-        return { metric, value, peerMedian: median, percentile: value === null ? null : midRankPercentile(below, level, count) };
-      }),
-    };
+    const own = await this.ownGroupOf(collectivityId);
+    const candidates = input ? [validGroup(input)] : own ? groupsOf(own) : [];
+    for (const group of candidates) {
+      const { view, figures: released } = await this.released(group);
+      if (!released) continue;
+      const values = await this.ownValues(collectivityId);
+      return {
+        peerGroup: view.peerGroup,
+        metrics: BENCHMARK_METRICS.map((metric, m) => {
+          const value = values?.[metric] ?? null;
+          const histogram = released.histograms[m]!;
+          return {
+            metric,
+            value,
+            peerMedian: distributionOf(metric, histogram).median,
+            percentile: value === null ? null : percentileIn(metric, histogram, value),
+          };
+        }),
+      };
+    }
+    return null;
   }
 
-  /**
-   * Per metric, in one aggregate over the group's contributors (on the
-   * group's index, no rows sent back): the collectivity's value, the
-   * median, and how many stand below it and level with it.
-   */
-  private async standing(collectivityId: string, group: PeerGroupKey) {
-    const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m]} AS "${m}"`).join(", ");
-    const stats = BENCHMARK_METRICS.map(
-      (m) =>
-        `'${m}', json_build_object('value', me."${m}", 'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY p."${m}"), 'count', count(p."${m}"),
-          'below', count(*) FILTER (WHERE p."${m}" < me."${m}"), 'level', count(*) FILTER (WHERE p."${m}" = me."${m}"))`,
-    ).join(",\n");
-    const { rows } = await this.pool.query<{
-      stats: Record<BenchmarkMetric, { value: number | null; median: number | null; count: number; below: number; level: number }>;
-    }>(
-      `WITH me AS (SELECT ${values} FROM benchmark_members WHERE collectivity_id = $5 AND matrix_id IS NOT NULL),
-            p AS (SELECT ${values} FROM benchmark_members
-                  WHERE kind = $1 AND stratum = $2 AND ${group.wealthQuartile === null ? "wealth_quartile IS NULL AND $3::smallint IS NULL" : "wealth_quartile = $3"} AND matrix_id IS NOT NULL)
-       SELECT json_build_object(${stats}) AS stats FROM p LEFT JOIN me ON true GROUP BY ${BENCHMARK_METRICS.map((m) => `me."${m}"`).join(", ")}`,
-      [group.kind, group.populationStratum, group.wealthQuartile, new Date().toISOString(), collectivityId],
+  /** Its own metric values, exact: they are its editors' to read. */
+  private async ownValues(collectivityId: string): Promise<Record<BenchmarkMetric, number | null> | null> {
+    const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m].replaceAll("$4", "$2")} AS "${m}"`).join(", ");
+    const { rows } = await this.pool.query<Record<BenchmarkMetric, number | null>>(
+      `SELECT ${values} FROM benchmark_members WHERE collectivity_id = $1 AND matrix_id IS NOT NULL`,
+      [collectivityId, new Date().toISOString()],
     );
-    const empty = { value: null, median: null, count: 0, below: 0, level: 0 };
-    const found = rows[0]?.stats;
-    return Object.fromEntries(
-      BENCHMARK_METRICS.map((m) => {
-        const stat = found?.[m] ?? empty;
-        return [m, { ...stat, value: stat.value === null ? null : Number(stat.value) }];
-      }),
-    ) as Record<BenchmarkMetric, typeof empty>;
+    const row = rows[0];
+    return row
+      ? (Object.fromEntries(BENCHMARK_METRICS.map((m) => [m, row[m] === null ? null : Number(row[m])])) as Record<BenchmarkMetric, number | null>)
+      : null;
   }
 
   /**
    * "Among my peers holding this catalogue factor, which catalogue strategies
    * and toolbox items did they adopt, and how far did they get?" Ranked by
-   * uptake, then by how many finished, then by key. The asker's own
+   * uptake, then by how many finished, then by key. Only matrices the
+   * network may read count: these answers are exact, and two of them
+   * subtracted reveal nothing that is not readable anyway. The asker's own
    * collectivity is not among its peers; fewer than k peers with the factor
    * suppress the answer.
    */
@@ -246,7 +277,7 @@ export class BenchmarkService {
     const { rows } = await this.pool.query<{ peers: number; strategies: Uptake[]; tools: Uptake[] }>(
       `WITH peers AS (
          SELECT strategy_statuses, tool_statuses FROM benchmark_members
-         WHERE ${GROUP_FILTER} AND matrix_id IS NOT NULL AND factor_keys @> ARRAY[$4]::text[] AND collectivity_id <> $5
+         WHERE ${GROUP_FILTER} AND matrix_id IS NOT NULL AND shared AND factor_keys @> ARRAY[$4]::text[] AND collectivity_id <> $5
        )
        SELECT (SELECT count(*)::int FROM peers) AS peers,
               (SELECT coalesce(jsonb_agg(x), '[]') FROM (SELECT s.key, s.value AS status, count(*)::int AS n FROM peers, jsonb_each_text(strategy_statuses) s GROUP BY 1, 2) x) AS strategies,
@@ -254,7 +285,7 @@ export class BenchmarkService {
       [group.kind, group.populationStratum, group.wealthQuartile, factor.key, matrix.collectivityId],
     );
     const { peers, strategies, tools } = rows[0]!;
-    const size = (await this.groupRows([groupKey(group)])).get(groupKey(group))?.size ?? 0;
+    const size = (await this.groupSizes([groupKey(group)])).get(groupKey(group)) ?? 0;
     const suppressed = peers < this.minGroup;
     return {
       factor,
@@ -267,32 +298,75 @@ export class BenchmarkService {
   }
 
   private async groupBenchmark(group: PeerGroupKey): Promise<PeerGroupBenchmarkView> {
-    const rows = await this.groupRows([groupKey(group), ...parentsOf(group).map(groupKey)]);
-    const row = rows.get(groupKey(group));
-    const peerGroup = this.view(group, row?.size ?? 0);
-    if (!row?.aggregates || this.suppressed(group, rows)) {
-      return { peerGroup, suppressed: true, factorPrevalence: null, strategyAdoption: null, metrics: null, updatedAt: row?.computed_at ?? null };
-    }
-    const { aggregates, contributors } = row;
-    const prevalence = (entries: CatalogueEntry[], counts: Record<string, number>) =>
-      entries.map((entry) => ({ entry, count: counts[entry.key] ?? 0, share: (counts[entry.key] ?? 0) / contributors }));
-    return {
-      peerGroup,
-      suppressed: false,
-      factorPrevalence: prevalence(catalogueEntries("FACTOR"), aggregates.prevalence),
-      strategyAdoption: prevalence(catalogueEntries("STRATEGY"), aggregates.adoption),
-      metrics: BENCHMARK_METRICS.map((metric) => ({ metric, ...aggregates.metrics[metric] })),
-      updatedAt: row.computed_at,
-    };
+    return (await this.released(group)).view;
   }
 
-  private suppressed(group: PeerGroupKey, rows: Map<string, GroupRow>): boolean {
-    const contributors = rows.get(groupKey(group))?.contributors ?? 0;
-    if (contributors < this.minGroup) return true;
-    return parentsOf(group).some((parent) => {
-      const difference = (rows.get(groupKey(parent))?.contributors ?? 0) - contributors;
-      return difference > 0 && difference < this.minGroup;
-    });
+  /**
+   * A group's released figures: the exact figures of shared matrices plus
+   * the noisy ones of the others, while the noise leaves them readable;
+   * else the shared figures alone, said so; else suppressed, with why.
+   */
+  private async released(group: PeerGroupKey): Promise<{ view: PeerGroupBenchmarkView; figures: Figures | null }> {
+    const [units, sizes] = await Promise.all([this.unitsOf(group), this.groupSizes([groupKey(group)])]);
+    const peerGroup = this.view(group, sizes.get(groupKey(group)) ?? 0);
+    const releasedAt = units.reduce<Date | null>((latest, u) => (latest && latest >= u.released_at ? latest : u.released_at), null);
+    const nextReleaseAt = releaseWindow(new Date(), this.policy.releaseSeconds).next;
+    const cells = units.filter((u) => u.level === 0);
+    // Kinds and the network have units of their own, whose noise is one unit's, not a sum of cells'.
+    const own = units.find((u) => u.level > 0);
+    const hiddenUnits = own ? [own] : cells;
+    const shared = sumFigures(cells.map((u) => u.released.shared));
+    const combined = sumFigures([shared, ...hiddenUnits.map((u) => u.released.hidden)]);
+    const noise = Math.sqrt(this.plan.sigma2 * hiddenUnits.length);
+    const total = readFigures(combined).contributors;
+    const answer = (figures: Figures, privacy: PrivacyView) => {
+      const read = readFigures(figures);
+      const withEntry = (list: { key: string; count: number; share: number }[]) =>
+        list.map(({ key, count, share }) => ({ entry: catalogueEntry(key)!, count, share }));
+      const view: PeerGroupBenchmarkView = {
+        peerGroup,
+        suppressed: false,
+        suppressedReason: null,
+        contributors: read.contributors,
+        privacy,
+        factorPrevalence: withEntry(read.prevalence),
+        strategyAdoption: withEntry(read.adoption),
+        metrics: read.metrics,
+        updatedAt: releasedAt,
+      };
+      return { view, figures };
+    };
+    // Readable: the contributors outnumber six standard deviations of the noise, so that
+    // shares err by a sixth at most most of the time, and noise alone almost never passes.
+    if (total >= this.minGroup && total >= READABLE * noise) {
+      return answer(combined, { mechanism: MECHANISM, epsilon: this.plan.epsilonPerRelease, releasedAt, nextReleaseAt });
+    }
+    if (shared.contributors >= this.minGroup) return answer(shared, { mechanism: SHARED_ONLY, epsilon: null, releasedAt, nextReleaseAt });
+    const privacy: PrivacyView = { mechanism: MECHANISM, epsilon: this.plan.epsilonPerRelease, releasedAt, nextReleaseAt };
+    const view: PeerGroupBenchmarkView = {
+      peerGroup,
+      suppressed: true,
+      suppressedReason: total < this.minGroup ? SUPPRESSED_FEW(this.minGroup) : SUPPRESSED_NOISY,
+      contributors: null,
+      privacy,
+      factorPrevalence: null,
+      strategyAdoption: null,
+      metrics: null,
+      updatedAt: releasedAt,
+    };
+    return { view, figures: null };
+  }
+
+  /** The released units a group reads: its cells, and the unit of its own when it is a kind or the network. */
+  private async unitsOf(group: PeerGroupKey): Promise<UnitRow[]> {
+    const wide = group.populationStratum === null && group.wealthQuartile === null;
+    const { rows } = await this.pool.query<UnitRow>(
+      `SELECT level, released, released_at FROM benchmark_cells
+       WHERE (level = 0 AND ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR stratum = $2) AND ($3::smallint IS NULL OR wealth_quartile = $3))
+          OR key = $4`,
+      [group.kind, group.populationStratum, group.wealthQuartile, wide ? groupKey(group) : null],
+    );
+    return rows;
   }
 
   private async requireReciprocity(principal: Principal | null): Promise<void> {
@@ -306,20 +380,18 @@ export class BenchmarkService {
     }
   }
 
-  private async ownGroupOf(collectivityId: string): Promise<PeerGroupKey | null> {
+  private async ownGroupOf(collectivityId: string): Promise<Placement | null> {
     const { rows } = await this.pool.query<{ kind: CollectivityKind; stratum: string; wealth_quartile: number | null }>(
       "SELECT kind, stratum, wealth_quartile FROM benchmark_members WHERE collectivity_id = $1",
       [collectivityId],
     );
-    return rows[0] ? ownGroup({ kind: rows[0].kind, populationStratum: rows[0].stratum, wealthQuartile: rows[0].wealth_quartile }) : null;
+    return rows[0] ? { kind: rows[0].kind, populationStratum: rows[0].stratum, wealthQuartile: rows[0].wealth_quartile } : null;
   }
 
-  private async groupRows(keys: string[]): Promise<Map<string, GroupRow>> {
-    const { rows } = await this.pool.query<GroupRow>(
-      "SELECT key, size, contributors, aggregates, computed_at FROM benchmark_groups WHERE key = ANY($1::text[])",
-      [keys],
-    );
-    return new Map(rows.map((r) => [r.key, r]));
+  /** Members per group (collectivities, contributing or not): the directory's figures, public. */
+  private async groupSizes(keys: string[]): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ key: string; size: number }>("SELECT key, size FROM benchmark_groups WHERE key = ANY($1::text[])", [keys]);
+    return new Map(rows.map((r) => [r.key, r.size]));
   }
 
   private view(group: PeerGroupKey, size: number): PeerGroupView {

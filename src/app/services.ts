@@ -3,6 +3,7 @@ import { TokenAuthenticator } from "../auth/tokens.ts";
 import type { Database } from "../db/client.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { createMetrics } from "../observability/metrics.ts";
+import type { ReleasePolicy } from "../projections/benchmark-releases.ts";
 import { PROJECTORS } from "../projections/index.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import { CollectivityAggregate, MatrixAggregate } from "./aggregates.ts";
@@ -17,6 +18,7 @@ import { TokenService } from "./tokens.ts";
 export interface ServiceOptions extends QueryLimits {
   /** k: peer groups with fewer contributors are suppressed. */
   benchmarkMinGroup: number;
+  benchmarkRelease: ReleasePolicy;
   /** Where subscriptions listen; projections publish to it. */
   live: LiveEvents;
   /** Told after each append: the projections have work. */
@@ -37,7 +39,7 @@ export function createServices(database: Database, options: ServiceOptions) {
     options.wake();
   });
   const queries = new QueryService(database.prisma, store, collectivities, matrices, () => observer.status(), options);
-  const benchmarks = new BenchmarkService(database.pool, options.benchmarkMinGroup);
+  const benchmarks = new BenchmarkService(database.pool, options.benchmarkMinGroup, options.benchmarkRelease);
   const authenticator = new TokenAuthenticator(database.prisma, options.onError);
   const revocations = new RevocationWatcher(database.prisma, authenticator, { onError: options.onError });
   const tokens = new TokenService(

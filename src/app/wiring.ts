@@ -1,4 +1,4 @@
-import type { Config } from "../config.ts";
+import { type Config, releasePolicy } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../logger.ts";
 import { reportFailures } from "../observability/failures.ts";
@@ -16,6 +16,7 @@ export function wireApplication(connection: Database, config: Config, logger: Lo
     queuePrefix: config.PILOTIS_QUEUE_PREFIX,
     catchUpMs: config.PILOTIS_CATCHUP_MS,
     benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
+    benchmarkRelease: releasePolicy(config),
     onError: (error) => logger.error({ err: error }, "projection failed"),
     onRedisError: reportFailures(logger, "Redis unavailable: live notifications and wake-ups wait for it (catch-up timers go on)"),
   });
@@ -23,6 +24,7 @@ export function wireApplication(connection: Database, config: Config, logger: Lo
     maxPageSize: config.PILOTIS_MAX_PAGE_SIZE,
     staleTimeoutMs: config.PILOTIS_STALE_TIMEOUT_MS,
     benchmarkMinGroup: config.PILOTIS_BENCHMARK_MIN_GROUP,
+    benchmarkRelease: releasePolicy(config),
     onError: reportFailures(logger, "background write failed (snapshot, token use or revocation check)"),
     live: projections.live,
     // `quiet` holds wake-ups during a bulk load (the demo): one catch-up at

@@ -2,7 +2,7 @@
 // events:export into a database whose log is empty, then rebuilds every
 // projection from it.
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.ts";
+import { loadConfig, releasePolicy } from "../config.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { openDatabaseForCli } from "../db/open.ts";
@@ -25,7 +25,7 @@ try {
   const { count } = await importEvents(pool, values.in);
   process.stdout.write(`${count} events restored in ${((performance.now() - started) / 1000).toFixed(1)} s; rebuilding the read models\n`);
   await new ProjectionRunner(pool, PROJECTORS).catchUp();
-  await refreshAllGroups(pool);
+  await refreshAllGroups(pool, releasePolicy(config));
   process.stdout.write("read models rebuilt\n");
 } catch (error) {
   if (!(error instanceof ArchiveError)) throw error;

@@ -3,7 +3,7 @@
 // swapped in; readers see the old rows until the swap commits.
 import { setPriority } from "node:os";
 import { publishApplied } from "../app/live.ts";
-import { loadConfig } from "../config.ts";
+import { loadConfig, releasePolicy } from "../config.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { openDatabaseForCli } from "../db/open.ts";
@@ -47,7 +47,7 @@ try {
     if (name === benchmarks.name) {
       // The rebuild leaves every group dirty: compute them now rather than leave the service to.
       const grouping = performance.now();
-      await refreshAllGroups(pool);
+      await refreshAllGroups(pool, releasePolicy(config));
       process.stdout.write(`benchmark groups: computed in ${((performance.now() - grouping) / 1000).toFixed(1)} s\n`);
     }
   }

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { CollectivityAggregate, MatrixAggregate } from "../app/aggregates.ts";
 import { CommandHandler } from "../app/commands.ts";
 import { Repository } from "../app/repository.ts";
-import { loadConfig } from "../config.ts";
+import { loadConfig, releasePolicy } from "../config.ts";
 import { createPool } from "../db/client.ts";
 import { migrate } from "../db/migrator.ts";
 import { openDatabaseForCli } from "../db/open.ts";
@@ -78,7 +78,7 @@ try {
       const counts = await new ProjectionRunner(pool, PROJECTORS, { batchSize: 2000 }).catchUp();
       process.stdout.write(`projections caught up in ${seconds(projecting)} s: ${JSON.stringify(counts)}\n`);
       const grouping = performance.now();
-      const groups = await refreshAllGroups(pool);
+      const groups = await refreshAllGroups(pool, releasePolicy(config));
       process.stdout.write(`benchmark groups computed in ${seconds(grouping)} s (${groups} groups)\n`);
     }
   }

@@ -4,7 +4,9 @@ import { withClient } from "../db/with-client.ts";
 import { BENCHMARK_METRICS, type BenchmarkMetric, RECENT_DAYS } from "../domain/benchmark/metrics.ts";
 import { type PeerGroupKey, parseGroupKey } from "../domain/benchmark/peer-groups.ts";
 import type { Distribution } from "../domain/benchmark/statistics.ts";
+import { releaseWindow } from "../domain/privacy/budget.ts";
 import { canonicalJson } from "../shared/canonical-json.ts";
+import { type ReleasePolicy, releaseCells } from "./benchmark-releases.ts";
 
 /** What a group's row holds once computed; shares and suppression are derived on read. */
 export interface GroupAggregates {
@@ -79,6 +81,12 @@ export async function computeGroup(db: pg.PoolClient | pg.Pool, group: PeerGroup
 export interface RefreshOptions {
   /** A group is computed at most once in this time; marks meanwhile wait for the next round. */
   debounceMs: number;
+  /**
+   * Then release the cells due (see releaseCells): all whose inputs changed
+   * when `fullPass`, else only those never released, and only if a group
+   * changed. Under the same lock, so no two processes release one cell twice.
+   */
+  release?: { policy: ReleasePolicy; fullPass: boolean };
   now?: () => Date;
   /** Told as soon as a group's new figures are stored, if they changed. */
   onChanged?: (groupKey: string) => void | Promise<void>;
@@ -87,6 +95,8 @@ export interface RefreshOptions {
 export interface RefreshResult {
   /** Groups whose size, contributors or aggregates changed. */
   changed: string[];
+  /** Groups whose released figures changed. */
+  released: string[];
   /** Dirty groups left for later (debounced, or another process was refreshing). */
   pending: boolean;
 }
@@ -104,7 +114,7 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
   const now = options.now ?? (() => new Date());
   return withClient(pool, async (client) => {
     const { rows: lock } = await client.query<{ locked: boolean }>(lockSql.try("benchmarkGroups"));
-    if (!lock[0]!.locked) return { changed: [], pending: true };
+    if (!lock[0]!.locked) return { changed: [], released: [], pending: true };
     try {
       const { rows: due } = await client.query<{ key: string; generation: string; size: number; contributors: number; aggregates: GroupAggregates | null }>(
         `SELECT key, generation, size, contributors, aggregates FROM benchmark_groups
@@ -126,8 +136,13 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
         changed.push(group.key);
         await options.onChanged?.(group.key);
       }
+      const { release } = options;
+      const released =
+        release && (release.fullPass || changed.length > 0)
+          ? await releaseCells(client, { policy: release.policy, now: now(), onlyNew: !release.fullPass })
+          : [];
       const { rows: left } = await client.query<{ pending: boolean }>("SELECT EXISTS (SELECT 1 FROM benchmark_groups WHERE dirty) AS pending");
-      return { changed, pending: left[0]!.pending };
+      return { changed, released, pending: left[0]!.pending };
     } finally {
       await client.query(lockSql.release("benchmarkGroups")).catch((cause) => {
         throw new Error("could not release the benchmark groups lock", { cause });
@@ -138,21 +153,32 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
 
 /**
  * The step that follows each projection catch-up: refresh what is dirty,
- * announce each group that changed as soon as it is stored, and come back
- * after the debounce when some were left for later.
+ * release what is due, announce each group whose released figures changed,
+ * and come back after the debounce when some were left for later. Each
+ * process makes one full release pass per release window (the catch-up
+ * timer brings it there when nothing else happens).
  */
-export function benchmarkRefresh(pool: pg.Pool, options: { debounceMs: number; announce: (groupKeys: string[]) => void | Promise<void> }) {
+export function benchmarkRefresh(
+  pool: pg.Pool,
+  options: { debounceMs: number; policy: ReleasePolicy; announce: (groupKeys: string[]) => void | Promise<void> },
+) {
+  let passed: number | null = null;
   return async (): Promise<{ againInMs: number | null }> => {
-    const { pending } = await refreshGroups(pool, { debounceMs: options.debounceMs, onChanged: (key) => options.announce([key]) });
+    const window = releaseWindow(new Date(), options.policy.releaseSeconds).opened.getTime();
+    const fullPass = passed !== window;
+    const { pending, released } = await refreshGroups(pool, { debounceMs: options.debounceMs, release: { policy: options.policy, fullPass } });
+    // Another process holding the lock did nothing for this one: try the full pass again next time.
+    if (fullPass && !pending) passed = window;
+    if (released.length > 0) await options.announce(released);
     return { againInMs: pending ? options.debounceMs : null };
   };
 }
 
-/** Refreshes until no group is dirty (waiting while another process holds the refresh); returns how many groups changed. */
-export async function refreshAllGroups(pool: pg.Pool): Promise<number> {
+/** Refreshes until no group is dirty (waiting while another process holds the refresh), then releases what is due; returns how many groups changed. */
+export async function refreshAllGroups(pool: pg.Pool, policy?: ReleasePolicy): Promise<number> {
   let changed = 0;
   for (;;) {
-    const result = await refreshGroups(pool, { debounceMs: 0 });
+    const result = await refreshGroups(pool, { debounceMs: 0, ...(policy && { release: { policy, fullPass: true } }) });
     changed += result.changed.length;
     if (!result.pending) return changed;
     if (result.changed.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));

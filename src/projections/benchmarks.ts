@@ -182,6 +182,7 @@ async function applyQuartiles(db: pg.PoolClient, work: Work): Promise<void> {
 interface FactsRow {
   collectivity_id: string;
   matrix_id: string | null;
+  shared: boolean;
   factor_keys: string[];
   adopted_strategy_keys: string[];
   strategy_statuses: Record<string, string>;
@@ -198,6 +199,7 @@ interface FactsRow {
 
 const NO_CONTRIBUTION: Omit<FactsRow, "collectivity_id"> = {
   matrix_id: null,
+  shared: false,
   factor_keys: [],
   adopted_strategy_keys: [],
   strategy_statuses: {},
@@ -218,6 +220,7 @@ export function factsRow(collectivityId: string, facts: MemberFacts | null, weig
   return {
     collectivity_id: collectivityId,
     matrix_id: facts.matrixId,
+    shared: facts.shared,
     factor_keys: facts.factorKeys,
     adopted_strategy_keys: facts.adoptedStrategyKeys,
     strategy_statuses: facts.strategyStatuses,
@@ -265,7 +268,7 @@ async function applyMembers(db: pg.PoolClient, work: Work): Promise<void> {
   if (written.length === 0) return;
   await db.query(
     `UPDATE benchmark_members m SET
-       matrix_id = x.matrix_id, factor_keys = x.factor_keys, adopted_strategy_keys = x.adopted_strategy_keys,
+       matrix_id = x.matrix_id, shared = x.shared, factor_keys = x.factor_keys, adopted_strategy_keys = x.adopted_strategy_keys,
        strategy_statuses = x.strategy_statuses, tool_statuses = x.tool_statuses, scoring = x.scoring,
        decision_dates = x.decision_dates, factor_count = x.factor_count, strategy_count = x.strategy_count,
        adoption_rate = x.adoption_rate, completion_rate = x.completion_rate,
@@ -309,8 +312,8 @@ async function markDirty(db: pg.PoolClient, keys: Set<string>): Promise<void> {
  */
 export const benchmarks: Projector = {
   name: "benchmarks",
-  // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2).
-  version: 2,
+  // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2); 3: members say whether their matrix is shared.
+  version: 3,
 
   async apply(db, events, context) {
     const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set() };

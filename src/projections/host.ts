@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import type pg from "pg";
 import { createLiveEvents, type LiveEvents, publishApplied, publishBenchmarks } from "../app/live.ts";
 import { benchmarkRefresh } from "./benchmark-groups.ts";
+import type { ReleasePolicy } from "./benchmark-releases.ts";
 import { PROJECTORS } from "./index.ts";
 import { queueScheduler } from "./queue.ts";
 import { ProjectionRunner } from "./runner.ts";
@@ -23,6 +24,7 @@ export interface HostOptions {
   queuePrefix?: string;
   catchUpMs: number;
   benchmarkDebounceMs: number;
+  benchmarkRelease: ReleasePolicy;
   onError: (error: unknown) => void;
   /** Redis connection failures and lost notifications (rate-limit the log: an outage repeats them). */
   onRedisError?: (error: unknown) => void;
@@ -78,7 +80,11 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
   if (!options.redisUrl) {
     const live = createLiveEvents();
     const runner = new ProjectionRunner(pool, PROJECTORS, { onApplied: (_name, applied) => publishApplied(live, applied) });
-    const afterCatchUp = benchmarkRefresh(pool, { debounceMs: options.benchmarkDebounceMs, announce: (keys) => publishBenchmarks(live, keys) });
+    const afterCatchUp = benchmarkRefresh(pool, {
+      debounceMs: options.benchmarkDebounceMs,
+      policy: options.benchmarkRelease,
+      announce: (keys) => publishBenchmarks(live, keys),
+    });
     const scheduler = localScheduler(runner, { ...options, afterCatchUp });
     return { live, runner, wake: scheduler.wake, checks: {}, stop: scheduler.stop };
   }

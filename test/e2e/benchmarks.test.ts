@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { SUPPRESSED_FEW, SUPPRESSED_NOISY } from "../../src/app/benchmarks.ts";
 import { createPool } from "../../src/db/client.ts";
 import { stratumOf } from "../../src/domain/benchmark/peer-groups.ts";
+import { METRIC_BINS } from "../../src/domain/benchmark/release.ts";
 import { catalogueEntries } from "../../src/domain/catalogue/index.ts";
 import type { RecordedEvent } from "../../src/domain/events.ts";
 import { refreshAllGroups } from "../../src/projections/benchmark-groups.ts";
@@ -12,7 +14,8 @@ import { admin, buildMatrix, type MatrixSpec, registerCommune } from "../support
 import { subscribeSse } from "../support/sse.ts";
 
 const BENCHMARK = `query($g: PeerGroupInput!) { benchmark(peerGroup: $g) {
-  suppressed updatedAt peerGroup { kind populationStratum wealthQuartile label size }
+  suppressed suppressedReason contributors updatedAt peerGroup { kind populationStratum wealthQuartile label size }
+  privacy { mechanism epsilon releasedAt nextReleaseAt }
   factorPrevalence { entry { key } count share } strategyAdoption { entry { key } count share }
   metrics { metric mean p25 median p75 } } }`;
 
@@ -148,16 +151,43 @@ function expectedBenchmark(events: RecordedEvent[], member: (c: { kind: string; 
 function expectMatches(actual: any, expected: ReturnType<typeof expectedBenchmark>) {
   expect(actual.suppressed).toBe(false);
   expect(actual.peerGroup.size).toBe(expected.size);
-  for (const p of actual.factorPrevalence) {
-    expect(p.count, p.entry.key).toBe(expected.prevalence[p.entry.key]);
-    expect(p.share).toBeCloseTo(expected.prevalence[p.entry.key]! / expected.contributors, 10);
-  }
+  for (const p of actual.factorPrevalence) expect(p.count, p.entry.key).toBe(expected.prevalence[p.entry.key]);
   for (const p of actual.strategyAdoption) expect(p.count, p.entry.key).toBe(expected.adoption[p.entry.key]);
   for (const m of actual.metrics) {
     for (const field of ["mean", "p25", "median", "p75"] as const) {
       const want = expected.metrics[m.metric]![field];
       if (want === null) expect(m[field], `${m.metric}.${field}`).toBeNull();
       else expect(m[field], `${m.metric}.${field}`).toBeCloseTo(want, 9);
+    }
+  }
+}
+
+/** A group's exact aggregates, as the refresher computed them for itself (never served as such): the pipeline before the release. */
+async function truthOf(t: TestApp, key: string) {
+  const { rows } = await t.pool.query("SELECT size, aggregates FROM benchmark_groups WHERE key = $1", [key]);
+  const { size, aggregates } = rows[0]!;
+  return {
+    suppressed: false,
+    peerGroup: { size },
+    factorPrevalence: catalogueEntries("FACTOR").map((e) => ({ entry: { key: e.key }, count: aggregates.prevalence[e.key] ?? 0 })),
+    strategyAdoption: STRATEGIES.map((e) => ({ entry: { key: e.key }, count: aggregates.adoption[e.key] ?? 0 })),
+    metrics: Object.entries(aggregates.metrics).map(([metric, d]: [string, any]) => ({ metric, ...d })),
+  };
+}
+
+/** Released figures of shared matrices: counts exact, integer metrics exact, the others within one bin of the exact values. */
+function expectReleasedExactly(actual: any, expected: ReturnType<typeof expectedBenchmark>) {
+  expect(actual.suppressed).toBe(false);
+  expect(actual.contributors).toBe(expected.contributors);
+  for (const p of actual.factorPrevalence) expect(p.count, p.entry.key).toBe(expected.prevalence[p.entry.key]);
+  for (const p of actual.strategyAdoption) expect(p.count, p.entry.key).toBe(expected.adoption[p.entry.key]);
+  for (const m of actual.metrics) {
+    const want = expected.metrics[m.metric]!;
+    const width = METRIC_BINS[m.metric as keyof typeof METRIC_BINS].width;
+    for (const field of ["mean", "median"] as const) {
+      if (want[field] === null) expect(m[field], `${m.metric}.${field}`).toBeNull();
+      else if (m.metric === "FACTOR_COUNT") expect(m[field], `${m.metric}.${field}`).toBeCloseTo(want[field]!, 9);
+      else expect(Math.abs(m[field] - want[field]!), `${m.metric}.${field}`).toBeLessThanOrEqual(width);
     }
   }
 }
@@ -181,42 +211,55 @@ describe("benchmarks across collectivities", () => {
       if (i === 0) await buildMatrix(commands, id, randomSpec(next, "PUBLISHED"));
       if (i === 1) await buildMatrix(commands, id, randomSpec(next, "ARCHIVED"));
     }
-    await app.caughtUp();
+    await app.release();
     const inStratum = (c: { kind: string; population: number }) => c.kind === "COMMUNE" && stratumOf("COMMUNE", c.population).code === "COM-02";
+    const events = await allEvents(app);
+    expectMatches(await truthOf(app, "COMMUNE|COM-02|*"), expectedBenchmark(events, inStratum));
+    expectMatches(
+      await truthOf(app, "*|*|*"),
+      expectedBenchmark(events, () => true),
+    );
+    // Every matrix here is shared: what is released is exact, and costs no privacy.
     const answer = (await app.gql(BENCHMARK, { g: { kind: "COMMUNE", populationStratum: "COM-02" } })).data!.benchmark;
     expect(answer.peerGroup.label).toBe("Communes, de 500 à 999 habitants");
-    expectMatches(answer, expectedBenchmark(await allEvents(app), inStratum));
-    const whole = (await app.gql(BENCHMARK, { g: {} })).data!.benchmark;
-    expectMatches(
-      whole,
-      expectedBenchmark(await allEvents(app), () => true),
+    expect(answer.privacy.epsilon).toBeNull();
+    expectReleasedExactly(answer, expectedBenchmark(events, inStratum));
+    expectReleasedExactly(
+      (await app.gql(BENCHMARK, { g: {} })).data!.benchmark,
+      expectedBenchmark(events, () => true),
     );
   });
 
-  it("suppresses a group below k contributors, and one whose difference with a wider group is below k", async () => {
+  it("a group below k contributors shows no figures and says why in French; at k it shows them, with when they were released and will be next", async () => {
     app = await startTestApp({ PILOTIS_BENCHMARK_MIN_GROUP: "3" });
     const { commands } = app.services;
     const spec: MatrixSpec = { factors: ["S1", "O1"], strategies: [["SO-S1-O1", "DONE"]], status: "PUBLISHED" };
     const small = [await registerCommune(commands, "A", 600), await registerCommune(commands, "B", 700)];
     for (const id of small) await buildMatrix(commands, id, spec);
     const group = { kind: "COMMUNE", populationStratum: "COM-02" };
-    await app.caughtUp();
+    await app.release();
     const atKMinusOne = (await app.gql(BENCHMARK, { g: group })).data!.benchmark;
-    expect(atKMinusOne).toMatchObject({ suppressed: true, factorPrevalence: null, strategyAdoption: null, metrics: null, peerGroup: { size: 2 } });
+    // Which of the two reasons depends on the noise drawn for the (absent) private contributions.
+    expect([SUPPRESSED_FEW(3), SUPPRESSED_NOISY]).toContain(atKMinusOne.suppressedReason);
+    expect(SUPPRESSED_FEW(3)).toBe("moins de 3 collectivités contribuent : chiffres masqués pour protéger leur anonymat");
+    expect(atKMinusOne).toMatchObject({
+      suppressed: true,
+      contributors: null,
+      factorPrevalence: null,
+      strategyAdoption: null,
+      metrics: null,
+      peerGroup: { size: 2 },
+    });
     const third = await registerCommune(commands, "C", 800);
     await buildMatrix(commands, third, spec);
-    await app.caughtUp();
+    await app.release();
     const atK = (await app.gql(BENCHMARK, { g: group })).data!.benchmark;
-    expect(atK.suppressed).toBe(false);
+    expect(atK).toMatchObject({ suppressed: false, suppressedReason: null, contributors: 3 });
     expect(atK.factorPrevalence.find((p: any) => p.entry.key === "S1")).toEqual({ entry: { key: "S1" }, count: 3, share: 1 });
-    // One commune in another stratum: the whole kind minus this stratum would single it out.
-    await buildMatrix(commands, await registerCommune(commands, "D", 5_000), spec);
-    await app.caughtUp();
-    expect((await app.gql(BENCHMARK, { g: group })).data!.benchmark.suppressed).toBe(true);
-    for (let i = 0; i < 2; i++) await buildMatrix(commands, await registerCommune(commands, `E${i}`, 6_000), spec);
-    await app.caughtUp();
-    expect((await app.gql(BENCHMARK, { g: group })).data!.benchmark.suppressed).toBe(false);
-    expect((await app.gql(BENCHMARK, { g: { kind: "COMMUNE", populationStratum: "COM-06" } })).data!.benchmark.suppressed).toBe(false);
+    expect(atK.privacy.mechanism).toMatch(/^chiffres exacts des seules matrices partagées/);
+    const released = Date.parse(atK.privacy.releasedAt);
+    expect(released).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(atK.privacy.nextReleaseAt)).toBeGreaterThan(released);
   });
 
   it("reciprocity: an EDITOR sees peers once its own collectivity has a published matrix; observers always; its own benchmark only for itself", async () => {
@@ -227,7 +270,7 @@ describe("benchmarks across collectivities", () => {
     const mine = await registerCommune(commands, "Moi", 650);
     const editor = await app.token("EDITOR", mine);
     const observer = await app.token("OBSERVER");
-    await app.caughtUp();
+    await app.release();
     const g = { g: { kind: "COMMUNE" } };
     const refused = await app.gql(BENCHMARK, g, editor);
     expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
@@ -236,12 +279,14 @@ describe("benchmarks across collectivities", () => {
     const draft = await buildMatrix(commands, mine, { factors: ["S1"], status: "DRAFT" });
     await app.caughtUp();
     expect((await app.gql(BENCHMARK, g, editor)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    await commands.onMatrix("publishMatrix", { matrixId: draft }, { type: "PublishMatrix", matrixId: draft }, {}, {}, admin);
-    await app.caughtUp();
+    await commands.onMatrix("publishMatrix", { matrixId: draft }, { type: "PublishMatrix", matrixId: draft, visibility: "NETWORK" }, {}, {}, admin);
+    await app.release();
     expect((await app.gql(BENCHMARK, g, editor)).data!.benchmark.suppressed).toBe(false);
-    const own = `query($c: ID!) { collectivity(id: $c) { peerGroup { kind populationStratum size } benchmark { metrics { metric value peerMedian percentile } } } }`;
+    const own = `query($c: ID!) { collectivity(id: $c) { peerGroup { kind populationStratum size } benchmark { peerGroup { label } metrics { metric value peerMedian percentile } } } }`;
     const mineAnswer = (await app.gql(own, { c: mine }, editor)).data!.collectivity;
     expect(mineAnswer.peerGroup).toEqual({ kind: "COMMUNE", populationStratum: "COM-02", size: 3 });
+    // It declared no potentiel financier: its finest released group is its kind and stratum.
+    expect(mineAnswer.benchmark.peerGroup.label).toBe("Communes, de 500 à 999 habitants");
     expect(mineAnswer.benchmark.metrics.find((m: any) => m.metric === "FACTOR_COUNT")).toEqual({
       metric: "FACTOR_COUNT",
       value: 1,
@@ -262,7 +307,7 @@ describe("benchmarks across collectivities", () => {
     await buildMatrix(commands, alone, { factors: ["S1", "O1", "T2"], status: "PUBLISHED" });
     const twins = [await registerCommune(commands, "Jumelle A", 600), await registerCommune(commands, "Jumelle B", 650)];
     for (const id of twins) await buildMatrix(commands, id, { factors: ["S1", "O1"], status: "PUBLISHED" });
-    await app.caughtUp();
+    await app.release();
     const own = `query($c: ID!) { collectivity(id: $c) { benchmark { metrics { metric value peerMedian percentile } } } }`;
     const factorCount = async (id: string) =>
       (await app!.gql(own, { c: id })).data!.collectivity.benchmark.metrics.find((m: any) => m.metric === "FACTOR_COUNT");
@@ -291,8 +336,10 @@ describe("benchmarks across collectivities", () => {
       }),
     ];
     await app.caughtUp();
-    const internal = async () =>
-      (await app!.gql(BENCHMARK, { g: { kind: "COMMUNE" } })).data!.benchmark.metrics.find((m: any) => m.metric === "INTERNAL_SCORE");
+    const internal = async () => {
+      await app!.caughtUp();
+      return (await truthOf(app!, "COMMUNE|*|*")).metrics.find((m: any) => m.metric === "INTERNAL_SCORE")!;
+    };
     expect((await internal()).mean).toBeCloseTo((3.25 + 3) / 2, 10);
     const set = `mutation($w: Float) { setReferenceWeight(input: { kind: COMMUNE, catalogueKey: "S1", weight: $w }) { kind catalogueKey weight position } }`;
     expect((await app.ok(set, { w: 1 })).setReferenceWeight).toMatchObject({ kind: "COMMUNE", catalogueKey: "S1", weight: 1 });
@@ -400,18 +447,17 @@ describe("benchmarks across collectivities", () => {
     expect(groups.reduce((n: number, g: any) => n + (g.populationStratum && g.wealthQuartile ? g.size : 0), 0)).toBe(8);
   });
 
-  it("benchmarkUpdated fires when a group's aggregates change, and not for a change that moves no aggregate", async () => {
+  it("benchmarkUpdated fires once per release of a group, carrying what a query answers afterwards, and not for a change that moves no figure", async () => {
     app = await startTestApp({ PILOTIS_BENCHMARK_MIN_GROUP: "2" });
     const { commands } = app.services;
     const spec: MatrixSpec = { factors: ["S1", "O1"], status: "PUBLISHED" };
     for (const name of ["A", "B"]) await buildMatrix(commands, await registerCommune(commands, name, 600), spec);
-    await app.caughtUp();
-    const live = await subscribeSse(
-      app.url,
-      app.adminToken,
-      `subscription { benchmarkUpdated(peerGroup: { kind: COMMUNE, populationStratum: "COM-02" }) { suppressed peerGroup { size } factorPrevalence { entry { key } count } } }`,
-      {},
-    );
+    await app.release();
+    const fields = `suppressed contributors peerGroup { kind populationStratum wealthQuartile } factorPrevalence { entry { key } count }`;
+    const group = { kind: "COMMUNE", populationStratum: "COM-02" };
+    const live = await subscribeSse(app.url, app.adminToken, `subscription($g: PeerGroupInput) { benchmarkUpdated(peerGroup: $g) { ${fields} } }`, {
+      g: group,
+    });
     const everyGroup = await subscribeSse(
       app.url,
       app.adminToken,
@@ -419,22 +465,23 @@ describe("benchmarks across collectivities", () => {
       {},
     );
     await new Promise((r) => setTimeout(r, 200));
-    const id = await registerCommune(commands, "C", 600);
-    const matrixId = await buildMatrix(commands, id, { factors: ["S1", "W1"], status: "DRAFT" });
-    await commands.onMatrix("renameMatrix", { matrixId }, { type: "RenameMatrix", matrixId, title: "Brouillon" }, {}, {}, admin);
-    const joined = (await live.next(5000)).data.benchmarkUpdated;
-    expect(joined.peerGroup.size).toBe(3);
-    // Without a group, every group the newcomer joined is announced: its own, up to the whole network.
+    // A draft, then its publication: the figures change at the next release, not before.
+    const matrixId = await buildMatrix(commands, await registerCommune(commands, "C", 600), { factors: ["S1", "W1"], status: "DRAFT" });
+    await commands.onMatrix("publishMatrix", { matrixId }, { type: "PublishMatrix", matrixId, visibility: "NETWORK" }, {}, {}, admin);
+    const released = (await live.next(8000)).data.benchmarkUpdated;
+    expect(released.contributors).toBe(3);
+    expect(released.factorPrevalence.find((p: any) => p.entry.key === "W1").count).toBe(1);
+    await app.caughtUp();
+    const queried = (await app.gql(`query($g: PeerGroupInput!) { benchmark(peerGroup: $g) { ${fields} } }`, { g: group })).data!.benchmark;
+    expect(released).toEqual(queried);
+    // Without a group, every group the release changed is announced: from the cell's own up to the whole network.
     const announced = [];
     for (let i = 0; i < 4; i++) announced.push((await everyGroup.next(5000)).data.benchmarkUpdated.peerGroup);
     expect(announced).toContainEqual({ kind: "COMMUNE", populationStratum: "COM-02", wealthQuartile: null });
     expect(announced).toContainEqual({ kind: null, populationStratum: null, wealthQuartile: null });
     everyGroup.close();
-    await commands.onMatrix("publishMatrix", { matrixId }, { type: "PublishMatrix", matrixId }, {}, {}, admin);
-    const published = (await live.next(5000)).data.benchmarkUpdated;
-    expect(published.factorPrevalence.find((p: any) => p.entry.key === "W1").count).toBe(1);
     await commands.onMatrix("renameMatrix", { matrixId }, { type: "RenameMatrix", matrixId, title: "Publiée" }, {}, {}, admin);
-    await expect(live.next(1000)).rejects.toThrow("no subscription payload in time");
+    await expect(live.next(3000)).rejects.toThrow("no subscription payload in time");
     live.close();
   });
 

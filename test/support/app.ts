@@ -3,9 +3,10 @@ import type { Services } from "../../src/app/services.ts";
 import { wireApplication } from "../../src/app/wiring.ts";
 import type { Role } from "../../src/auth/principal.ts";
 import { issueToken } from "../../src/auth/tokens.ts";
-import { type Config, loadConfig } from "../../src/config.ts";
+import { type Config, loadConfig, releasePolicy } from "../../src/config.ts";
 import { createDatabase } from "../../src/db/client.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
+import { refreshAllGroups } from "../../src/projections/benchmark-groups.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { waitForProjections } from "./projections.ts";
@@ -30,6 +31,8 @@ export interface TestApp {
   eventCount(): Promise<number>;
   /** Waits until every projection has applied everything readable in the log. */
   caughtUp(): Promise<void>;
+  /** Catches up, waits for the next release window (tests run with one-second windows) and releases every benchmark unit due. */
+  release(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,7 +47,15 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const logger = options.logger ?? createLogger("silent");
   const database = options.database ?? (await createTestDatabase());
   // Benchmark groups are refreshed without debounce, so that a test reads them right after its writes.
-  const config: Config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", PILOTIS_BENCHMARK_DEBOUNCE_MS: "0", ...env });
+  // Releases every second, so that a test sees a publication in the figures without waiting for a quarter.
+  const config: Config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    PILOTIS_BENCHMARK_DEBOUNCE_MS: "0",
+    PILOTIS_BENCHMARK_RELEASE_SECONDS: "1",
+    ...env,
+  });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
   const { projections, services } = wireApplication(connection, config, logger);
@@ -79,6 +90,12 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       return result.data as never;
     },
     caughtUp,
+    async release() {
+      await caughtUp();
+      const period = config.PILOTIS_BENCHMARK_RELEASE_SECONDS * 1000;
+      await new Promise((resolve) => setTimeout(resolve, period - (Date.now() % period) + 5));
+      await refreshAllGroups(connection.pool, releasePolicy(config));
+    },
     async eventCount() {
       const rows = await db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM events");
       return rows[0]!.n;

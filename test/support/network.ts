@@ -1,6 +1,6 @@
 import type { CommandContext, CommandHandler } from "../../src/app/commands.ts";
 import { catalogueEntry } from "../../src/domain/catalogue/index.ts";
-import type { CollectivityKind, FactorKind, Quadrant, StrategyStatus } from "../../src/domain/types.ts";
+import type { CollectivityKind, FactorKind, MatrixVisibility, Quadrant, StrategyStatus } from "../../src/domain/types.ts";
 
 export const admin: CommandContext = { principal: { tokenId: "t", role: "ADMIN", collectivityId: null, subject: "admin-direct" } };
 
@@ -29,6 +29,12 @@ export interface MatrixSpec {
   /** Toolbox keys and the status each initiative reached. */
   tools?: [key: string, status: StrategyStatus][];
   status?: "DRAFT" | "PUBLISHED" | "ARCHIVED";
+  /**
+   * NETWORK unless told: a shared matrix counts exactly in benchmarks, so a
+   * test can compare figures with values it computed; privacy tests ask for
+   * AGGREGATES_ONLY, whose contributions come with noise.
+   */
+  visibility?: MatrixVisibility;
 }
 
 export async function registerCommune(
@@ -91,7 +97,7 @@ export async function buildMatrix(commands: CommandHandler, collectivityId: stri
     });
     for (const step of pathTo(status)) await on({ type: "ChangeInitiativeStatus", matrixId, initiativeId, status: step });
   }
-  if (spec.status === "PUBLISHED" || spec.status === "ARCHIVED") await on({ type: "PublishMatrix", matrixId });
+  if (spec.status === "PUBLISHED" || spec.status === "ARCHIVED") await on({ type: "PublishMatrix", matrixId, visibility: spec.visibility ?? "NETWORK" });
   if (spec.status === "ARCHIVED") await on({ type: "ArchiveMatrix", matrixId });
   return matrixId;
 }

@@ -73,10 +73,10 @@ describe("released figures", () => {
 });
 
 describe("the privacy budget", () => {
-  it("spreads a year's ρ over the releases of a year, and says what (ε, δ) that is", () => {
-    const plan = releasePlan({ releaseSeconds: 7_889_400, rhoPerYear: 1, sensitivitySquared: 70 });
+  it("scales the noise to a release's ρ, adds up a year of releases, and says what (ε, δ) that is", () => {
+    const plan = releasePlan({ releaseSeconds: 7_889_400, rhoPerRelease: 0.25, sensitivitySquared: 70 });
     expect(plan.releasesPerYear).toBe(4);
-    expect(plan.rhoPerRelease).toBe(0.25);
+    expect(plan.rhoPerYear).toBe(1);
     expect(plan.sigma2).toBe(140);
     expect(plan.epsilonPerYear).toBeCloseTo(1 + 2 * Math.sqrt(Math.log(1e6)), 9);
     expect(epsilonOf(0.25, 1e-6)).toBeCloseTo(3.967, 3);

@@ -5,6 +5,8 @@ import { isInternal, type StrategyStatus } from "../types.ts";
 /** What a collectivity's latest published matrix contributes to its peer groups. */
 export interface MemberFacts {
   matrixId: string;
+  /** The matrix is NETWORK or PUBLIC: what it contributes is readable anyway. */
+  shared: boolean;
   /** Catalogue factors the matrix holds (live factors only), sorted. */
   factorKeys: string[];
   /** Catalogue strategies ever adopted (ADOPTED or beyond at some point), sorted. */
@@ -62,6 +64,7 @@ export function memberFacts(matrix: Matrix): MemberFacts {
   const inPlan = strategies.filter((s) => s.status !== "ABANDONED");
   return {
     matrixId: matrix.id,
+    shared: matrix.visibility === "NETWORK" || matrix.visibility === "PUBLIC",
     factorKeys: sortedUnique(factors.map((f) => f.catalogueKey)),
     adoptedStrategyKeys: sortedUnique(strategies.filter(everAdopted).map((s) => s.catalogueKey)),
     strategyStatuses: furthest(strategies),

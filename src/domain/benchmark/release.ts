@@ -16,10 +16,12 @@ export interface Bins {
   min: number;
   width: number;
   count: number;
+  /** Integer values, one per bin: quantiles are read as PostgreSQL's percentile_cont reads them, between members. */
+  discrete?: true;
 }
 
 export const METRIC_BINS: Record<BenchmarkMetric, Bins> = {
-  FACTOR_COUNT: { min: 0, width: 1, count: 21 },
+  FACTOR_COUNT: { min: 0, width: 1, count: 21, discrete: true },
   STRATEGY_COUNT: { min: 0, width: 2, count: 21 },
   ADOPTION_RATE: { min: 0, width: 0.1, count: 10 },
   COMPLETION_RATE: { min: 0, width: 0.1, count: 10 },
@@ -116,6 +118,11 @@ const nonNegative = (n: number) => Math.max(0, n);
 
 /** A metric's mean and quartiles from its histogram, each bin's members spread evenly across it. */
 export function distributionOf(metric: BenchmarkMetric, histogram: readonly number[]): Distribution {
+  if (METRIC_BINS[metric].discrete)
+    return discreteDistribution(
+      METRIC_BINS[metric].min,
+      histogram.map((n) => Math.round(nonNegative(n))),
+    );
   const counts = histogram.map(nonNegative);
   const total = counts.reduce((s, n) => s + n, 0);
   if (total === 0) return { mean: null, p25: null, median: null, p75: null };
@@ -130,6 +137,27 @@ export function distributionOf(metric: BenchmarkMetric, histogram: readonly numb
     }
     return min + counts.length * width;
   };
+  return { mean, p25: quantile(0.25), median: quantile(0.5), p75: quantile(0.75) };
+}
+
+/** Integer values counted per value: the mean, and quartiles interpolated between the members' ranks (percentile_cont). */
+function discreteDistribution(min: number, counts: number[]): Distribution {
+  const total = counts.reduce((s, n) => s + n, 0);
+  if (total === 0) return { mean: null, p25: null, median: null, p75: null };
+  const valueAt = (rank: number) => {
+    let below = 0;
+    for (const [b, n] of counts.entries()) {
+      below += n;
+      if (rank < below) return min + b;
+    }
+    return min + counts.length - 1;
+  };
+  const quantile = (q: number) => {
+    const h = (total - 1) * q;
+    const low = valueAt(Math.floor(h));
+    return low + (h - Math.floor(h)) * (valueAt(Math.ceil(h)) - low);
+  };
+  const mean = counts.reduce((s, n, b) => s + n * (min + b), 0) / total;
   return { mean, p25: quantile(0.25), median: quantile(0.5), p75: quantile(0.75) };
 }
 

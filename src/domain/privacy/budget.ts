@@ -8,8 +8,8 @@ export const YEAR_SECONDS = 365.25 * 86_400;
 export interface PrivacyPolicy {
   /** Seconds between two releases. */
   releaseSeconds: number;
-  /** The most one collectivity may lose in a year, in zCDP's ρ. */
-  rhoPerYear: number;
+  /** The most one release may cost one collectivity, in zCDP's ρ. */
+  rhoPerRelease: number;
   /** Squared L2 sensitivity of one release to one collectivity. */
   sensitivitySquared: number;
 }
@@ -22,9 +22,17 @@ export const DELTA = 1e-6;
 
 export function releasePlan(policy: PrivacyPolicy) {
   const releasesPerYear = Math.ceil(YEAR_SECONDS / policy.releaseSeconds - 1e-9);
-  const rhoPerRelease = policy.rhoPerYear / releasesPerYear;
+  const { rhoPerRelease } = policy;
+  const rhoPerYear = rhoPerRelease * releasesPerYear;
   const sigma2 = policy.sensitivitySquared / (2 * rhoPerRelease);
-  return { releasesPerYear, rhoPerRelease, sigma2, epsilonPerRelease: epsilonOf(rhoPerRelease, DELTA), epsilonPerYear: epsilonOf(policy.rhoPerYear, DELTA) };
+  return {
+    releasesPerYear,
+    rhoPerRelease,
+    rhoPerYear,
+    sigma2,
+    epsilonPerRelease: epsilonOf(rhoPerRelease, DELTA),
+    epsilonPerYear: epsilonOf(rhoPerYear, DELTA),
+  };
 }
 
 /** Releases happen at multiples of the period since the epoch: the one now belongs to, and the next. */

@@ -7,6 +7,7 @@ import type {
   PeerPracticesView,
   PracticeUptake,
   Prevalence as PrevalenceView,
+  PrivacyView,
 } from "../../app/benchmarks.ts";
 import type { BenchmarkMetric } from "../../domain/benchmark/metrics.ts";
 import type { Distribution } from "../../domain/benchmark/statistics.ts";
@@ -63,10 +64,23 @@ const MetricDistribution = builder.objectRef<Distribution & { metric: BenchmarkM
   }),
 });
 
+const BenchmarkPrivacy = builder.objectRef<PrivacyView>("BenchmarkPrivacy").implement({
+  description: "How one answer's figures were protected, in words a person can check against the README's statement of the guarantee",
+  fields: (t) => ({
+    mechanism: t.exposeString("mechanism"),
+    epsilon: t.exposeFloat("epsilon", { nullable: true, description: "Privacy loss of one release for one collectivity (ε, at δ = 10⁻⁶)" }),
+    releasedAt: t.expose("releasedAt", { type: "DateTime", nullable: true, description: "When these figures were computed and released" }),
+    nextReleaseAt: t.expose("nextReleaseAt", { type: "DateTime", nullable: true, description: "Figures do not change before this" }),
+  }),
+});
+
 export const PeerGroupBenchmark = builder.objectRef<PeerGroupBenchmarkView>("PeerGroupBenchmark").implement({
   fields: (t) => ({
     peerGroup: t.field({ type: PeerGroup, resolve: (b) => b.peerGroup }),
-    suppressed: t.exposeBoolean("suppressed", { description: "Fewer than k collectivities: aggregates are null" }),
+    suppressed: t.exposeBoolean("suppressed", { description: "Too few contributors, or figures the noise would drown: aggregates are null" }),
+    suppressedReason: t.exposeString("suppressedReason", { nullable: true, description: "Why, in French, for a person" }),
+    contributors: t.exposeInt("contributors", { nullable: true, description: "Collectivities whose matrix counts, as released; null when suppressed" }),
+    privacy: t.field({ type: BenchmarkPrivacy, resolve: (b) => b.privacy }),
     factorPrevalence: t.field({ type: [Prevalence], nullable: true, description: "Only published matrices count", resolve: (b) => b.factorPrevalence }),
     strategyAdoption: t.field({ type: [Prevalence], nullable: true, resolve: (b) => b.strategyAdoption }),
     metrics: t.field({ type: [MetricDistribution], nullable: true, resolve: (b) => b.metrics }),

@@ -3,7 +3,7 @@ import type { Collectivity as CollectivityState } from "../../domain/collectivit
 import { STRATEGY_STATUSES, type StrategyStatus } from "../../domain/types.ts";
 import type { DecisionEntry } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
-import { CollectivityBenchmark, PeerGroup } from "./benchmark.ts";
+import { CollectivityBenchmark, PeerGroup, PeerGroupInput } from "./benchmark.ts";
 import { pageInfo } from "./events.ts";
 import { Matrix } from "./matrix.ts";
 import { CollectivityKindEnum, PageInfo, StrategyStatusEnum } from "./scalars.ts";
@@ -92,8 +92,10 @@ Collectivity.implement({
     benchmark: t.field({
       type: CollectivityBenchmark,
       nullable: true,
-      description: "Null when its peer group is suppressed. For its editors and admins only",
-      resolve: (c, _args, ctx) => ctx.benchmarks.collectivityBenchmark(c.id, ctx.principal),
+      description:
+        "Its standing within peerGroup, or else within the finest of its own groups whose figures are released (kind, stratum and quartile, then wider); peerGroup says which. Null when none is released. For its editors and admins only",
+      args: { peerGroup: t.arg({ type: PeerGroupInput }) },
+      resolve: (c, args, ctx) => ctx.benchmarks.collectivityBenchmark(c.id, args.peerGroup ?? null, ctx.principal),
     }),
   }),
 });

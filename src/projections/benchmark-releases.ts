@@ -1,0 +1,175 @@
+import { createHash } from "node:crypto";
+import type pg from "pg";
+import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
+import { groupKey, groupsOf } from "../domain/benchmark/peer-groups.ts";
+import { type Contribution, type Figures, figuresOf, mapFigures, SENSITIVITY_SQUARED } from "../domain/benchmark/release.ts";
+import { releasePlan, releaseWindow } from "../domain/privacy/budget.ts";
+import { discreteGaussian, variance } from "../domain/privacy/discrete-gaussian.ts";
+import type { CollectivityKind } from "../domain/types.ts";
+import { canonicalJson } from "../shared/canonical-json.ts";
+import { METRIC_SQL } from "./benchmark-groups.ts";
+
+/** When benchmarks are released and how much privacy each release may spend. */
+export interface ReleasePolicy {
+  releaseSeconds: number;
+  /** What one release may cost one collectivity, over all levels, in zCDP's ρ. */
+  rhoPerRelease: number;
+}
+
+/** One release puts each collectivity in one unit per level: its sensitivity, summed over the levels. */
+export const releasePlanOf = (policy: ReleasePolicy) => releasePlan({ ...policy, sensitivitySquared: RELEASE_LEVELS * SENSITIVITY_SQUARED });
+
+/**
+ * Release units, at three levels: every contributor sits in exactly one unit
+ * of each, so one release spends each collectivity's privacy three times.
+ * Level 0, cells (kind, stratum, quartile or none declared): the shared
+ * figures of every group are sums of these, exact. Level 1, kinds, and 2,
+ * the network: their noisy figures serve those wide groups directly, which
+ * a sum of dozens of cells' noise would drown.
+ */
+export const RELEASE_LEVELS = 3;
+
+interface Unit {
+  key: string;
+  level: 0 | 1 | 2;
+  kind: CollectivityKind | null;
+  stratum: string | null;
+  quartile: number | null;
+  shared: Contribution[];
+  hidden: Contribution[];
+}
+
+const unitsOf = (row: { kind: CollectivityKind; stratum: string; wealth_quartile: number | null }): Omit<Unit, "shared" | "hidden">[] => [
+  { key: `${row.kind}|${row.stratum}|${row.wealth_quartile ?? "-"}`, level: 0, kind: row.kind, stratum: row.stratum, quartile: row.wealth_quartile },
+  { key: `${row.kind}|*|*`, level: 1, kind: row.kind, stratum: null, quartile: null },
+  { key: "*|*|*", level: 2, kind: null, stratum: null, quartile: null },
+];
+
+/** The groups whose released figures a unit's release changes. */
+function groupsReleasedBy(unit: Omit<Unit, "shared" | "hidden">): string[] {
+  if (unit.level === 0) return groupsOf({ kind: unit.kind!, populationStratum: unit.stratum!, wealthQuartile: unit.quartile }).map(groupKey);
+  return [groupKey({ kind: unit.kind, populationStratum: null, wealthQuartile: null })];
+}
+
+interface MemberRow extends Record<BenchmarkMetric, number | null> {
+  kind: CollectivityKind;
+  stratum: string;
+  wealth_quartile: number | null;
+  shared: boolean;
+  factor_keys: string[];
+  adopted_strategy_keys: string[];
+}
+
+const contribution = (row: MemberRow): Contribution => ({
+  factorKeys: row.factor_keys,
+  adoptedStrategyKeys: row.adopted_strategy_keys,
+  metrics: Object.fromEntries(BENCHMARK_METRICS.map((m) => [m, row[m] === null ? null : Number(row[m])])) as Contribution["metrics"],
+});
+
+/** What a unit releases: NETWORK and PUBLIC contributions exactly, AGGREGATES_ONLY ones with discrete Gaussian noise on every count. */
+export interface Release {
+  shared: Figures;
+  hidden: Figures;
+}
+
+export const releaseOf = (shared: Figures, hidden: Figures, noise: () => number): Release => ({ shared, hidden: mapFigures(hidden, (n) => n + noise()) });
+
+/**
+ * Releases the units whose inputs changed: a unit never released at once,
+ * the others once per release window (at most one release per window). A
+ * unit whose inputs did not change keeps its release and spends nothing.
+ * With `onlyNew`, only units never released (a first publication in a new
+ * place). Runs under the benchmark groups' lock (see refreshGroups), so no
+ * two processes release one unit twice. Returns the groups whose released
+ * figures changed.
+ */
+export async function releaseCells(
+  client: pg.PoolClient,
+  options: { policy: ReleasePolicy; now: Date; onlyNew: boolean; noise?: () => number },
+): Promise<string[]> {
+  const sigma2 = variance(releasePlanOf(options.policy).sigma2);
+  const noise = options.noise ?? (() => discreteGaussian(sigma2));
+  const { opened } = releaseWindow(options.now, options.policy.releaseSeconds);
+  const { rows: known } = await client.query<{ key: string; inputs_hash: string; released_at: Date }>(
+    "SELECT key, inputs_hash, released_at FROM benchmark_cells",
+  );
+  const previous = new Map(known.map((c) => [c.key, c]));
+  if (options.onlyNew) {
+    const { rows } = await client.query<{ missing: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM benchmark_members m WHERE matrix_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM benchmark_cells c WHERE c.key = m.kind || '|' || m.stratum || '|' || coalesce(m.wealth_quartile::text, '-'))) AS missing`,
+    );
+    if (!rows[0]!.missing && previous.has("*|*|*")) return [];
+  }
+  // METRIC_SQL reads the moment of computing as $4; here it is the only parameter.
+  const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m].replaceAll("$4", "$1")} AS "${m}"`).join(", ");
+  const { rows: members } = await client.query<MemberRow>(
+    `SELECT kind, stratum, wealth_quartile, shared, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members WHERE matrix_id IS NOT NULL`,
+    [options.now.toISOString()],
+  );
+  const units = new Map<string, Unit>();
+  for (const row of members) {
+    for (const place of unitsOf(row)) {
+      let unit = units.get(place.key);
+      if (!unit) units.set(place.key, (unit = { ...place, shared: [], hidden: [] }));
+      (row.shared ? unit.shared : unit.hidden).push(contribution(row));
+    }
+  }
+  const released: {
+    key: string;
+    level: number;
+    kind: string | null;
+    stratum: string | null;
+    wealth_quartile: number | null;
+    inputs_hash: string;
+    released: Release;
+  }[] = [];
+  const groups = new Set<string>();
+  for (const [key, unit] of units) {
+    const before = previous.get(key);
+    if (options.onlyNew && before) continue;
+    const shared = figuresOf(unit.shared);
+    const hidden = figuresOf(unit.hidden);
+    const inputsHash = createHash("sha256").update(canonicalJson({ shared, hidden })).digest("hex");
+    if (before && (before.inputs_hash === inputsHash || before.released_at >= opened)) continue;
+    released.push({
+      key,
+      level: unit.level,
+      kind: unit.kind,
+      stratum: unit.stratum,
+      wealth_quartile: unit.quartile,
+      inputs_hash: inputsHash,
+      released: releaseOf(shared, hidden, noise),
+    });
+    for (const group of groupsReleasedBy(unit)) groups.add(group);
+  }
+  // A unit left without contributors releases its (noisy) emptiness: silence would tell that it emptied.
+  if (!options.onlyNew) {
+    const { rows: emptied } = await client.query<{
+      key: string;
+      level: 0 | 1 | 2;
+      kind: CollectivityKind | null;
+      stratum: string | null;
+      wealth_quartile: number | null;
+    }>("SELECT key, level, kind, stratum, wealth_quartile FROM benchmark_cells WHERE NOT (key = ANY($1::text[]))", [[...units.keys()]]);
+    const empty = figuresOf([]);
+    const inputsHash = createHash("sha256")
+      .update(canonicalJson({ shared: empty, hidden: empty }))
+      .digest("hex");
+    for (const unit of emptied) {
+      const before = previous.get(unit.key)!;
+      if (before.inputs_hash === inputsHash || before.released_at >= opened) continue;
+      released.push({ ...unit, inputs_hash: inputsHash, released: releaseOf(empty, empty, noise) });
+      for (const group of groupsReleasedBy({ ...unit, quartile: unit.wealth_quartile })) groups.add(group);
+    }
+  }
+  if (released.length > 0) {
+    await client.query(
+      `INSERT INTO benchmark_cells (key, level, kind, stratum, wealth_quartile, inputs_hash, released, released_at)
+       SELECT key, level, kind, stratum, wealth_quartile, inputs_hash, released, $2 FROM jsonb_populate_recordset(NULL::benchmark_cells, $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET inputs_hash = EXCLUDED.inputs_hash, released = EXCLUDED.released, released_at = EXCLUDED.released_at`,
+      [JSON.stringify(released), options.now.toISOString()],
+    );
+  }
+  return [...groups].sort();
+}
