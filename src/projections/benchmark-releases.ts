@@ -110,8 +110,8 @@ export async function releaseCells(
   const units = new Map<string, Unit>();
   for (const row of members) {
     for (const place of unitsOf(row)) {
-      let unit = units.get(place.key);
-      if (!unit) units.set(place.key, (unit = { ...place, shared: [], hidden: [] }));
+      const unit = units.get(place.key) ?? { ...place, shared: [], hidden: [] };
+      units.set(place.key, unit);
       (row.shared ? unit.shared : unit.hidden).push(contribution(row));
     }
   }

@@ -34,7 +34,7 @@ describe("matrix events written before visibilities", () => {
     streamId: "matrix-m1",
     version,
     position: `000000000000000${version}-0000000000000001`,
-    occurredAt: new Date("2026-01-0" + version + "T10:00:00Z"),
+    occurredAt: new Date(`2026-01-0${version}T10:00:00Z`),
     actor: "ancien",
     reason: null,
   });

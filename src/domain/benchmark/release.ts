@@ -102,9 +102,9 @@ export function sumFigures(list: readonly Figures[]): Figures {
   const total = emptyFigures();
   for (const f of list) {
     total.contributors += f.contributors;
-    f.prevalence.forEach((n, i) => (total.prevalence[i]! += n));
-    f.adoption.forEach((n, i) => (total.adoption[i]! += n));
-    f.histograms.forEach((h, m) => h.forEach((n, b) => (total.histograms[m]![b]! += n)));
+    for (const [i, n] of f.prevalence.entries()) total.prevalence[i]! += n;
+    for (const [i, n] of f.adoption.entries()) total.adoption[i]! += n;
+    for (const [m, h] of f.histograms.entries()) for (const [b, n] of h.entries()) total.histograms[m]![b]! += n;
   }
   return total;
 }
