@@ -14,7 +14,7 @@ import {
   stratumOf,
   validGroup,
 } from "../domain/benchmark/peer-groups.ts";
-import { distributionOf, type Figures, percentileIn, readFigures, sumFigures } from "../domain/benchmark/release.ts";
+import { distributionOf, type Figures, groupAnswer, percentileIn, type Release, readFigures } from "../domain/benchmark/release.ts";
 import type { Distribution } from "../domain/benchmark/statistics.ts";
 import { type CatalogueEntry, catalogueEntry } from "../domain/catalogue/index.ts";
 import { badInput, notFound } from "../domain/errors.ts";
@@ -22,7 +22,7 @@ import type { Matrix } from "../domain/matrix.ts";
 import { releaseWindow } from "../domain/privacy/budget.ts";
 import type { CollectivityKind, StrategyStatus } from "../domain/types.ts";
 import { GROUP_FILTER, METRIC_SQL } from "../projections/benchmark-groups.ts";
-import { type Release, type ReleasePolicy, releasePlanOf } from "../projections/benchmark-releases.ts";
+import { type ReleasePolicy, releasePlanOf } from "../projections/benchmark-releases.ts";
 import type { BenchmarkAnnouncement } from "./live.ts";
 
 export interface PeerGroupView extends PeerGroupKey {
@@ -95,8 +95,6 @@ interface UnitRow {
 export const SUPPRESSED_FEW = (k: number) => `moins de ${k} collectivités contribuent : chiffres masqués pour protéger leur anonymat`;
 export const SUPPRESSED_NOISY =
   "trop peu de collectivités contribuent pour que les chiffres restent lisibles sous le bruit qui protège leur anonymat : chiffres masqués";
-/** How many standard deviations of noise the released contributors must outnumber for figures over private matrices to be shown. */
-const READABLE = 6;
 const MECHANISM = "confidentialité différentielle (bruit gaussien discret sur les contributions non partagées)";
 const SHARED_ONLY = "chiffres exacts des seules matrices partagées avec le réseau : les autres sont trop peu nombreuses pour être comptées sans être exposées";
 
@@ -311,50 +309,47 @@ export class BenchmarkService {
     const peerGroup = this.view(group, sizes.get(groupKey(group)) ?? 0);
     const releasedAt = units.reduce<Date | null>((latest, u) => (latest && latest >= u.released_at ? latest : u.released_at), null);
     const nextReleaseAt = releaseWindow(new Date(), this.policy.releaseSeconds).next;
-    const cells = units.filter((u) => u.level === 0);
-    // Kinds and the network have units of their own, whose noise is one unit's, not a sum of cells'.
-    const own = units.find((u) => u.level > 0);
-    const hiddenUnits = own ? [own] : cells;
-    const shared = sumFigures(cells.map((u) => u.released.shared));
-    const combined = sumFigures([shared, ...hiddenUnits.map((u) => u.released.hidden)]);
-    const noise = Math.sqrt(this.plan.sigma2 * hiddenUnits.length);
-    const total = readFigures(combined).contributors;
-    const answer = (figures: Figures, privacy: PrivacyView) => {
-      const read = readFigures(figures);
-      const withEntry = (list: { key: string; count: number; share: number }[]) =>
-        list.map(({ key, count, share }) => ({ entry: catalogueEntry(key)!, count, share }));
+    const result = groupAnswer(
+      units.filter((u) => u.level === 0).map((u) => u.released),
+      units.find((u) => u.level > 0)?.released ?? null,
+      this.plan.sigma2,
+      this.minGroup,
+    );
+    const privacy: PrivacyView = {
+      mechanism: result.shown === "SHARED_ONLY" ? SHARED_ONLY : MECHANISM,
+      epsilon: result.shown === "SHARED_ONLY" ? null : this.plan.epsilonPerRelease,
+      releasedAt,
+      nextReleaseAt,
+    };
+    if (result.shown === "NONE") {
+      const reason = result.reason === "FEW" ? SUPPRESSED_FEW(this.minGroup) : SUPPRESSED_NOISY;
       const view: PeerGroupBenchmarkView = {
         peerGroup,
-        suppressed: false,
-        suppressedReason: null,
-        contributors: read.contributors,
+        suppressed: true,
+        suppressedReason: reason,
+        contributors: null,
         privacy,
-        factorPrevalence: withEntry(read.prevalence),
-        strategyAdoption: withEntry(read.adoption),
-        metrics: read.metrics,
+        factorPrevalence: null,
+        strategyAdoption: null,
+        metrics: null,
         updatedAt: releasedAt,
       };
-      return { view, figures };
-    };
-    // Readable: the contributors outnumber six standard deviations of the noise, so that
-    // shares err by a sixth at most most of the time, and noise alone almost never passes.
-    if (total >= this.minGroup && total >= READABLE * noise) {
-      return answer(combined, { mechanism: MECHANISM, epsilon: this.plan.epsilonPerRelease, releasedAt, nextReleaseAt });
+      return { view, figures: null };
     }
-    if (shared.contributors >= this.minGroup) return answer(shared, { mechanism: SHARED_ONLY, epsilon: null, releasedAt, nextReleaseAt });
-    const privacy: PrivacyView = { mechanism: MECHANISM, epsilon: this.plan.epsilonPerRelease, releasedAt, nextReleaseAt };
+    const read = readFigures(result.figures);
+    const withEntry = (list: { key: string; count: number; share: number }[]) => list.map(({ key, count, share }) => ({ entry: catalogueEntry(key)!, count, share }));
     const view: PeerGroupBenchmarkView = {
       peerGroup,
-      suppressed: true,
-      suppressedReason: total < this.minGroup ? SUPPRESSED_FEW(this.minGroup) : SUPPRESSED_NOISY,
-      contributors: null,
+      suppressed: false,
+      suppressedReason: null,
+      contributors: read.contributors,
       privacy,
-      factorPrevalence: null,
-      strategyAdoption: null,
-      metrics: null,
+      factorPrevalence: withEntry(read.prevalence),
+      strategyAdoption: withEntry(read.adoption),
+      metrics: read.metrics,
       updatedAt: releasedAt,
     };
-    return { view, figures: null };
+    return { view, figures: result.figures };
   }
 
   /** The released units a group reads: its cells, and the unit of its own when it is a kind or the network. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
 import { groupKey, groupsOf } from "../domain/benchmark/peer-groups.ts";
-import { type Contribution, type Figures, figuresOf, mapFigures, SENSITIVITY_SQUARED } from "../domain/benchmark/release.ts";
+import { type Contribution, type Figures, figuresOf, mapFigures, type Release, SENSITIVITY_SQUARED } from "../domain/benchmark/release.ts";
 import { releasePlan, releaseWindow } from "../domain/privacy/budget.ts";
 import { discreteGaussian, variance } from "../domain/privacy/discrete-gaussian.ts";
 import type { CollectivityKind } from "../domain/types.ts";
@@ -66,12 +66,7 @@ const contribution = (row: MemberRow): Contribution => ({
   metrics: Object.fromEntries(BENCHMARK_METRICS.map((m) => [m, row[m] === null ? null : Number(row[m])])) as Contribution["metrics"],
 });
 
-/** What a unit releases: NETWORK and PUBLIC contributions exactly, AGGREGATES_ONLY ones with discrete Gaussian noise on every count. */
-export interface Release {
-  shared: Figures;
-  hidden: Figures;
-}
-
+/** A unit's release: NETWORK and PUBLIC contributions exactly, AGGREGATES_ONLY ones with discrete Gaussian noise on every count. */
 export const releaseOf = (shared: Figures, hidden: Figures, noise: () => number): Release => ({ shared, hidden: mapFigures(hidden, (n) => n + noise()) });
 
 /**

@@ -5,6 +5,7 @@ import {
   distributionOf,
   FACTOR_KEYS,
   figuresOf,
+  groupAnswer,
   mapFigures,
   percentileIn,
   readFigures,
@@ -85,5 +86,34 @@ describe("the privacy budget", () => {
   it("releases at multiples of the period: every group changes at the same instants", () => {
     const w = releaseWindow(new Date("2026-11-26T14:00:00Z"), 86_400);
     expect(w).toEqual({ opened: new Date("2026-11-26T00:00:00Z"), next: new Date("2026-11-27T00:00:00Z") });
+  });
+});
+
+describe("what a group answers from its released units", () => {
+  const unit = (shared: number, hidden: number) => ({
+    shared: figuresOf(Array.from({ length: shared }, () => member(["S1"], [], 1))),
+    hidden: mapFigures(figuresOf(Array.from({ length: hidden }, () => member(["O1"], [], 2))), (n) => n),
+  });
+
+  it("shared and noisy figures together once contributors outnumber six standard deviations of the noise", () => {
+    const answer = groupAnswer([unit(40, 80), unit(0, 10)], null, 100, 5);
+    expect(answer.shown).toBe("ALL");
+    if (answer.shown === "ALL") expect(answer.figures.contributors).toBe(130);
+    // Two cells' noise is √2 times one: 130 < 6 × √(2 × 900).
+    expect(groupAnswer([unit(40, 80), unit(0, 10)], null, 900, 5).shown).toBe("SHARED_ONLY");
+  });
+
+  it("a kind or the network reads the noise of its own unit, not the sum of its cells'", () => {
+    const cells = Array.from({ length: 50 }, () => unit(1, 2));
+    expect(groupAnswer(cells, null, 100, 5).shown).toBe("SHARED_ONLY");
+    const own = { shared: figuresOf([]), hidden: sumFigures(cells.map((c) => c.hidden)) };
+    const answer = groupAnswer(cells, own, 100, 5);
+    expect(answer.shown).toBe("ALL");
+    if (answer.shown === "ALL") expect(answer.figures.contributors).toBe(150);
+  });
+
+  it("nothing below k, saying whether too few contribute or the noise would drown them", () => {
+    expect(groupAnswer([unit(2, 1)], null, 100, 5)).toEqual({ shown: "NONE", reason: "FEW" });
+    expect(groupAnswer([unit(2, 30)], null, 100, 5)).toEqual({ shown: "NONE", reason: "NOISY" });
   });
 });

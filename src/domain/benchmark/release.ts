@@ -182,3 +182,36 @@ export function readFigures(figures: Figures) {
     metrics: BENCHMARK_METRICS.map((metric, m) => ({ metric, ...distributionOf(metric, figures.histograms[m]!) })),
   };
 }
+
+// ---- what a group answers --------------------------------------------------
+
+/** What a release unit holds: NETWORK and PUBLIC contributions exactly, AGGREGATES_ONLY ones with noise on every count. */
+export interface Release {
+  shared: Figures;
+  hidden: Figures;
+}
+
+/** How many standard deviations of noise the released contributors must outnumber for figures over private matrices to be shown. */
+export const READABLE = 6;
+
+export type GroupAnswer = { shown: "ALL" | "SHARED_ONLY"; figures: Figures } | { shown: "NONE"; reason: "FEW" | "NOISY" };
+
+/**
+ * A group's answer from its release units: its cells, and the unit of its
+ * own when it is a kind or the network (whose noise is one unit's, not a sum
+ * of dozens of cells'). The shared figures plus the noisy others while the
+ * contributors outnumber READABLE standard deviations of the noise (shares
+ * then err by a sixth at most, most of the time, and noise alone almost
+ * never passes); else the shared figures alone; else nothing, with why.
+ * Everything here reads released figures only: it costs no privacy.
+ */
+export function groupAnswer(cells: readonly Release[], own: Release | null, sigma2: number, minGroup: number): GroupAnswer {
+  const hiddenUnits = own ? [own] : cells;
+  const shared = sumFigures(cells.map((u) => u.shared));
+  const combined = sumFigures([shared, ...hiddenUnits.map((u) => u.hidden)]);
+  const noise = Math.sqrt(sigma2 * hiddenUnits.length);
+  const total = Math.round(Math.max(0, combined.contributors));
+  if (total >= minGroup && total >= READABLE * noise) return { shown: "ALL", figures: combined };
+  if (shared.contributors >= minGroup) return { shown: "SHARED_ONLY", figures: shared };
+  return { shown: "NONE", reason: total < minGroup ? "FEW" : "NOISY" };
+}
