@@ -337,7 +337,8 @@ export class BenchmarkService {
       return { view, figures: null };
     }
     const read = readFigures(result.figures);
-    const withEntry = (list: { key: string; count: number; share: number }[]) => list.map(({ key, count, share }) => ({ entry: catalogueEntry(key)!, count, share }));
+    const withEntry = (list: { key: string; count: number; share: number }[]) =>
+      list.map(({ key, count, share }) => ({ entry: catalogueEntry(key)!, count, share }));
     const view: PeerGroupBenchmarkView = {
       peerGroup,
       suppressed: false,
