@@ -83,7 +83,16 @@ export async function benchBenchmarks(report: Report): Promise<void> {
     worker = viaRedis
       ? spawn(process.execPath, ["--import", "tsx", "workers/projector.ts"], {
           cwd: root,
-          env: { ...process.env, DATABASE_URL: database.url, REDIS_URL, PILOTIS_QUEUE_PREFIX: prefix, PILOTIS_WORKER_PORT: "0", LOG_LEVEL: "error" },
+          env: {
+            ...process.env,
+            DATABASE_URL: database.url,
+            REDIS_URL,
+            PILOTIS_QUEUE_PREFIX: prefix,
+            PILOTIS_WORKER_PORT: "0",
+            LOG_LEVEL: "error",
+            // The worker releases: with one-second windows, as the API under test.
+            PILOTIS_BENCHMARK_RELEASE_SECONDS: "1",
+          },
           stdio: "inherit",
         })
       : null;

@@ -6,7 +6,8 @@
 import type pg from "pg";
 import { type Contribution, type Figures, figuresOf, groupAnswer, mapFigures, type Release, readFigures } from "../src/domain/benchmark/release.ts";
 import { discreteGaussian, variance } from "../src/domain/privacy/discrete-gaussian.ts";
-import { type ReleasePolicy, releasePlanOf } from "../src/projections/benchmark-releases.ts";
+import type { CollectivityKind } from "../src/domain/types.ts";
+import { hasOwnUnit, type ReleasePolicy, releasePlanOf } from "../src/projections/benchmark-releases.ts";
 
 type Report = (name: string, value: string, target: string) => void;
 
@@ -61,7 +62,7 @@ export async function benchPrivacy(pool: pg.Pool, policy: ReleasePolicy, minGrou
         (group.kind === null || m.kind === group.kind) &&
         (group.stratum === null || m.stratum === group.stratum) &&
         (group.wealth_quartile === null || m.wealth_quartile === group.wealth_quartile);
-      const own = group.stratum === null && group.wealth_quartile === null;
+      const own = hasOwnUnit({ kind: group.kind as CollectivityKind | null, populationStratum: group.stratum, wealthQuartile: group.wealth_quartile });
       const cells = new Map<string, { shared: Contribution[]; hidden: Contribution[] }>();
       for (const m of members.filter(inGroup)) {
         const key = `${m.kind}|${m.stratum}|${m.wealth_quartile}`;

@@ -22,7 +22,7 @@ import type { Matrix } from "../domain/matrix.ts";
 import { releaseWindow } from "../domain/privacy/budget.ts";
 import type { CollectivityKind, StrategyStatus } from "../domain/types.ts";
 import { GROUP_FILTER, METRIC_SQL } from "../projections/benchmark-groups.ts";
-import { type ReleasePolicy, releasePlanOf } from "../projections/benchmark-releases.ts";
+import { hasOwnUnit, type ReleasePolicy, releasePlanOf } from "../projections/benchmark-releases.ts";
 import type { BenchmarkAnnouncement } from "./live.ts";
 
 export interface PeerGroupView extends PeerGroupKey {
@@ -353,9 +353,9 @@ export class BenchmarkService {
     return { view, figures: result.figures };
   }
 
-  /** The released units a group reads: its cells, and the unit of its own when it is a kind or the network. */
+  /** The released units a group reads: its cells, and the unit of its own when it has one (kind and stratum, kind, network). */
   private async unitsOf(group: PeerGroupKey): Promise<UnitRow[]> {
-    const wide = group.populationStratum === null && group.wealthQuartile === null;
+    const wide = hasOwnUnit(group);
     const { rows } = await this.pool.query<UnitRow>(
       `SELECT level, released, released_at FROM benchmark_cells
        WHERE (level = 0 AND ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR stratum = $2) AND ($3::smallint IS NULL OR wealth_quartile = $3))

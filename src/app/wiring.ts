@@ -17,6 +17,7 @@ export function wireApplication(connection: Database, config: Config, logger: Lo
     catchUpMs: config.PILOTIS_CATCHUP_MS,
     benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
     benchmarkRelease: releasePolicy(config),
+    quiet: options.quiet,
     onError: (error) => logger.error({ err: error }, "projection failed"),
     onRedisError: reportFailures(logger, "Redis unavailable: live notifications and wake-ups wait for it (catch-up timers go on)"),
   });

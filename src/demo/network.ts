@@ -9,7 +9,19 @@ import type { FactorKind, MatrixVisibility, StrategyStatus } from "../domain/typ
 import { writeSyntheticNetwork } from "../seed/write.ts";
 
 /** Synthetic peers loaded with the demo: enough for some groups to pass k = 5, few enough for a first start on PGlite in seconds. */
-export const DEMO_PEERS = 150;
+/**
+ * The demo's peers, by kind: enough of every family (communes, EPCI,
+ * départements, régions) that each shows released benchmark figures, at
+ * least those of the matrices they share (k = 5 shared contributors).
+ */
+export const DEMO_PEER_KINDS = {
+  COMMUNE: 130,
+  COMMUNAUTE_DE_COMMUNES: 25,
+  COMMUNAUTE_D_AGGLOMERATION: 35,
+  DEPARTEMENT: 25,
+  REGION: 20,
+} as const;
+export const DEMO_PEERS = Object.values(DEMO_PEER_KINDS).reduce((a, b) => a + b, 0);
 
 interface DemoCollectivity {
   name: string;
@@ -182,7 +194,7 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
   }
   await writeSyntheticNetwork(
     commands,
-    { collectivities: DEMO_PEERS, seed: 2026, now: new Date() },
+    { collectivities: DEMO_PEERS, kinds: DEMO_PEER_KINDS, seed: 2026, now: new Date() },
     { concurrency: 1, ctx, onProgress: (progress) => onProgress?.(done + progress.collectivities, total) },
   );
 }

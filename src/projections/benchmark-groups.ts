@@ -160,10 +160,20 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
  */
 export function benchmarkRefresh(
   pool: pg.Pool,
-  options: { debounceMs: number; policy: ReleasePolicy; announce: (groupKeys: string[]) => void | Promise<void> },
+  options: {
+    debounceMs: number;
+    policy: ReleasePolicy;
+    announce: (groupKeys: string[]) => void | Promise<void>;
+    /** While true (a bulk load: the demo), nothing is released, so that each unit's first release holds all of it. */
+    holdReleases?: () => boolean;
+  },
 ) {
   let passed: number | null = null;
   return async (): Promise<{ againInMs: number | null }> => {
+    if (options.holdReleases?.()) {
+      const { pending } = await refreshGroups(pool, { debounceMs: options.debounceMs });
+      return { againInMs: pending ? options.debounceMs : null };
+    }
     const window = releaseWindow(new Date(), options.policy.releaseSeconds).opened.getTime();
     const fullPass = passed !== window;
     const { pending, released } = await refreshGroups(pool, { debounceMs: options.debounceMs, release: { policy: options.policy, fullPass } });

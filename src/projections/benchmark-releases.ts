@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
-import { groupKey, groupsOf } from "../domain/benchmark/peer-groups.ts";
+import { groupKey, groupsOf, type PeerGroupKey } from "../domain/benchmark/peer-groups.ts";
 import { type Contribution, type Figures, figuresOf, mapFigures, type Release, SENSITIVITY_SQUARED } from "../domain/benchmark/release.ts";
 import { releasePlan, releaseWindow } from "../domain/privacy/budget.ts";
 import { discreteGaussian, variance } from "../domain/privacy/discrete-gaussian.ts";
@@ -20,18 +20,20 @@ export interface ReleasePolicy {
 export const releasePlanOf = (policy: ReleasePolicy) => releasePlan({ ...policy, sensitivitySquared: RELEASE_LEVELS * SENSITIVITY_SQUARED });
 
 /**
- * Release units, at three levels: every contributor sits in exactly one unit
- * of each, so one release spends each collectivity's privacy three times.
+ * Release units, at four levels: every contributor sits in exactly one unit
+ * of each, so one release spends each collectivity's privacy four times.
  * Level 0, cells (kind, stratum, quartile or none declared): the shared
- * figures of every group are sums of these, exact. Level 1, kinds, and 2,
- * the network: their noisy figures serve those wide groups directly, which
- * a sum of dozens of cells' noise would drown.
+ * figures of every group are sums of these, exact. Levels 1 (kind and
+ * stratum), 2 (kind) and 3 (the network): their noisy figures serve those
+ * groups directly, which a sum of many cells' noise would drown.
  */
-export const RELEASE_LEVELS = 3;
+export const RELEASE_LEVELS = 4;
+
+type Level = 0 | 1 | 2 | 3;
 
 interface Unit {
   key: string;
-  level: 0 | 1 | 2;
+  level: Level;
   kind: CollectivityKind | null;
   stratum: string | null;
   quartile: number | null;
@@ -41,14 +43,18 @@ interface Unit {
 
 const unitsOf = (row: { kind: CollectivityKind; stratum: string; wealth_quartile: number | null }): Omit<Unit, "shared" | "hidden">[] => [
   { key: `${row.kind}|${row.stratum}|${row.wealth_quartile ?? "-"}`, level: 0, kind: row.kind, stratum: row.stratum, quartile: row.wealth_quartile },
-  { key: `${row.kind}|*|*`, level: 1, kind: row.kind, stratum: null, quartile: null },
-  { key: "*|*|*", level: 2, kind: null, stratum: null, quartile: null },
+  { key: `${row.kind}|${row.stratum}|*`, level: 1, kind: row.kind, stratum: row.stratum, quartile: null },
+  { key: `${row.kind}|*|*`, level: 2, kind: row.kind, stratum: null, quartile: null },
+  { key: "*|*|*", level: 3, kind: null, stratum: null, quartile: null },
 ];
+
+/** Whether a group has a unit of its own (kind and stratum, kind, or the network): its key is then the unit's. */
+export const hasOwnUnit = (group: PeerGroupKey): boolean => group.wealthQuartile === null && (group.populationStratum === null || group.kind !== null);
 
 /** The groups whose released figures a unit's release changes. */
 function groupsReleasedBy(unit: Omit<Unit, "shared" | "hidden">): string[] {
   if (unit.level === 0) return groupsOf({ kind: unit.kind!, populationStratum: unit.stratum!, wealthQuartile: unit.quartile }).map(groupKey);
-  return [groupKey({ kind: unit.kind, populationStratum: null, wealthQuartile: null })];
+  return [groupKey({ kind: unit.kind, populationStratum: unit.stratum, wealthQuartile: null })];
 }
 
 interface MemberRow extends Record<BenchmarkMetric, number | null> {

@@ -25,6 +25,8 @@ export interface HostOptions {
   catchUpMs: number;
   benchmarkDebounceMs: number;
   benchmarkRelease: ReleasePolicy;
+  /** A bulk load is under way (the demo): hold benchmark releases until it ends. */
+  quiet?: () => boolean;
   onError: (error: unknown) => void;
   /** Redis connection failures and lost notifications (rate-limit the log: an outage repeats them). */
   onRedisError?: (error: unknown) => void;
@@ -83,6 +85,7 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
     const afterCatchUp = benchmarkRefresh(pool, {
       debounceMs: options.benchmarkDebounceMs,
       policy: options.benchmarkRelease,
+      holdReleases: options.quiet,
       announce: (keys) => publishBenchmarks(live, keys),
     });
     const scheduler = localScheduler(runner, { ...options, afterCatchUp });

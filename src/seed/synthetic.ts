@@ -55,6 +55,15 @@ const NATIONAL: [CollectivityKind, number][] = [
 ];
 
 /** How many of each kind in a network of n: the national mix scaled, never more than France has above communes; communes fill the rest. */
+/** The kinds of a network: as its options say, or in national proportions. */
+export function countsOf(options: Pick<NetworkOptions, "collectivities" | "kinds">): Map<CollectivityKind, number> {
+  if (!options.kinds) return kindCounts(options.collectivities);
+  const counts = new Map(Object.entries(options.kinds) as [CollectivityKind, number][]);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total !== options.collectivities) throw new Error(`kinds add up to ${total}, not ${options.collectivities}`);
+  return counts;
+}
+
 export function kindCounts(n: number): Map<CollectivityKind, number> {
   const counts = new Map<CollectivityKind, number>();
   let others = 0;
@@ -146,13 +155,15 @@ function nameOf(kind: CollectivityKind, rank: number, pick: <T>(items: readonly 
 
 export interface NetworkOptions {
   collectivities: number;
+  /** How many of each kind, where the national proportions would leave a family too thin (the demo); they must add up to `collectivities`. */
+  kinds?: Partial<Record<CollectivityKind, number>>;
   seed: number;
   /** The end of the three years of history. */
   now: Date;
 }
 
 /** A collectivity of the network: who it is and when it joined. Cheap: no matrices drawn. */
-export function profileAt(index: number, options: NetworkOptions, counts = kindCounts(options.collectivities)) {
+export function profileAt(index: number, options: NetworkOptions, counts = countsOf(options)) {
   const next = randomStream(options.seed, `collectivity:${index}`);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const { kind, rank } = kindAt(index, counts);
@@ -325,7 +336,7 @@ function matrixHistory(
  * its matrices over three years. One in five started a first matrix that it
  * later archived when it opened the current one.
  */
-export function collectivityPlan(index: number, options: NetworkOptions, counts = kindCounts(options.collectivities)): CollectivityPlan {
+export function collectivityPlan(index: number, options: NetworkOptions, counts = countsOf(options)): CollectivityPlan {
   const { register, registeredAt, next } = profileAt(index, options, counts);
   const [median] = POTENTIAL[register.kind];
   const potential = register.financialPotentialPerCapita ?? null;

@@ -1,5 +1,5 @@
 import type { CommandContext, CommandHandler } from "../app/commands.ts";
-import { collectivityPlan, kindCounts, type NetworkOptions } from "./synthetic.ts";
+import { collectivityPlan, countsOf, type NetworkOptions } from "./synthetic.ts";
 
 export const seeder: CommandContext = { principal: { tokenId: "seed", role: "ADMIN", collectivityId: null, subject: "seed:synthetic" } };
 
@@ -18,7 +18,7 @@ export async function writeSyntheticNetwork(
   options: NetworkOptions,
   run: { concurrency: number; onProgress?: (progress: SeedProgress) => void; ctx?: CommandContext },
 ): Promise<SeedProgress> {
-  const counts = kindCounts(options.collectivities);
+  const counts = countsOf(options);
   const ctx = run.ctx ?? seeder;
   const progress: SeedProgress = { collectivities: 0, events: 0 };
   let next = 0;

@@ -36,14 +36,25 @@ it("a first start loads the demo network, whose benchmarks show figures, not onl
     return ((await res.json()) as { data: any }).data;
   };
   // Through the API only: a second pool on embedded PGlite would share its single session.
-  const caughtUp = `{ projections { eventsBehind } benchmark(peerGroup: { kind: COMMUNE }) { suppressed factorPrevalence { count } } }`;
+  // Every family shows figures: communes, EPCI, départements and régions.
+  const families = ["COMMUNE", "COMMUNAUTE_DE_COMMUNES", "COMMUNAUTE_D_AGGLOMERATION", "DEPARTEMENT", "REGION"];
+  const caughtUp = `{ projections { eventsBehind } ${families
+    .map((kind) => `${kind}: benchmark(peerGroup: { kind: ${kind} }) { suppressed contributors factorPrevalence { count } }`)
+    .join(" ")} }`;
   let state = await gql(caughtUp);
+  const released = () => families.every((kind) => !state[kind].suppressed);
   for (const deadline = Date.now() + 200_000; Date.now() < deadline; state = await gql(caughtUp)) {
-    if (state.projections.every((p: { eventsBehind: number }) => p.eventsBehind === 0) && !state.benchmark.suppressed) break;
+    if (state.projections.every((p: { eventsBehind: number }) => p.eventsBehind === 0) && released()) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  expect(state.benchmark.suppressed).toBe(false);
-  expect(state.benchmark.factorPrevalence.some((p: { count: number }) => p.count > 0)).toBe(true);
+  for (const kind of families) {
+    expect(state[kind].suppressed, kind).toBe(false);
+    expect(state[kind].contributors, kind).toBeGreaterThanOrEqual(5);
+    expect(
+      state[kind].factorPrevalence.some((p: { count: number }) => p.count > 0),
+      kind,
+    ).toBe(true);
+  }
   expect((await gql(`{ collectivities(first: 1) { totalCount } }`)).collectivities.totalCount).toBe(DEMO_NETWORK.length + DEMO_PEERS);
   expect((await gql(`{ peerGroups(kind: COMMUNE) { size } }`)).peerGroups.length).toBeGreaterThan(5);
 });

@@ -3,7 +3,7 @@
 -- figures of AGGREGATES_ONLY ones) and a hash of the inputs it came from, so
 -- that a unit whose inputs did not change keeps its release and spends no
 -- privacy. Level 0: cells (a kind, a stratum and a quartile, or none
--- declared); level 1: kinds; level 2: the whole network.
+-- declared); 1: a kind and a stratum; 2: a kind; 3: the whole network.
 ALTER TABLE "benchmark_members" ADD COLUMN "shared" BOOLEAN NOT NULL DEFAULT false;
 
 CREATE TABLE "benchmark_cells" (
