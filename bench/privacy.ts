@@ -4,7 +4,16 @@
 // release draws it (same sampler, same units, same rule for what a group
 // shows), many times over, without writing anything.
 import type pg from "pg";
-import { type Contribution, type Figures, figuresOf, groupAnswer, mapFigures, type Release, readFigures } from "../src/domain/benchmark/release.ts";
+import {
+  type Contribution,
+  type Figures,
+  figuresOf,
+  groupAnswer,
+  groupRelease,
+  mapFigures,
+  type Release,
+  readFigures,
+} from "../src/domain/benchmark/release.ts";
 import { discreteGaussian, variance } from "../src/domain/privacy/discrete-gaussian.ts";
 import type { CollectivityKind } from "../src/domain/types.ts";
 import { hasOwnUnit, type ReleasePolicy, releasePlanOf } from "../src/projections/benchmark-releases.ts";
@@ -52,8 +61,11 @@ export async function benchPrivacy(pool: pg.Pool, policy: ReleasePolicy, minGrou
   );
   const noise = () => discreteGaussian(variance(plan.sigma2));
   for (const target of [10, 50, 500, 5_000]) {
-    // The five groups whose contributors come closest to the target size.
-    const chosen = [...groups].sort((a, b) => Math.abs(Math.log(a.contributors / target)) - Math.abs(Math.log(b.contributors / target))).slice(0, 5);
+    // The five smallest groups of at least the target size.
+    const chosen = groups
+      .filter((g) => g.contributors >= target)
+      .sort((a, b) => a.contributors - b.contributors)
+      .slice(0, 5);
     let error = 0;
     let measured = 0;
     const shown = { ALL: 0, SHARED_ONLY: 0, NONE: 0 };
@@ -77,7 +89,7 @@ export async function benchPrivacy(pool: pg.Pool, policy: ReleasePolicy, minGrou
         const noisy = (f: Figures) => mapFigures(f, (n) => n + noise());
         const cellReleases: Release[] = exact.map((c) => ({ shared: c.shared, hidden: own ? c.hidden : noisy(c.hidden) }));
         const ownRelease = own ? { shared: figuresOf([]), hidden: noisy(wholeHidden) } : null;
-        const answer = groupAnswer(cellReleases, ownRelease, plan.sigma2, minGroup);
+        const answer = groupAnswer(groupRelease(cellReleases, ownRelease), plan.sigma2, minGroup);
         shown[answer.shown] += 1;
         if (answer.shown === "NONE") continue;
         const released = shares(answer.figures);
@@ -88,7 +100,7 @@ export async function benchPrivacy(pool: pg.Pool, policy: ReleasePolicy, minGrou
     const sizes = chosen.map((g) => g.contributors).join(", ");
     const mae = measured === 0 ? "all suppressed" : `${((100 * error) / measured).toFixed(2)} pp`;
     report(
-      `  mean absolute error of released shares, groups of ~${target} (${sizes}); shown in full / shared only / suppressed`,
+      `  mean absolute error of released shares, groups of ${target} or more (${sizes}); shown in full / shared only / suppressed`,
       `${mae}; ${shown.ALL} / ${shown.SHARED_ONLY} / ${shown.NONE}`,
       target >= 500 ? "≤ 5 pp" : "",
     );

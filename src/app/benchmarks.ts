@@ -14,7 +14,7 @@ import {
   stratumOf,
   validGroup,
 } from "../domain/benchmark/peer-groups.ts";
-import { distributionOf, type Figures, groupAnswer, percentileIn, type Release, readFigures } from "../domain/benchmark/release.ts";
+import { distributionOf, type Figures, type GroupAnswer, type GroupRelease, groupAnswer, percentileIn, readFigures } from "../domain/benchmark/release.ts";
 import type { Distribution } from "../domain/benchmark/statistics.ts";
 import { type CatalogueEntry, catalogueEntry } from "../domain/catalogue/index.ts";
 import { badInput, notFound } from "../domain/errors.ts";
@@ -22,7 +22,7 @@ import type { Matrix } from "../domain/matrix.ts";
 import { releaseWindow } from "../domain/privacy/budget.ts";
 import type { CollectivityKind, StrategyStatus } from "../domain/types.ts";
 import { GROUP_FILTER, METRIC_SQL } from "../projections/benchmark-groups.ts";
-import { hasOwnUnit, type ReleasePolicy, releasePlanOf } from "../projections/benchmark-releases.ts";
+import { type ReleasePolicy, releasePlanOf } from "../projections/benchmark-releases.ts";
 import type { BenchmarkAnnouncement } from "./live.ts";
 
 export interface PeerGroupView extends PeerGroupKey {
@@ -83,12 +83,6 @@ export interface PeerPracticesView {
   suppressed: boolean;
   strategies: PracticeUptake[] | null;
   tools: PracticeUptake[] | null;
-}
-
-interface UnitRow {
-  level: number;
-  released: Release;
-  released_at: Date;
 }
 
 /** Why a group shows no figures, in words for the person reading them. */
@@ -305,16 +299,15 @@ export class BenchmarkService {
    * else the shared figures alone, said so; else suppressed, with why.
    */
   private async released(group: PeerGroupKey): Promise<{ view: PeerGroupBenchmarkView; figures: Figures | null }> {
-    const [units, sizes] = await Promise.all([this.unitsOf(group), this.groupSizes([groupKey(group)])]);
-    const peerGroup = this.view(group, sizes.get(groupKey(group)) ?? 0);
-    const releasedAt = units.reduce<Date | null>((latest, u) => (latest && latest >= u.released_at ? latest : u.released_at), null);
-    const nextReleaseAt = releaseWindow(new Date(), this.policy.releaseSeconds).next;
-    const result = groupAnswer(
-      units.filter((u) => u.level === 0).map((u) => u.released),
-      units.find((u) => u.level > 0)?.released ?? null,
-      this.plan.sigma2,
-      this.minGroup,
+    const { rows } = await this.pool.query<{ size: number; released: GroupRelease | null; released_at: Date | null }>(
+      "SELECT size, released, released_at FROM benchmark_groups WHERE key = $1",
+      [groupKey(group)],
     );
+    const row = rows[0];
+    const peerGroup = this.view(group, row?.size ?? 0);
+    const releasedAt = row?.released_at ?? null;
+    const nextReleaseAt = releaseWindow(new Date(), this.policy.releaseSeconds).next;
+    const result: GroupAnswer = row?.released ? groupAnswer(row.released, this.plan.sigma2, this.minGroup) : { shown: "NONE", reason: "FEW" };
     const privacy: PrivacyView = {
       mechanism: result.shown === "SHARED_ONLY" ? SHARED_ONLY : MECHANISM,
       epsilon: result.shown === "SHARED_ONLY" ? null : this.plan.epsilonPerRelease,
@@ -351,18 +344,6 @@ export class BenchmarkService {
       updatedAt: releasedAt,
     };
     return { view, figures: result.figures };
-  }
-
-  /** The released units a group reads: its cells, and the unit of its own when it has one (kind and stratum, kind, network). */
-  private async unitsOf(group: PeerGroupKey): Promise<UnitRow[]> {
-    const wide = hasOwnUnit(group);
-    const { rows } = await this.pool.query<UnitRow>(
-      `SELECT level, released, released_at FROM benchmark_cells
-       WHERE (level = 0 AND ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR stratum = $2) AND ($3::smallint IS NULL OR wealth_quartile = $3))
-          OR key = $4`,
-      [group.kind, group.populationStratum, group.wealthQuartile, wide ? groupKey(group) : null],
-    );
-    return rows;
   }
 
   private async requireReciprocity(principal: Principal | null): Promise<void> {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
-import { groupKey, groupsOf, type PeerGroupKey } from "../domain/benchmark/peer-groups.ts";
-import { type Contribution, type Figures, figuresOf, mapFigures, type Release, SENSITIVITY_SQUARED } from "../domain/benchmark/release.ts";
+import { groupKey, groupsOf, type PeerGroupKey, parseGroupKey } from "../domain/benchmark/peer-groups.ts";
+import { type Contribution, type Figures, figuresOf, groupRelease, mapFigures, type Release, SENSITIVITY_SQUARED } from "../domain/benchmark/release.ts";
 import { releasePlan, releaseWindow } from "../domain/privacy/budget.ts";
 import { discreteGaussian, variance } from "../domain/privacy/discrete-gaussian.ts";
 import type { CollectivityKind } from "../domain/types.ts";
@@ -171,6 +171,47 @@ export async function releaseCells(
        ON CONFLICT (key) DO UPDATE SET inputs_hash = EXCLUDED.inputs_hash, released = EXCLUDED.released, released_at = EXCLUDED.released_at`,
       [JSON.stringify(released), options.now.toISOString()],
     );
+    await storeGroupReleases(client, [...groups]);
   }
   return [...groups].sort();
+}
+
+/** Sums each group's release from its units and stores it with the group. */
+async function storeGroupReleases(client: pg.PoolClient, keys: string[]): Promise<void> {
+  const { rows: units } = await client.query<{
+    key: string;
+    level: Level;
+    kind: string | null;
+    stratum: string | null;
+    wealth_quartile: number | null;
+    released: Release;
+    released_at: Date;
+  }>("SELECT key, level, kind, stratum, wealth_quartile, released, released_at FROM benchmark_cells");
+  const byKey = new Map(units.map((u) => [u.key, u]));
+  const cells = units.filter((u) => u.level === 0);
+  const rows = keys.map((key) => {
+    const group = parseGroupKey(key);
+    const mine = cells.filter(
+      (c) =>
+        (group.kind === null || c.kind === group.kind) &&
+        (group.populationStratum === null || c.stratum === group.populationStratum) &&
+        (group.wealthQuartile === null || c.wealth_quartile === group.wealthQuartile),
+    );
+    const own = hasOwnUnit(group) ? (byKey.get(key) ?? null) : null;
+    const read = [...mine, ...(own ? [own] : [])];
+    const releasedAt = read.reduce<Date | null>((latest, u) => (latest && latest >= u.released_at ? latest : u.released_at), null);
+    return {
+      key,
+      released: groupRelease(
+        mine.map((c) => c.released),
+        own?.released ?? null,
+      ),
+      released_at: releasedAt,
+    };
+  });
+  await client.query(
+    `UPDATE benchmark_groups g SET released = x.released, released_at = x.released_at
+     FROM jsonb_populate_recordset(NULL::benchmark_groups, $1::jsonb) x WHERE g.key = x.key`,
+    [JSON.stringify(rows)],
+  );
 }

@@ -6,6 +6,7 @@ import {
   FACTOR_KEYS,
   figuresOf,
   groupAnswer,
+  groupRelease,
   mapFigures,
   percentileIn,
   readFigures,
@@ -96,24 +97,24 @@ describe("what a group answers from its released units", () => {
   });
 
   it("shared and noisy figures together once contributors outnumber six standard deviations of the noise", () => {
-    const answer = groupAnswer([unit(40, 80), unit(0, 10)], null, 100, 5);
+    const answer = groupAnswer(groupRelease([unit(40, 80), unit(0, 10)], null), 100, 5);
     expect(answer.shown).toBe("ALL");
     if (answer.shown === "ALL") expect(answer.figures.contributors).toBe(130);
     // Two cells' noise is √2 times one: 130 < 6 × √(2 × 900).
-    expect(groupAnswer([unit(40, 80), unit(0, 10)], null, 900, 5).shown).toBe("SHARED_ONLY");
+    expect(groupAnswer(groupRelease([unit(40, 80), unit(0, 10)], null), 900, 5).shown).toBe("SHARED_ONLY");
   });
 
   it("a kind or the network reads the noise of its own unit, not the sum of its cells'", () => {
     const cells = Array.from({ length: 50 }, () => unit(1, 2));
-    expect(groupAnswer(cells, null, 100, 5).shown).toBe("SHARED_ONLY");
+    expect(groupAnswer(groupRelease(cells, null), 100, 5).shown).toBe("SHARED_ONLY");
     const own = { shared: figuresOf([]), hidden: sumFigures(cells.map((c) => c.hidden)) };
-    const answer = groupAnswer(cells, own, 100, 5);
+    const answer = groupAnswer(groupRelease(cells, own), 100, 5);
     expect(answer.shown).toBe("ALL");
     if (answer.shown === "ALL") expect(answer.figures.contributors).toBe(150);
   });
 
   it("nothing below k, saying whether too few contribute or the noise would drown them", () => {
-    expect(groupAnswer([unit(2, 1)], null, 100, 5)).toEqual({ shown: "NONE", reason: "FEW" });
-    expect(groupAnswer([unit(2, 30)], null, 100, 5)).toEqual({ shown: "NONE", reason: "NOISY" });
+    expect(groupAnswer(groupRelease([unit(2, 1)], null), 100, 5)).toEqual({ shown: "NONE", reason: "FEW" });
+    expect(groupAnswer(groupRelease([unit(2, 30)], null), 100, 5)).toEqual({ shown: "NONE", reason: "NOISY" });
   });
 });

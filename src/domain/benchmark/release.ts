@@ -196,22 +196,36 @@ export const READABLE = 6;
 
 export type GroupAnswer = { shown: "ALL" | "SHARED_ONLY"; figures: Figures } | { shown: "NONE"; reason: "FEW" | "NOISY" };
 
+/** A group's release: its cells' shared counts summed, and the noisy counts of the units it reads, with how many they are. */
+export interface GroupRelease {
+  shared: Figures;
+  hidden: Figures;
+  hiddenUnits: number;
+}
+
 /**
- * A group's answer from its release units: its cells, and the unit of its
- * own when it is a kind or the network (whose noise is one unit's, not a sum
- * of dozens of cells'). The shared figures plus the noisy others while the
- * contributors outnumber READABLE standard deviations of the noise (shares
- * then err by a sixth at most, most of the time, and noise alone almost
- * never passes); else the shared figures alone; else nothing, with why.
- * Everything here reads released figures only: it costs no privacy.
+ * What a group reads from the release units: its cells' shared counts, and
+ * the noisy counts of its own unit when it has one (kind × stratum, kind,
+ * network: one unit's noise), else of its cells (a sum of their noise).
  */
-export function groupAnswer(cells: readonly Release[], own: Release | null, sigma2: number, minGroup: number): GroupAnswer {
+export function groupRelease(cells: readonly Release[], own: Release | null): GroupRelease {
   const hiddenUnits = own ? [own] : cells;
-  const shared = sumFigures(cells.map((u) => u.shared));
-  const combined = sumFigures([shared, ...hiddenUnits.map((u) => u.hidden)]);
-  const noise = Math.sqrt(sigma2 * hiddenUnits.length);
+  return { shared: sumFigures(cells.map((u) => u.shared)), hidden: sumFigures(hiddenUnits.map((u) => u.hidden)), hiddenUnits: hiddenUnits.length };
+}
+
+/**
+ * A group's answer from its release: the shared figures plus the noisy
+ * others while the contributors outnumber READABLE standard deviations of
+ * the noise (shares then err by a sixth at most, most of the time, and
+ * noise alone almost never passes); else the shared figures alone; else
+ * nothing, with why. Everything here reads released figures only: it costs
+ * no privacy.
+ */
+export function groupAnswer(release: GroupRelease, sigma2: number, minGroup: number): GroupAnswer {
+  const combined = sumFigures([release.shared, release.hidden]);
+  const noise = Math.sqrt(sigma2 * release.hiddenUnits);
   const total = Math.round(Math.max(0, combined.contributors));
   if (total >= minGroup && total >= READABLE * noise) return { shown: "ALL", figures: combined };
-  if (shared.contributors >= minGroup) return { shown: "SHARED_ONLY", figures: shared };
+  if (release.shared.contributors >= minGroup) return { shown: "SHARED_ONLY", figures: release.shared };
   return { shown: "NONE", reason: total < minGroup ? "FEW" : "NOISY" };
 }
