@@ -207,10 +207,10 @@ export class BenchmarkService {
     await this.requireReciprocity(who);
     const own = await this.ownGroupOf(collectivityId);
     const candidates = input ? [validGroup(input)] : own ? groupsOf(own) : [];
-    for (const group of candidates) {
-      const { view, figures: released } = await this.released(group);
+    // Every candidate in one read, then the first released: a small collectivity's finest groups are often not.
+    const [answers, values] = await Promise.all([this.releasedMany(candidates), this.ownValues(collectivityId)]);
+    for (const { view, figures: released } of answers) {
       if (!released) continue;
-      const values = await this.ownValues(collectivityId);
       return {
         peerGroup: view.peerGroup,
         metrics: BENCHMARK_METRICS.map((metric, m) => {
@@ -299,11 +299,22 @@ export class BenchmarkService {
    * else the shared figures alone, said so; else suppressed, with why.
    */
   private async released(group: PeerGroupKey): Promise<{ view: PeerGroupBenchmarkView; figures: Figures | null }> {
-    const { rows } = await this.pool.query<{ size: number; released: GroupRelease | null; released_at: Date | null }>(
-      "SELECT size, released, released_at FROM benchmark_groups WHERE key = $1",
-      [groupKey(group)],
+    return (await this.releasedMany([group]))[0]!;
+  }
+
+  private async releasedMany(groups: PeerGroupKey[]): Promise<{ view: PeerGroupBenchmarkView; figures: Figures | null }[]> {
+    const { rows } = await this.pool.query<{ key: string; size: number; released: GroupRelease | null; released_at: Date | null }>(
+      "SELECT key, size, released, released_at FROM benchmark_groups WHERE key = ANY($1::text[])",
+      [groups.map(groupKey)],
     );
-    const row = rows[0];
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    return groups.map((group) => this.answerOf(group, byKey.get(groupKey(group))));
+  }
+
+  private answerOf(
+    group: PeerGroupKey,
+    row: { size: number; released: GroupRelease | null; released_at: Date | null } | undefined,
+  ): { view: PeerGroupBenchmarkView; figures: Figures | null } {
     const peerGroup = this.view(group, row?.size ?? 0);
     const releasedAt = row?.released_at ?? null;
     const nextReleaseAt = releaseWindow(new Date(), this.policy.releaseSeconds).next;

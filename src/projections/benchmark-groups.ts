@@ -174,13 +174,15 @@ export function benchmarkRefresh(
       const { pending } = await refreshGroups(pool, { debounceMs: options.debounceMs });
       return { againInMs: pending ? options.debounceMs : null };
     }
-    const window = releaseWindow(new Date(), options.policy.releaseSeconds).opened.getTime();
-    const fullPass = passed !== window;
-    const { pending, released } = await refreshGroups(pool, { debounceMs: options.debounceMs, release: { policy: options.policy, fullPass } });
+    const { opened, next } = releaseWindow(new Date(), options.policy.releaseSeconds);
+    const fullPass = passed !== opened.getTime();
+    const { pending, changed, released } = await refreshGroups(pool, { debounceMs: options.debounceMs, release: { policy: options.policy, fullPass } });
     // Another process holding the lock did nothing for this one: try the full pass again next time.
-    if (fullPass && !pending) passed = window;
+    if (fullPass && !pending) passed = opened.getTime();
     if (released.length > 0) await options.announce(released);
-    return { againInMs: pending ? options.debounceMs : null };
+    if (pending) return { againInMs: options.debounceMs };
+    // Inputs changed after this window's pass: come back when the next window opens (the catch-up timer covers long windows).
+    return { againInMs: changed.length > 0 && !fullPass ? Math.min(next.getTime() - Date.now() + 5, 60_000) : null };
   };
 }
 
