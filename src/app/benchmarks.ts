@@ -172,7 +172,6 @@ export class BenchmarkService {
     return input ? groupKey(validGroup(input)) : null;
   }
 
-  /** Its own group; one the benchmark projection has not met yet is placed from its profile, without a quartile. */
   /** Several collectivities' own groups in two queries (a page of them); one the projection has not met yet is placed from its profile, without a quartile. */
   async peerGroupsOf(collectivities: readonly { id: string; kind: CollectivityKind; population: number }[]): Promise<PeerGroupView[]> {
     const { rows } = await this.pool.query<{ collectivity_id: string; kind: CollectivityKind; stratum: string; wealth_quartile: number | null }>(

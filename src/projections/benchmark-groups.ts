@@ -88,8 +88,6 @@ export interface RefreshOptions {
    */
   release?: { policy: ReleasePolicy; fullPass: boolean };
   now?: () => Date;
-  /** Told as soon as a group's new figures are stored, if they changed. */
-  onChanged?: (groupKey: string) => void | Promise<void>;
 }
 
 export interface RefreshResult {
@@ -134,7 +132,6 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
         const before = { size: group.size, contributors: group.contributors, aggregates: group.aggregates };
         if (canonicalJson(before) === canonicalJson(computed)) continue;
         changed.push(group.key);
-        await options.onChanged?.(group.key);
       }
       const { release } = options;
       const released =
