@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { comparableScores, type MemberFacts, memberFacts, type ScoredFactor } from "../domain/benchmark/member-facts.ts";
-import { groupKey, groupsOf, type Placement, stratumOf } from "../domain/benchmark/peer-groups.ts";
+import { cellKey, groupKey, groupsOf, type Placement, stratumOf } from "../domain/benchmark/peer-groups.ts";
 import type { Collectivity, CollectivityEvent } from "../domain/collectivity.ts";
 import type { ReadEvent } from "../domain/events.ts";
 import type { Matrix, MatrixEvent } from "../domain/matrix.ts";
@@ -17,6 +17,8 @@ interface Work {
   quartiles: Set<CollectivityKind>;
   /** Groups whose aggregates are out of date. */
   dirty: Set<string>;
+  /** Release cells whose inputs are out of date. */
+  cells: Set<string>;
 }
 
 interface ProfileRow {
@@ -36,6 +38,7 @@ const placementOf = (row: { kind: CollectivityKind; stratum: string; wealth_quar
 
 const markGroups = (work: Work, placement: Placement) => {
   for (const group of groupsOf(placement)) work.dirty.add(groupKey(group));
+  work.cells.add(cellKey(placement));
 };
 
 /** Registrations and profile changes: where each collectivity sits, and what that moves. */
@@ -304,6 +307,18 @@ async function markDirty(db: pg.PoolClient, keys: Set<string>): Promise<void> {
   );
 }
 
+/** Stale cells are computed again at the next release pass (see releaseCells); a new generation tells a pass that read them before. */
+async function markCellsStale(db: pg.PoolClient, keys: Set<string>): Promise<void> {
+  if (keys.size === 0) return;
+  await db.query(
+    `INSERT INTO benchmark_cell_inputs (key, kind, stratum, wealth_quartile, stale, generation)
+     SELECT k, split_part(k, '|', 1), split_part(k, '|', 2), NULLIF(split_part(k, '|', 3), '-')::smallint, true, 1
+     FROM unnest($1::text[]) AS k
+     ON CONFLICT (key) DO UPDATE SET stale = true, generation = benchmark_cell_inputs.generation + 1`,
+    [[...keys].sort()],
+  );
+}
+
 /**
  * The benchmark inputs: where each collectivity sits among its peers and
  * what its latest published matrix contributes. Group aggregates are not
@@ -316,14 +331,17 @@ export const benchmarks: Projector = {
   version: 3,
 
   async apply(db, events, context) {
-    const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set() };
+    const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set(), cells: new Set() };
     await applyProfiles(db, collectivityEventsOf(events), work);
     await applyQuartiles(db, work);
     await applyMatrices(db, matrixEventsOf(events), work);
     await applyReferenceWeights(db, events.filter(isNetworkEvent).map(readReferenceWeightEvent), work);
     await applyMembers(db, work);
     // Copies being rebuilt leave the live groups alone: the swap marks them all.
-    if (!context?.rebuilding) await markDirty(db, work.dirty);
+    if (!context?.rebuilding) {
+      await markDirty(db, work.dirty);
+      await markCellsStale(db, work.cells);
+    }
     return [];
   },
 
@@ -333,5 +351,10 @@ export const benchmarks: Projector = {
 
   async afterRebuild(db) {
     await db.query("UPDATE benchmark_groups SET dirty = true, generation = generation + 1");
+    const { rows } = await db.query<{ key: string }>(
+      `SELECT DISTINCT kind || '|' || stratum || '|' || coalesce(wealth_quartile::text, '-') AS key FROM benchmark_members
+       UNION SELECT key FROM benchmark_cell_inputs`,
+    );
+    await markCellsStale(db, new Set(rows.map((r) => r.key)));
   },
 };

@@ -79,6 +79,9 @@ export function parseGroupKey(key: string): PeerGroupKey {
   };
 }
 
+/** The release cell a collectivity sits in: its kind, stratum and quartile, '-' while it declared no potentiel financier. */
+export const cellKey = (p: Placement): string => `${p.kind}|${p.populationStratum}|${p.wealthQuartile ?? "-"}`;
+
 /** Every group a collectivity belongs to: each dimension either its own value or left open. */
 export function groupsOf(p: Placement): PeerGroupKey[] {
   const groups: PeerGroupKey[] = [];
