@@ -87,6 +87,8 @@ const contribution = (row: MemberRow): Contribution => ({
 /** A unit's release: NETWORK and PUBLIC contributions exactly, AGGREGATES_ONLY ones with discrete Gaussian noise on every count. */
 export const releaseOf = (shared: Figures, hidden: Figures, noise: () => number): Release => ({ shared, hidden: mapFigures(hidden, (n) => n + noise()) });
 
+const CELLS_PER_BATCH = 16;
+
 /** A cell's exact inputs: what its NETWORK and PUBLIC contributors add, and what its AGGREGATES_ONLY ones add. */
 interface CellInputs extends Place {
   key: string;
@@ -108,20 +110,24 @@ export async function cellInputs(client: pg.PoolClient, now: Date): Promise<Cell
     [now.toISOString()],
   );
   const due = cells.filter((c) => c.due);
-  if (due.length > 0) {
-    // METRIC_SQL reads the moment of computing as $4; here it is the first parameter.
-    const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m].replaceAll("$4", "$1")} AS "${m}"`).join(", ");
+  // METRIC_SQL reads the moment of computing as $4; here it is the first parameter.
+  const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m].replaceAll("$4", "$1")} AS "${m}"`).join(", ");
+  // A few cells at a time, so that a pass over the whole network (once a day,
+  // or after a rebuild) never holds the event loop for long: the projections'
+  // catch-ups in the same process go on between the batches.
+  for (let i = 0; i < due.length; i += CELLS_PER_BATCH) {
+    const batch = due.slice(i, i + CELLS_PER_BATCH);
     const { rows: members } = await client.query<MemberRow>(
       `SELECT kind, stratum, wealth_quartile, shared, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members
        WHERE matrix_id IS NOT NULL AND kind || '|' || stratum || '|' || coalesce(wealth_quartile::text, '-') = ANY($2::text[])`,
-      [now.toISOString(), due.map((c) => c.key)],
+      [now.toISOString(), batch.map((c) => c.key)],
     );
-    const byCell = new Map<string, { shared: Contribution[]; hidden: Contribution[] }>(due.map((c) => [c.key, { shared: [], hidden: [] }]));
+    const byCell = new Map<string, { shared: Contribution[]; hidden: Contribution[] }>(batch.map((c) => [c.key, { shared: [], hidden: [] }]));
     for (const row of members) {
       const cell = byCell.get(cellKey({ kind: row.kind, populationStratum: row.stratum, wealthQuartile: row.wealth_quartile }))!;
       (row.shared ? cell.shared : cell.hidden).push(contribution(row));
     }
-    const written = due.map((c) => {
+    const written = batch.map((c) => {
       c.shared = figuresOf(byCell.get(c.key)!.shared);
       c.hidden = figuresOf(byCell.get(c.key)!.hidden);
       return { key: c.key, shared: c.shared, hidden: c.hidden, generation: c.generation };
