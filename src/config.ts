@@ -22,6 +22,8 @@ const schema = z.object({
     .enum(["true", "false"])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "true")),
+  /** Where people reach the web app (https://pilotis.example.fr); https makes session cookies Secure. Unset: http://localhost:PORT. */
+  PILOTIS_PUBLIC_URL: z.url().optional(),
   /** Origins (comma-separated) whose pages may call the API with credentials; unset: same origin only. */
   PILOTIS_CORS_ORIGINS: z
     .string()

@@ -9,8 +9,11 @@ const pilotis = await startPilotis(config, logger);
 logger.info({ url: pilotis.server.url, database: config.DATABASE_URL ? "external" : "embedded" }, "Pilotis is listening");
 
 if (pilotis.adminToken) {
+  const site = pilotis.server.url.replace(/\/graphql$/, "");
+  const code = pilotis.services.signInCodes.create({ role: "ADMIN", subject: "admin (local)" });
   process.stdout.write(`
-Pilotis is running at ${pilotis.server.url} (GraphiQL in a browser).
+Pilotis is running at ${site}/ (the web app) and ${pilotis.server.url} (GraphiQL in a browser).
+Sign in to the web app as the local admin with this one-time link: ${site}/connexion?code=${code}
 Admin token: ${pilotis.adminToken}
 
 Try:

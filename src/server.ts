@@ -7,6 +7,7 @@ import { RateLimit } from "./graphql/rate-limit.ts";
 import { requestIds } from "./graphql/request-ids.ts";
 import { attachWebSocket } from "./graphql/websocket.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
+import { httpRoutes } from "./http/routes.ts";
 import type { Logger } from "./logger.ts";
 import { reportFailures } from "./observability/failures.ts";
 import { serveMetrics } from "./observability/metrics.ts";
@@ -65,20 +66,38 @@ export async function startServer(
   const streams = new Set<ServerResponse>();
   const unused = new Set<Socket>();
 
+  const routes = httpRoutes(services, { secureCookies: config.PILOTIS_PUBLIC_URL?.startsWith("https:") ?? false });
+
   const server = createServer((req, res) => {
     const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 100) || crypto.randomUUID();
     res.setHeader("x-request-id", requestId);
-    const path = (req.url ?? "/").split("?")[0];
+    const path = (req.url ?? "/").split("?")[0]!;
     if (path === "/health") return json(res, 200, { status: "ok" });
     if (path === "/metrics") return void serveMetrics(services.metrics.registry, res);
     if (bodyTooLarge(req, res, config.PILOTIS_MAX_BODY_BYTES)) return;
-    if (req.headers.accept?.includes("text/event-stream")) {
-      streams.add(res);
-      res.once("close", () => streams.delete(res));
+    const toYoga = () => {
+      if (req.headers.accept?.includes("text/event-stream")) {
+        streams.add(res);
+        res.once("close", () => streams.delete(res));
+      }
+      requestIds.run(requestId, () => {
+        void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
+      });
+    };
+    if (path === "/graphql") {
+      if (routes.authorizeGraphQL(req, res)) toYoga();
+      return;
     }
-    requestIds.run(requestId, () => {
-      void yoga(req, res, { requestId, remoteAddress: req.socket.remoteAddress });
-    });
+    routes.handle(req, res, path).then(
+      (handled) => {
+        if (!handled) toYoga();
+      },
+      (error: unknown) => {
+        logger.error({ err: error, path }, "request failed");
+        if (!res.headersSent) json(res, 500, { error: "erreur interne" });
+        else res.destroy();
+      },
+    );
   });
   server.requestTimeout = 30_000;
   server.on("connection", (socket: Socket) => {

@@ -1,4 +1,5 @@
 import { RevocationWatcher } from "../auth/revocations.ts";
+import { SignInCodes } from "../auth/sign-in-codes.ts";
 import { TokenAuthenticator } from "../auth/tokens.ts";
 import type { Database } from "../db/client.ts";
 import { EventStore } from "../eventstore/store.ts";
@@ -51,7 +52,21 @@ export function createServices(database: Database, options: ServiceOptions) {
     await Promise.all([collectivities.flush(), matrices.flush()]);
   };
   const matrixCommands = new MatrixCommands(commands);
-  return { db: database.prisma, store, commands, matrixCommands, queries, benchmarks, tokens, authenticator, revocations, metrics, live: options.live, flush };
+  return {
+    db: database.prisma,
+    store,
+    commands,
+    matrixCommands,
+    queries,
+    benchmarks,
+    tokens,
+    authenticator,
+    revocations,
+    signInCodes: new SignInCodes(),
+    metrics,
+    live: options.live,
+    flush,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,10 +1,12 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, useReadinessCheck } from "graphql-yoga";
 import { bearerToken } from "../auth/bearer.ts";
 import type { RevocationWatcher } from "../auth/revocations.ts";
 import type { TokenAuthenticator } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
+import { CSRF_HEADER, csrfTokenOf, sessionTokenOf } from "../http/sessions.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Context } from "./context.ts";
@@ -34,7 +36,16 @@ export function createGraphQLHandler(
     landingPage: false,
     // Same origin only unless origins are named: a page elsewhere may not read answers.
     cors: config.PILOTIS_CORS_ORIGINS.length > 0 ? { origin: config.PILOTIS_CORS_ORIGINS, credentials: true } : false,
-    graphiql: { title: "Pilotis", headers: JSON.stringify({ Authorization: "Bearer <token printed at start>" }) },
+    // GraphiQL from the package's own bundle: no CDN, so it loads where town-hall networks filter outgoing traffic.
+    renderGraphiQL,
+    graphiql: (request) => {
+      // A signed-in person's GraphiQL rides on the session (server.ts turned the cookie into a bearer token): it sends the CSRF token.
+      const session = sessionTokenOf(request.headers.get("cookie"));
+      return {
+        title: "Pilotis",
+        headers: JSON.stringify(session ? { [CSRF_HEADER]: csrfTokenOf(session) } : { Authorization: "Bearer <jeton affiché au démarrage>" }),
+      };
+    },
     logging: false,
     context: async ({ request, requestId, connectionParams }) => {
       const id = requestId ?? requestIds.getStore() ?? crypto.randomUUID();
