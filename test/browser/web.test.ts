@@ -1,0 +1,243 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/app.ts";
+import { chromiumInstalled, launchChromium, seriousViolations, type Watch, watchedPage } from "../support/browser.ts";
+import { admin, buildMatrix, registerCommune } from "../support/network.ts";
+
+// The web app in a real Chromium, against the real server: signing in,
+// building a matrix from empty to published, two browsers on one matrix,
+// time travel, the report as a PDF, the benchmark page on a network with
+// known answers; on every page, no request to another host, no console
+// error and no serious accessibility violation.
+
+let app: TestApp;
+let browser: Browser;
+let origin: string;
+const contexts: BrowserContext[] = [];
+const watches: Watch[] = [];
+
+/** A browser of its own, signed in through a one-time link as the grant says. */
+async function signedIn(grant: Parameters<TestApp["services"]["signInCodes"]["create"]>[0]): Promise<Page> {
+  const context = await browser.newContext({ locale: "fr-FR", timezoneId: "Europe/Paris" });
+  contexts.push(context);
+  const { page, watch } = await watchedPage(context, origin);
+  watches.push(watch);
+  await page.goto(`${origin}/connexion?code=${app.services.signInCodes.create(grant)}`);
+  await page.waitForURL(`${origin}/`);
+  return page;
+}
+
+describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
+  let collectivityId: string;
+  let shownMatrix: string;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    origin = app.url.replace(/\/graphql$/, "");
+    browser = await launchChromium();
+    const { commands } = app.services;
+    collectivityId = await registerCommune(commands, "Saint-Étienne-de-Fontbellon", 2800);
+    shownMatrix = await buildMatrix(commands, collectivityId, {
+      factors: ["S1", "W1", "O1", "T1"],
+      strategies: [
+        ["SO-S1-O1", "IN_PROGRESS"],
+        ["WT-W1-T1", "ADOPTED"],
+      ],
+      status: "PUBLISHED",
+    });
+    await app.caughtUp();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await app?.close();
+    // Whatever each test did, no page reached another host or logged an error.
+    expect(watches.flatMap((w) => w.foreignRequests)).toEqual([]);
+    expect(watches.flatMap((w) => w.errors)).toEqual([]);
+  });
+
+  it("signs in through the one-time link and lists the network, accents ignored in search, its own collectivity first", async () => {
+    await registerCommune(app.services.commands, "Aubenas", 12_000);
+    await app.caughtUp();
+    const page = await signedIn({ role: "EDITOR", collectivityId, subject: "claire.martin@exemple.fr" });
+    await expect.poll(() => page.locator(".card h2").allTextContents()).toEqual(["Saint-Étienne-de-Fontbellon", "Aubenas"]);
+    await expect.poll(() => page.getByText("Connecté : claire.martin@exemple.fr").count()).toBe(1);
+    await page.getByLabel("Rechercher une collectivité").fill("etienne fontbellon");
+    await expect.poll(() => page.locator(".card h2").allTextContents()).toEqual(["Saint-Étienne-de-Fontbellon"]);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("shows a matrix in French: four SWOT columns, the four crossed grids with the seed's questions, statuses, scores against 2.5", async () => {
+    const page = await signedIn({ role: "OBSERVER", subject: "observateur@exemple.fr" });
+    await page.goto(`${origin}/matrices/${shownMatrix}`);
+    await expect.poll(() => page.locator(".swot h3").allTextContents()).toEqual(["Forces", "Faiblesses", "Opportunités", "Menaces"]);
+    expect(await page.locator(".cross h3").allTextContents()).toEqual([
+      "Forces × Opportunités",
+      "Faiblesses × Opportunités",
+      "Forces × Menaces",
+      "Faiblesses × Menaces",
+    ]);
+    expect(await page.getByText("Comment exploiter les forces reconnues afin de tirer profit de ces opportunités ?").count()).toBe(1);
+    expect(await page.locator(".strategy .badge").allTextContents()).toEqual(["en cours", "adoptée"]);
+    expect(await page.locator(".score").first().textContent()).toMatch(/Score interne \(IFE\) : \d(,\d+)? \((au-dessus|en dessous) du point médian 2,5\)/);
+    // An observer reads; it does not edit.
+    expect(await page.locator("form.inline-form").count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    for (const path of [`/collectivites/${collectivityId}`, `/matrices/${shownMatrix}/rapport`, "/parangonnage"]) {
+      await page.goto(`${origin}${path}`);
+      await page.locator("h1").first().waitFor();
+      expect({ path, violations: await seriousViolations(page) }).toEqual({ path, violations: [] });
+    }
+  });
+
+  it("builds a matrix from empty to published in the page, as the API then reads it, and a change in one browser appears in another", async () => {
+    const { commands } = app.services;
+    const matrixId = (await commands.openMatrix({ collectivityId, title: "Diagnostic 2027" }, {}, admin)).ids.matrixId!;
+    await app.caughtUp();
+    const editor = await signedIn({ role: "EDITOR", collectivityId, subject: "claire.martin@exemple.fr" });
+    const watcher = await signedIn({ role: "EDITOR", collectivityId, subject: "paul.durand@exemple.fr" });
+    await editor.goto(`${origin}/matrices/${matrixId}`);
+    await watcher.goto(`${origin}/matrices/${matrixId}`);
+    await watcher.locator(".swot").waitFor();
+
+    await editor.getByLabel("Nouvelle force").fill("Des élus porteurs d'innovation");
+    await editor.getByRole("button", { name: "Ajouter" }).first().click();
+    await expect.poll(() => editor.locator(".swot-column.strength .factor-label").allTextContents()).toEqual(["Des élus porteurs d'innovation"]);
+    // The other browser sees it without reload.
+    await expect
+      .poll(() => watcher.locator(".swot-column.strength .factor-label").allTextContents(), { timeout: 10_000 })
+      .toEqual(["Des élus porteurs d'innovation"]);
+
+    await editor.getByLabel("Nouvelle opportunité").fill("Des financements européens");
+    await editor.locator(".swot-column.opportunity button").click();
+    await expect
+      .poll(() => editor.getByRole("button", { name: /Proposer une stratégie : Des élus porteurs d'innovation × Des financements européens/ }).count())
+      .toBe(1);
+    await editor.getByRole("button", { name: /Proposer une stratégie : Des élus porteurs d'innovation × Des financements européens/ }).click();
+    await editor.getByLabel("Intitulé de la stratégie").fill("Monter un laboratoire d'innovation territoriale");
+    await editor.getByRole("button", { name: "Proposer", exact: true }).click();
+    await expect.poll(() => editor.locator(".strategy-title").allTextContents()).toEqual(["Monter un laboratoire d'innovation territoriale"]);
+
+    await editor.getByLabel("Nouveau statut").selectOption({ label: "adoptée" });
+    await editor.getByLabel("Raison").fill("Votée en bureau communautaire");
+    await editor.getByRole("button", { name: "Décider" }).click();
+    await expect.poll(() => editor.locator(".strategy .badge").allTextContents()).toEqual(["adoptée"]);
+    await expect.poll(() => watcher.locator(".strategy .badge").allTextContents(), { timeout: 10_000 }).toEqual(["adoptée"]);
+
+    await editor.getByLabel("Qui pourra la lire").selectOption("NETWORK");
+    await editor.getByRole("button", { name: "Publier" }).click();
+    await expect.poll(() => editor.locator(".meta").textContent()).toMatch(/^publiée · visibilité réseau/);
+
+    const read = await app.gql(
+      `query($id: ID!) { matrix(id: $id) { status visibility factors { kind label } strategies { title status decisions { status reason actor } } } }`,
+      { id: matrixId },
+      app.adminToken,
+    );
+    expect(read.data.matrix).toEqual({
+      status: "PUBLISHED",
+      visibility: "NETWORK",
+      factors: [
+        { kind: "STRENGTH", label: "Des élus porteurs d'innovation" },
+        { kind: "OPPORTUNITY", label: "Des financements européens" },
+      ],
+      strategies: [
+        {
+          title: "Monter un laboratoire d'innovation territoriale",
+          status: "ADOPTED",
+          decisions: [
+            { status: "PROPOSED", reason: null, actor: "claire.martin@exemple.fr" },
+            { status: "ADOPTED", reason: "Votée en bureau communautaire", actor: "claire.martin@exemple.fr" },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("explains a CONFLICT and shows the fresh state", async () => {
+    const { commands } = app.services;
+    const matrixId = await buildMatrix(commands, collectivityId, { factors: ["S1"] });
+    await app.caughtUp();
+    const page = await signedIn({ role: "EDITOR", collectivityId, subject: "claire.martin@exemple.fr" });
+    await page.goto(`${origin}/matrices/${matrixId}`);
+    await page.locator(".swot").waitFor();
+    // Elsewhere, meanwhile: the page still holds the version before it (live updates are paused by the test's timing, so the form sends the old one).
+    await page.route("**/graphql", async (route) => {
+      const body = route.request().postData() ?? "";
+      if (body.includes("addFactor")) {
+        await commands.onMatrix(
+          "AddFactor",
+          { matrixId },
+          { type: "AddFactor", matrixId, factorId: "elsewhere", kind: "THREAT", label: "Ajoutée ailleurs" },
+          {},
+          {},
+          admin,
+        );
+        await app.caughtUp();
+      }
+      await route.continue();
+    });
+    await page.getByLabel("Nouvelle faiblesse").fill("Peu de temps pour innover");
+    await page.locator(".swot-column.weakness button").click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("La matrice a été modifiée entre-temps");
+    await expect.poll(() => page.locator(".swot-column.threat .factor-label").allTextContents()).toEqual(["Ajoutée ailleurs"]);
+    expect(await page.locator(".swot-column.weakness .factor-label").count()).toBe(0);
+  });
+
+  it("?au= shows the matrix as it stood then, with a slider over its history", async () => {
+    // Its editor: before publication the matrix was a draft, which only its own editors read.
+    const page = await signedIn({ role: "EDITOR", collectivityId, subject: "claire.martin@exemple.fr" });
+    const history = await app.gql(
+      `query($id: ID!) { matrix(id: $id) { history(first: 100) { edges { node { type occurredAt } } } } }`,
+      { id: shownMatrix },
+      app.adminToken,
+    );
+    const events = history.data.matrix.history.edges.map((e: any) => e.node);
+    const firstProposal = events.find((e: any) => e.type === "StrategyProposed");
+    await page.goto(`${origin}/matrices/${shownMatrix}?au=${encodeURIComponent(firstProposal.occurredAt)}`);
+    await expect.poll(() => page.locator(".strategy .badge").allTextContents()).toEqual(["proposée"]);
+    expect(await page.getByRole("status").first().textContent()).toContain("Vous voyez la matrice telle qu'elle était le");
+    const slider = page.getByLabel(/Voir la matrice telle qu'elle était après la décision/);
+    expect(await slider.getAttribute("max")).toBe(String(events.length));
+    // A plain date before the matrix existed: nothing then.
+    await page.goto(`${origin}/matrices/${shownMatrix}?au=2020-01-01`);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Matrice introuvable");
+  });
+
+  it("prints the report to an A4 PDF", async () => {
+    const page = await signedIn({ role: "OBSERVER", subject: "observateur@exemple.fr" });
+    await page.goto(`${origin}/matrices/${shownMatrix}/rapport`);
+    await page.locator(".report .cross").first().waitFor();
+    expect(await page.locator(".report-collectivity").textContent()).toBe("Saint-Étienne-de-Fontbellon");
+    const pdf = await page.pdf({ format: "A4", printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    // Grids and the strategies table start pages of their own: three pages at least.
+    expect(pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g)!.length).toBeGreaterThanOrEqual(3);
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".site-header").isVisible()).toBe(false);
+  });
+
+  it("the benchmark page shows a group's known figures, and why a group is suppressed", async () => {
+    const { commands } = app.services;
+    // Five more communes of 2 000 to 3 499 inhabitants, all holding S1; three of them O1 too. Shared matrices count exactly.
+    for (let i = 0; i < 5; i++) {
+      const id = await registerCommune(commands, `Commune ${i}`, 2500 + i);
+      await buildMatrix(commands, id, { factors: i < 3 ? ["S1", "O1"] : ["S1"], status: "PUBLISHED", visibility: "NETWORK" });
+    }
+    await app.release();
+    const page = await signedIn({ role: "EDITOR", collectivityId, subject: "claire.martin@exemple.fr" });
+    await page.goto(`${origin}/parangonnage`);
+    const label = await app.gql(`query($id: ID!) { collectivity(id: $id) { peerGroup { label } } }`, { id: collectivityId }, app.adminToken);
+    await expect.poll(() => page.locator("#chiffres").textContent()).toBe(label.data.collectivity.peerGroup.label);
+    // Its own matrix and the five: six contributors, all holding S1.
+    await expect.poll(() => page.locator("[aria-labelledby=chiffres] p").first().textContent()).toContain("6 contributrices");
+    const prevalence = page.locator(".chart").nth(1);
+    expect(await prevalence.locator("svg").getAttribute("aria-label")).toBe("Part des pairs qui retiennent chaque facteur du catalogue");
+    // Aubenas's group (communes from 10 000 inhabitants) has a member but no contributor: it says why it shows nothing.
+    const options = await page.locator("#groupe option").allTextContents();
+    const small = options.find((o) => /^Communes, de 10 000 à [\d ]+ habitants \(1\)$/.test(o));
+    expect(small, options.join(" | ")).toBeDefined();
+    await page.getByLabel("Groupe de pairs").selectOption({ label: small! });
+    await expect.poll(() => page.locator(".notice").textContent()).toMatch(/^Chiffres masqués : .+/);
+  });
+});

@@ -1,0 +1,222 @@
+import { useState } from "react";
+import { type CombinedError, gql, useMutation } from "urql";
+import { FACTOR_KIND_SINGULAR, QUADRANTS_FR, STATUS_LABELS } from "../french.ts";
+import type { FactorKind, GridFactor, Quadrant, Status, Strategy } from "../matrix-query.ts";
+
+// The forms an editor uses on a matrix page. Each sends the version it was
+// looking at (expectedVersion): a change made meanwhile elsewhere is refused
+// as a CONFLICT, which the page explains before showing the fresh state.
+
+/** What a form reports once its mutation settled: the position to read back, or the error. */
+export type Settled = (outcome: { position?: string; error?: CombinedError }) => void;
+
+const ADD_FACTOR = gql`mutation($input: AddFactorInput!) { addFactor(input: $input) { position } }`;
+const PROPOSE = gql`mutation($input: ProposeStrategyInput!) { proposeStrategy(input: $input) { position } }`;
+const CHANGE_STATUS = gql`mutation($input: ChangeStrategyStatusInput!) { changeStrategyStatus(input: $input) { position } }`;
+const ADD_INITIATIVE = gql`mutation($input: AddInitiativeInput!) { addInitiative(input: $input) { position } }`;
+const PUBLISH = gql`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`;
+
+/** The next statuses a strategy may take from its current one, as the decider allows them. */
+const NEXT: Record<Status, Status[]> = {
+  PROPOSED: ["ADOPTED", "ABANDONED"],
+  ADOPTED: ["IN_PROGRESS", "ABANDONED"],
+  IN_PROGRESS: ["DONE", "ABANDONED"],
+  DONE: [],
+  ABANDONED: [],
+};
+
+interface Common {
+  matrixId: string;
+  version: number;
+  settled: Settled;
+}
+
+export function AddFactor({ matrixId, version, settled, kind }: Common & { kind: FactorKind }) {
+  const [label, setLabel] = useState("");
+  const [, add] = useMutation(ADD_FACTOR);
+  const id = `add-${kind}`;
+  return (
+    <form
+      className="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!label.trim()) return;
+        const result = await add({ input: { matrixId, kind, label: label.trim(), expectedVersion: version } });
+        if (!result.error) setLabel("");
+        settled({ position: result.data?.addFactor.position, error: result.error });
+      }}
+    >
+      <label htmlFor={id}>Nouvelle {FACTOR_KIND_SINGULAR[kind].toLowerCase()}</label>
+      <input id={id} value={label} onChange={(e) => setLabel(e.target.value)} required maxLength={200} />
+      <button type="submit">Ajouter</button>
+    </form>
+  );
+}
+
+export interface Suggestion {
+  key: string;
+  label: string;
+  internalFactorKey: string | null;
+  externalFactorKey: string | null;
+}
+
+export function ProposeStrategy({
+  matrixId,
+  version,
+  settled,
+  row,
+  column,
+  suggestions,
+}: Common & { row: GridFactor; column: GridFactor; suggestions: Suggestion[] }) {
+  const [open, setOpen] = useState(false);
+  const [title, setTitle] = useState("");
+  const [catalogueKey, setCatalogueKey] = useState<string | null>(null);
+  const [, propose] = useMutation(PROPOSE);
+  const mine = suggestions.filter((s) => s.internalFactorKey === row.catalogueKey && s.externalFactorKey === column.catalogueKey);
+  if (!open) {
+    return (
+      <button type="button" className="small" onClick={() => setOpen(true)} aria-label={`Proposer une stratégie : ${row.label} × ${column.label}`}>
+        + Proposer
+      </button>
+    );
+  }
+  const id = `propose-${row.id}-${column.id}`;
+  return (
+    <form
+      className="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const result = await propose({
+          input: { matrixId, internalFactorId: row.id, externalFactorId: column.id, title: title.trim(), catalogueKey, expectedVersion: version },
+        });
+        if (!result.error) setOpen(false);
+        settled({ position: result.data?.proposeStrategy.position, error: result.error });
+      }}
+    >
+      {mine.length > 0 && (
+        <fieldset>
+          <legend>Suggestions du catalogue</legend>
+          {mine.map((s) => (
+            <button
+              key={s.key}
+              type="button"
+              className="suggestion"
+              onClick={() => {
+                setTitle(s.label);
+                setCatalogueKey(s.key);
+              }}
+            >
+              {s.label}
+            </button>
+          ))}
+        </fieldset>
+      )}
+      <label htmlFor={id}>Intitulé de la stratégie</label>
+      <input
+        id={id}
+        value={title}
+        onChange={(e) => {
+          setTitle(e.target.value);
+          setCatalogueKey(null);
+        }}
+        required
+        maxLength={200}
+      />
+      <button type="submit">Proposer</button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Annuler
+      </button>
+    </form>
+  );
+}
+
+export function ChangeStatus({ matrixId, version, settled, strategy }: Common & { strategy: Strategy }) {
+  const [status, setStatus] = useState<Status | "">("");
+  const [reason, setReason] = useState("");
+  const [, change] = useMutation(CHANGE_STATUS);
+  const next = NEXT[strategy.status];
+  if (next.length === 0) return null;
+  const id = `status-${strategy.id}`;
+  return (
+    <form
+      className="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!status) return;
+        const result = await change({ input: { matrixId, strategyId: strategy.id, status, reason: reason.trim() || null, expectedVersion: version } });
+        if (!result.error) {
+          setStatus("");
+          setReason("");
+        }
+        settled({ position: result.data?.changeStrategyStatus.position, error: result.error });
+      }}
+    >
+      <label htmlFor={id}>Nouveau statut</label>
+      <select id={id} value={status} onChange={(e) => setStatus(e.target.value as Status)}>
+        <option value="">—</option>
+        {next.map((s) => (
+          <option key={s} value={s}>
+            {STATUS_LABELS[s]}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-reason`}>Raison</label>
+      <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+      <button type="submit" disabled={!status}>
+        Décider
+      </button>
+    </form>
+  );
+}
+
+export function AddInitiative({ matrixId, version, settled }: Common) {
+  const [title, setTitle] = useState("");
+  const [quadrant, setQuadrant] = useState<Quadrant>("SO");
+  const [, add] = useMutation(ADD_INITIATIVE);
+  return (
+    <form
+      className="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const result = await add({ input: { matrixId, title: title.trim(), quadrant, expectedVersion: version } });
+        if (!result.error) setTitle("");
+        settled({ position: result.data?.addInitiative.position, error: result.error });
+      }}
+    >
+      <label htmlFor="initiative-title">Nouvelle initiative</label>
+      <input id="initiative-title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} />
+      <label htmlFor="initiative-quadrant">Croisement</label>
+      <select id="initiative-quadrant" value={quadrant} onChange={(e) => setQuadrant(e.target.value as Quadrant)}>
+        {(Object.keys(QUADRANTS_FR) as Quadrant[]).map((q) => (
+          <option key={q} value={q}>
+            {QUADRANTS_FR[q].label}
+          </option>
+        ))}
+      </select>
+      <button type="submit">Ajouter</button>
+    </form>
+  );
+}
+
+export function Publish({ matrixId, version, settled }: Common) {
+  const [visibility, setVisibility] = useState("AGGREGATES_ONLY");
+  const [, publish] = useMutation(PUBLISH);
+  return (
+    <form
+      className="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const result = await publish({ input: { matrixId, visibility, expectedVersion: version } });
+        settled({ position: result.data?.publishMatrix.position, error: result.error });
+      }}
+    >
+      <label htmlFor="publish-visibility">Qui pourra la lire</label>
+      <select id="publish-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value)}>
+        <option value="AGGREGATES_ONLY">Ses éditeurs seulement (elle compte dans les agrégats)</option>
+        <option value="NETWORK">Tout le réseau</option>
+        <option value="PUBLIC">Tout le monde (publique)</option>
+      </select>
+      <button type="submit">Publier</button>
+    </form>
+  );
+}

@@ -1,0 +1,233 @@
+import * as Plot from "@observablehq/plot";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { gql, useQuery, useSubscription } from "urql";
+import { Link } from "wouter";
+import { Chart } from "../components/Chart.tsx";
+import { frenchDate, frenchNumber, METRIC_LABELS } from "../french.ts";
+import { errorMessage } from "../graphql.ts";
+import { useSession } from "../session.ts";
+
+type Metric = keyof typeof METRIC_LABELS;
+interface GroupKey {
+  kind: string | null;
+  populationStratum: string | null;
+  wealthQuartile: number | null;
+}
+interface MetricRow {
+  metric: Metric;
+  p25: number | null;
+  median: number | null;
+  p75: number | null;
+}
+interface Practice {
+  entry: { key: string; label: string };
+  adopted: number;
+  inProgress: number;
+  done: number;
+}
+interface Prevalence {
+  entry: { key: string; label: string };
+  count: number;
+  share: number;
+}
+
+const GROUPS = gql`query { peerGroups { kind populationStratum wealthQuartile label size } }`;
+const OWN = gql`query($id: ID!) { collectivity(id: $id) {
+  id peerGroup { kind populationStratum wealthQuartile }
+  matrices { id status }
+} }`;
+const MINE = gql`query($id: ID!, $g: PeerGroupInput) { collectivity(id: $id) { id benchmark(peerGroup: $g) { peerGroup { label } metrics { metric value } } } }`;
+const BENCHMARK = gql`query($g: PeerGroupInput!) { benchmark(peerGroup: $g) {
+  peerGroup { label size }
+  suppressed suppressedReason contributors
+  privacy { mechanism epsilon releasedAt nextReleaseAt }
+  factorPrevalence { entry { key label } count share }
+  strategyAdoption { entry { key label } count share }
+  metrics { metric mean p25 median p75 }
+} }`;
+const UPDATED = gql`subscription($g: PeerGroupInput) { benchmarkUpdated(peerGroup: $g) { contributors } }`;
+const FACTORS = gql`query { catalogue(kind: FACTOR) { key label } }`;
+const PRACTICES = gql`query($m: ID!, $f: String!, $g: PeerGroupInput) { peerPractices(matrixId: $m, factorKey: $f, peerGroup: $g) {
+  suppressed peersWithFactor strategies { entry { key label } adopted inProgress done uptake }
+} }`;
+
+const keyOf = (g: GroupKey) => `${g.kind ?? "*"}|${g.populationStratum ?? "*"}|${g.wealthQuartile ?? "*"}`;
+const fromKey = (key: string): GroupKey => {
+  const [kind, stratum, quartile] = key.split("|");
+  return {
+    kind: kind === "*" ? null : kind!,
+    populationStratum: stratum === "*" ? null : stratum!,
+    wealthQuartile: quartile === "*" ? null : Number(quartile),
+  };
+};
+
+function shares(list: Prevalence[], title: string) {
+  const top = [...list].sort((a, b) => b.share - a.share).slice(0, 14);
+  return () =>
+    Plot.plot({
+      ariaLabel: title,
+      marginLeft: 220,
+      width: 720,
+      x: { label: "part des contributeurs (%)", domain: [0, 100], grid: true },
+      y: { label: null },
+      marks: [
+        Plot.barX(top, { x: (d: Prevalence) => d.share * 100, y: (d: Prevalence) => d.entry.label.slice(0, 40), fill: "#000091", sort: { y: "-x" } }),
+        Plot.ruleX([0]),
+      ],
+    });
+}
+
+function Practices({ matrixId, group }: { matrixId: string; group: GroupKey }) {
+  const [{ data: factors }] = useQuery({ query: FACTORS });
+  const [factor, setFactor] = useState("S1");
+  const [{ data, error }] = useQuery({ query: PRACTICES, variables: { m: matrixId, f: factor, g: group } });
+  const practices = data?.peerPractices;
+  return (
+    <section aria-labelledby="pratiques">
+      <h2 id="pratiques">Pratiques des pairs</h2>
+      <label htmlFor="facteur">Parmi les pairs qui partagent le facteur</label>
+      <select id="facteur" value={factor} onChange={(e) => setFactor(e.target.value)}>
+        {(factors?.catalogue ?? []).map((f: { key: string; label: string }) => (
+          <option key={f.key} value={f.key}>
+            {f.key} — {f.label}
+          </option>
+        ))}
+      </select>
+      {error && <p className="error">{errorMessage(error)}</p>}
+      {practices?.suppressed && <p>Trop peu de pairs partagent ce facteur pour montrer leurs pratiques.</p>}
+      {practices && !practices.suppressed && (
+        <table>
+          <caption>{practices.peersWithFactor} pairs partagent ce facteur</caption>
+          <thead>
+            <tr>
+              <th scope="col">Stratégie</th>
+              <th scope="col">Adoptée</th>
+              <th scope="col">En cours</th>
+              <th scope="col">Réalisée</th>
+            </tr>
+          </thead>
+          <tbody>
+            {practices.strategies.slice(0, 10).map((s: Practice) => (
+              <tr key={s.entry.key}>
+                <th scope="row">{s.entry.label}</th>
+                <td>{s.adopted}</td>
+                <td>{s.inProgress}</td>
+                <td>{s.done}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function Benchmarks() {
+  const session = useSession();
+  const own = session.signedIn ? session.collectivityId : null;
+  const [{ data: groups }] = useQuery({ query: GROUPS, pause: !session.signedIn });
+  const [{ data: ownData }] = useQuery({ query: OWN, variables: { id: own }, pause: !own });
+  const [chosen, setChosen] = useState<string | null>(null);
+  const groupKey = chosen ?? (ownData?.collectivity ? keyOf(ownData.collectivity.peerGroup) : "*|*|*");
+  const group = useMemo(() => fromKey(groupKey), [groupKey]);
+  const [{ data, error }, refetch] = useQuery({ query: BENCHMARK, variables: { g: group }, pause: !session.signedIn });
+  const [{ data: mine }] = useQuery({ query: MINE, variables: { id: own, g: group }, pause: !own });
+  useSubscription({ query: UPDATED, variables: { g: group }, pause: !session.signedIn }, () => {
+    refetch({ requestPolicy: "network-only" });
+    return null;
+  });
+  useEffect(() => {
+    document.title = "Parangonnage — Pilotis";
+  }, []);
+  const b = data?.benchmark;
+  const you = useMemo(
+    () =>
+      new Map<Metric, number | null>((mine?.collectivity?.benchmark?.metrics ?? []).map((m: { metric: Metric; value: number | null }) => [m.metric, m.value])),
+    [mine],
+  );
+  const metricsChart = useCallback(() => {
+    const rows: MetricRow[] = b?.metrics ?? [];
+    const present = rows.filter((r) => r.median !== null);
+    return Plot.plot({
+      ariaLabel: "Distribution de chaque indicateur chez les pairs : quartiles, médiane, et vous",
+      marginLeft: 240,
+      width: 720,
+      x: { label: "valeur", grid: true },
+      y: { label: null },
+      facet: undefined,
+      marks: [
+        Plot.ruleY(present, { y: (d: MetricRow) => METRIC_LABELS[d.metric], x1: "p25", x2: "p75", stroke: "#6a6af4", strokeWidth: 10 }),
+        Plot.tickX(present, { y: (d: MetricRow) => METRIC_LABELS[d.metric], x: "median", stroke: "#000091", strokeWidth: 3 }),
+        Plot.dot(
+          present.filter((d) => you.get(d.metric) != null),
+          { y: (d: MetricRow) => METRIC_LABELS[d.metric], x: (d: MetricRow) => you.get(d.metric), fill: "#ce0500", r: 6, title: () => "vous" },
+        ),
+        Plot.text(
+          present.filter((d) => you.get(d.metric) != null),
+          { y: (d: MetricRow) => METRIC_LABELS[d.metric], x: (d: MetricRow) => you.get(d.metric), text: () => "vous", dy: -12, fill: "#ce0500" },
+        ),
+      ],
+    });
+  }, [b, you]);
+  const prevalenceChart = useMemo(() => shares(b?.factorPrevalence ?? [], "Part des pairs qui retiennent chaque facteur du catalogue"), [b]);
+  const adoptionChart = useMemo(() => shares(b?.strategyAdoption ?? [], "Part des pairs qui ont adopté chaque stratégie du catalogue"), [b]);
+
+  if (!session.signedIn)
+    return (
+      <p>
+        <Link href="/connexion">Connectez-vous</Link> pour voir le parangonnage.
+      </p>
+    );
+  const ownMatrix = ownData?.collectivity?.matrices.find((m: { status: string }) => m.status === "PUBLISHED");
+  return (
+    <>
+      <h1>Parangonnage</h1>
+      <label htmlFor="groupe">Groupe de pairs</label>
+      <select id="groupe" value={groupKey} onChange={(e) => setChosen(e.target.value)}>
+        {!groups?.peerGroups.some((g: GroupKey) => keyOf(g) === groupKey) && <option value={groupKey}>{b?.peerGroup.label ?? "…"}</option>}
+        {(groups?.peerGroups ?? []).map((g: GroupKey & { label: string; size: number }) => (
+          <option key={keyOf(g)} value={keyOf(g)}>
+            {g.label} ({g.size})
+          </option>
+        ))}
+      </select>
+      {error && (
+        <p role="alert" className="error">
+          {errorMessage(error)}
+        </p>
+      )}
+      {b && (
+        <section aria-labelledby="chiffres" aria-live="polite">
+          <h2 id="chiffres">{b.peerGroup.label}</h2>
+          <p>
+            {b.peerGroup.size} collectivités dans le groupe
+            {b.contributors !== null && <>, {b.contributors} contributrices</>}.
+            {b.privacy.releasedAt && <> Chiffres publiés le {frenchDate(b.privacy.releasedAt)}</>}
+            {b.privacy.nextReleaseAt && <>, prochaine publication le {frenchDate(b.privacy.nextReleaseAt)}</>}.
+            {b.privacy.epsilon !== null && (
+              <>
+                {" "}
+                Protection : {b.privacy.mechanism} (ε = {frenchNumber(b.privacy.epsilon)}).
+              </>
+            )}
+          </p>
+          {b.suppressed ? (
+            <p className="notice" role="status">
+              Chiffres masqués : {b.suppressedReason}
+            </p>
+          ) : (
+            <>
+              <h3>Indicateurs</h3>
+              <Chart draw={metricsChart} />
+              <h3>Facteurs retenus</h3>
+              <Chart draw={prevalenceChart} />
+              <h3>Stratégies adoptées</h3>
+              <Chart draw={adoptionChart} />
+            </>
+          )}
+        </section>
+      )}
+      {ownMatrix && <Practices matrixId={ownMatrix.id} group={group} />}
+    </>
+  );
+}

@@ -1,0 +1,195 @@
+import { useCallback, useEffect, useState } from "react";
+import { type CombinedError, gql, useQuery, useSubscription } from "urql";
+import { Link, useLocation, useSearch } from "wouter";
+import { CrossGrid, StrategyCard } from "../components/CrossGrid.tsx";
+import { AddFactor, AddInitiative, ChangeStatus, ProposeStrategy, Publish, type Suggestion } from "../components/Editing.tsx";
+import { Score, Swot } from "../components/Swot.tsx";
+import { eventLabel, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS, VISIBILITY_LABELS } from "../french.ts";
+import { errorCode, errorMessage } from "../graphql.ts";
+import { type MatrixData, type Quadrant, useHistory, useMatrix } from "../matrix-query.ts";
+import { canEdit, useSession } from "../session.ts";
+import { asOfParam } from "../time-travel.ts";
+
+const QUADRANTS: Quadrant[] = ["SO", "WO", "ST", "WT"];
+
+const CHANGED = gql`subscription($id: ID!) { matrixChanged(matrixId: $id) { event { version position } } }`;
+const SUGGESTIONS = gql`query { catalogue(kind: STRATEGY) { key label internalFactorKey externalFactorKey } }`;
+
+function History({ matrix, au, minPosition }: { matrix: MatrixData; au: string | null; minPosition: string | null }) {
+  const [, navigate] = useLocation();
+  const { events: loaded, error } = useHistory(matrix.id, matrix.version, minPosition);
+  const events = loaded ?? [];
+  const current = au ? events.filter((e) => Date.parse(e.occurredAt) <= Date.parse(asOfParam(au)!)).length : events.length;
+  return (
+    <section aria-labelledby="historique">
+      <h2 id="historique">Historique des décisions</h2>
+      {error && <p className="error">{errorMessage(error)}</p>}
+      {events.length > 1 && (
+        <div className="slider">
+          <label htmlFor="curseur">
+            Voir la matrice telle qu'elle était après la décision n° {current} sur {events.length}
+          </label>
+          <input
+            id="curseur"
+            type="range"
+            min={1}
+            max={events.length}
+            value={Math.max(1, current)}
+            onChange={(e) => {
+              const n = Number(e.target.value);
+              navigate(n === events.length ? `/matrices/${matrix.id}` : `/matrices/${matrix.id}?au=${encodeURIComponent(events[n - 1]!.occurredAt)}`);
+            }}
+          />
+        </div>
+      )}
+      <ol className="history">
+        {events.map((e) => (
+          <li key={e.id}>
+            <time dateTime={e.occurredAt}>{frenchDateTime(e.occurredAt)}</time> — {eventLabel(e.type)}, par {e.actor}
+            {e.reason && <> : « {e.reason} »</>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function MatrixPage({ id }: { id: string }) {
+  const session = useSession();
+  const au = new URLSearchParams(useSearch()).get("au");
+  const asOf = asOfParam(au);
+  const [minPosition, setMinPosition] = useState<string | null>(null);
+  const { matrix, error, loaded, refetch } = useMatrix({ id, asOf, minPosition });
+  const [{ data: catalogue }] = useQuery<{ catalogue: Suggestion[] }>({ query: SUGGESTIONS, pause: !session.signedIn });
+  const [problem, setProblem] = useState<string | null>(null);
+
+  // A change made anywhere (another browser, a program) shows here without reload.
+  useSubscription(
+    { query: CHANGED, variables: { id }, pause: asOf !== null },
+    (_previous: unknown, change: { matrixChanged: { event: { position: string } } }) => {
+      refetch({ requestPolicy: "network-only" });
+      return change;
+    },
+  );
+
+  const settled = useCallback(
+    ({ position, error: failed }: { position?: string; error?: CombinedError }) => {
+      if (failed) {
+        setProblem(errorMessage(failed));
+        if (errorCode(failed) === "CONFLICT") refetch({ requestPolicy: "network-only" });
+        return;
+      }
+      setProblem(null);
+      if (position) setMinPosition(position);
+      refetch({ requestPolicy: "network-only" });
+    },
+    [refetch],
+  );
+
+  useEffect(() => {
+    if (matrix) document.title = `${matrix.title} — ${matrix.collectivity.name} — Pilotis`;
+  }, [matrix]);
+
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {errorMessage(error)}
+      </p>
+    );
+  if (!loaded) return <p aria-live="polite">Chargement…</p>;
+  if (!matrix) {
+    return (
+      <>
+        <h1>Matrice introuvable</h1>
+        <p>
+          {session.signedIn ? (
+            "Elle n'existe pas, ou vous n'avez pas le droit de la lire."
+          ) : (
+            <>
+              <Link href="/connexion">Connectez-vous</Link> pour la lire si elle n'est pas publique.
+            </>
+          )}
+        </p>
+      </>
+    );
+  }
+  const editing = !asOf && canEdit(session, matrix.collectivity.id) && matrix.status !== "ARCHIVED";
+  const common = { matrixId: matrix.id, version: matrix.version, settled };
+  const suggestions = catalogue?.catalogue ?? [];
+  return (
+    <>
+      <p className="crumbs">
+        <Link href={`/collectivites/${matrix.collectivity.id}`}>{matrix.collectivity.name}</Link>
+      </p>
+      <h1>{matrix.title}</h1>
+      <p className="meta">
+        {MATRIX_STATUS_LABELS[matrix.status]}
+        {matrix.visibility && ` · visibilité ${VISIBILITY_LABELS[matrix.visibility]}`} · version {matrix.version} · mise à jour le{" "}
+        {frenchDateTime(matrix.updatedAt)}
+      </p>
+      {asOf && (
+        <p className="notice" role="status">
+          Vous voyez la matrice telle qu'elle était le {frenchDateTime(asOf)}. <Link href={`/matrices/${matrix.id}`}>Revenir à aujourd'hui</Link>
+        </p>
+      )}
+      <p className="actions">
+        <Link href={`/matrices/${matrix.id}/rapport`}>Rapport imprimable</Link>
+        {session.signedIn && (
+          <>
+            <a href={`/exports/matrices/${matrix.id}.xlsx`} download>
+              Exporter (Excel)
+            </a>
+            <a href={`/exports/matrices/${matrix.id}.csv`} download>
+              Exporter (CSV)
+            </a>
+          </>
+        )}
+      </p>
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      {editing && matrix.status === "DRAFT" && <Publish {...common} />}
+
+      <section aria-labelledby="diagnostic">
+        <h2 id="diagnostic">Diagnostic SWOT</h2>
+        <div className="scores">
+          <Score name="Score interne (IFE)" value={matrix.scores.internal} />
+          <Score name="Score externe (EFE)" value={matrix.scores.external} />
+        </div>
+        <Swot factors={matrix.factors} extra={editing ? (kind) => <AddFactor {...common} kind={kind} /> : undefined} />
+      </section>
+
+      <section aria-labelledby="croisements">
+        <h2 id="croisements">Croisement dynamique</h2>
+        <div className="crosses">
+          {QUADRANTS.map((q) => (
+            <CrossGrid
+              key={q}
+              cross={matrix[q]}
+              renderStrategy={(s) => <StrategyCard strategy={s}>{editing && <ChangeStatus {...common} strategy={s} />}</StrategyCard>}
+              cellExtra={editing ? (row, column) => <ProposeStrategy {...common} row={row} column={column} suggestions={suggestions} /> : undefined}
+            />
+          ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="initiatives">
+        <h2 id="initiatives">Boîte à outils : initiatives</h2>
+        {matrix.initiatives.length === 0 && <p>Aucune initiative.</p>}
+        <ul className="initiatives">
+          {matrix.initiatives.map((i) => (
+            <li key={i.id} className={`status-${i.status.toLowerCase()}`}>
+              <strong>{i.title}</strong> — {QUADRANTS_FR[i.quadrant].label} · <span className="badge">{STATUS_LABELS[i.status]}</span>
+              {i.strategies.length > 0 && <> · pour : {i.strategies.map((s) => s.title).join(", ")}</>}
+            </li>
+          ))}
+        </ul>
+        {editing && <AddInitiative {...common} />}
+      </section>
+
+      <History matrix={matrix} au={au} minPosition={minPosition} />
+    </>
+  );
+}
