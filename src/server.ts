@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Services } from "./app/services.ts";
-import type { Config } from "./config.ts";
+import { type Config, oidcSettings } from "./config.ts";
 import { callerOf } from "./graphql/plugins/rate-limit.ts";
 import { RateLimit } from "./graphql/rate-limit.ts";
 import { requestIds } from "./graphql/request-ids.ts";
@@ -66,7 +66,12 @@ export async function startServer(
   const streams = new Set<ServerResponse>();
   const unused = new Set<Socket>();
 
-  const routes = httpRoutes(services, { secureCookies: config.PILOTIS_PUBLIC_URL?.startsWith("https:") ?? false });
+  const routes = httpRoutes(services, {
+    secureCookies: config.PILOTIS_PUBLIC_URL?.startsWith("https:") ?? false,
+    publicUrl: config.PILOTIS_PUBLIC_URL ?? null,
+    oidc: oidcSettings(config),
+    logger,
+  });
 
   const server = createServer((req, res) => {
     const requestId = (req.headers["x-request-id"] as string | undefined)?.slice(0, 100) || crypto.randomUUID();

@@ -10,6 +10,7 @@ import { ProjectionRunner } from "../projections/runner.ts";
 import { CollectivityAggregate, MatrixAggregate } from "./aggregates.ts";
 import { BenchmarkService } from "./benchmarks.ts";
 import { CommandHandler } from "./commands.ts";
+import { GrantService } from "./grants.ts";
 import type { LiveEvents } from "./live.ts";
 import { MatrixCommands } from "./matrix-commands.ts";
 import { type QueryLimits, QueryService } from "./queries.ts";
@@ -48,6 +49,11 @@ export function createServices(database: Database, options: ServiceOptions) {
     (tokenId) => revocations.announce(tokenId),
     async (id) => (await collectivities.load(id)).state !== null,
   );
+  const grants = new GrantService(
+    database.prisma,
+    async (id) => (await collectivities.load(id)).state !== null,
+    (tokenId) => revocations.announce(tokenId),
+  );
   const flush = async () => {
     await Promise.all([collectivities.flush(), matrices.flush()]);
   };
@@ -60,6 +66,7 @@ export function createServices(database: Database, options: ServiceOptions) {
     queries,
     benchmarks,
     tokens,
+    grants,
     authenticator,
     revocations,
     signInCodes: new SignInCodes(),

@@ -1,5 +1,6 @@
 import type { BenchmarkService } from "../app/benchmarks.ts";
 import type { CommandHandler } from "../app/commands.ts";
+import type { GrantService } from "../app/grants.ts";
 import type { LiveEvents } from "../app/live.ts";
 import type { MatrixCommands } from "../app/matrix-commands.ts";
 import type { QueryService } from "../app/queries.ts";
@@ -17,6 +18,7 @@ export interface Context {
   queries: QueryService;
   benchmarks: BenchmarkService;
   tokens: TokenService;
+  grants: GrantService;
   live: LiveEvents;
   requestId: string;
   /** Batches what a list asks of each item, for this request. */

@@ -9,5 +9,6 @@ import "./types/queries.ts";
 import "./types/mutations/index.ts";
 import "./types/subscriptions.ts";
 import "./types/tokens.ts";
+import "./types/grants.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -4,7 +4,9 @@ import { bearerToken } from "../auth/bearer.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { RecordedEvent } from "../domain/events.ts";
 import { matrixStream } from "../domain/streams.ts";
+import type { Logger } from "../logger.ts";
 import { matrixTables, summaryOf, toCsv, toXlsx } from "./exports.ts";
+import { noGrantMessage, OIDC_RETURN, OIDC_START, type OidcSettings, OidcSignIn } from "./oidc.ts";
 import { CSRF_HEADER, csrfMatches, csrfTokenOf, openSession, sessionCookie, sessionOf } from "./sessions.ts";
 import { PAGE_HEADERS, serveWeb } from "./static-files.ts";
 
@@ -40,7 +42,14 @@ function redirect(res: ServerResponse, to: string): void {
 
 const EXPORT = /^\/exports\/matrices\/([^/]+)\.(xlsx|csv)$/;
 
-export function httpRoutes(services: Services, options: { secureCookies: boolean }): HttpRoutes {
+export function httpRoutes(
+  services: Services,
+  options: { secureCookies: boolean; publicUrl: string | null; oidc: OidcSettings | null; logger: Logger },
+): HttpRoutes {
+  const oidc = options.oidc ? new OidcSignIn(options.oidc, options.secureCookies) : null;
+  /** Where the provider sends people back: under the public URL, else the host the browser used. */
+  const siteOf = (req: IncomingMessage) => options.publicUrl?.replace(/\/$/, "") ?? `http://${req.headers.host ?? "localhost"}`;
+
   /** The token a request carries: its Authorization header, else its session cookie. */
   const tokenOf = (req: IncomingMessage) => bearerToken(req.headers.authorization) ?? sessionOf(req);
   const principalOf = async (req: IncomingMessage): Promise<Principal | null> => {
@@ -92,6 +101,33 @@ export function httpRoutes(services: Services, options: { secureCookies: boolean
         redirect(res, "/");
         return true;
       }
+      if (req.method === "GET" && (path === OIDC_START || path === OIDC_RETURN)) {
+        if (!oidc) {
+          message(res, 404, "La connexion par ProConnect (OpenID Connect) n'est pas configurée sur ce serveur.");
+          return true;
+        }
+        const site = siteOf(req);
+        if (path === OIDC_START) {
+          await oidc.start(res, `${site}${OIDC_RETURN}`);
+          return true;
+        }
+        let email: string;
+        try {
+          ({ email } = await oidc.finish(req, res, new URL(req.url ?? OIDC_RETURN, site)));
+        } catch (error) {
+          options.logger.warn({ err: error }, "OpenID Connect sign-in failed");
+          message(res, 400, "La connexion n'a pas abouti. Recommencez depuis la page de connexion.");
+          return true;
+        }
+        const grant = await services.grants.signInGrant(email);
+        if (!grant) {
+          message(res, 403, noGrantMessage(email));
+          return true;
+        }
+        await openSession(services.db, res, grant, options.secureCookies);
+        redirect(res, "/");
+        return true;
+      }
       if (req.method === "GET" && path === "/session") {
         const token = sessionOf(req);
         const principal = token ? await services.authenticator.authenticate(token) : null;
@@ -100,7 +136,7 @@ export function httpRoutes(services: Services, options: { secureCookies: boolean
           200,
           principal && token
             ? { signedIn: true, role: principal.role, collectivityId: principal.collectivityId, subject: principal.subject, csrf: csrfTokenOf(token) }
-            : { signedIn: false },
+            : { signedIn: false, oidc: oidc !== null },
         );
         return true;
       }

@@ -2,7 +2,7 @@ import { createContext, useContext } from "react";
 
 /** Who is signed in, as GET /session says; `csrf` goes with every request that rides on the session cookie. */
 export type Session =
-  | { signedIn: false }
+  | { signedIn: false; oidc?: boolean }
   | { signedIn: true; role: "ADMIN" | "EDITOR" | "OBSERVER"; collectivityId: string | null; subject: string; csrf: string };
 
 export async function loadSession(): Promise<Session> {
