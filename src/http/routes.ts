@@ -91,7 +91,7 @@ export function httpRoutes(
       if (req.method === "GET" && path === "/connexion") {
         const code = new URL(req.url ?? "/", "http://localhost").searchParams.get("code");
         // Without a code, the page itself says how to sign in.
-        if (code === null) return serveWeb(path, res);
+        if (code === null) return serveWeb(path, req, res);
         const grant = services.signInCodes.consume(code);
         if (!grant) {
           message(res, 400, "Ce lien de connexion n'est plus valable : il ne sert qu'une fois. Demandez-en un nouveau.");
@@ -157,7 +157,7 @@ export function httpRoutes(
         await exportMatrix(req, res, decodeURIComponent(exported[1]!), exported[2] as "xlsx" | "csv");
         return true;
       }
-      return req.method === "GET" && serveWeb(path, res);
+      return req.method === "GET" && serveWeb(path, req, res);
     },
 
     authorizeGraphQL(req, res) {

@@ -1,7 +1,8 @@
-import { createReadStream, existsSync, statSync } from "node:fs";
-import type { ServerResponse } from "node:http";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 // The web app's built files (web/dist, made by `npm install` or
 // `npm run web:build`), served by the API process: one origin, so the
@@ -34,17 +35,41 @@ export const PAGE_HEADERS = {
   "referrer-policy": "same-origin",
 };
 
-function send(res: ServerResponse, file: string, cache: string): void {
-  res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": cache, ...PAGE_HEADERS });
-  createReadStream(file).pipe(res);
+const COMPRESSIBLE = new Set([".html", ".js", ".css", ".svg", ".json", ".webmanifest"]);
+
+/** Files as sent, raw and gzipped: built files change only with a new build, which restarts the process. */
+const cache = new Map<string, { raw: Buffer; gzip: Buffer | null }>();
+
+function contentOf(file: string) {
+  let entry = cache.get(file);
+  if (!entry) {
+    const raw = readFileSync(file);
+    entry = { raw, gzip: COMPRESSIBLE.has(extname(file)) ? gzipSync(raw, { level: 9 }) : null };
+    cache.set(file, entry);
+  }
+  return entry;
+}
+
+function send(req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string): void {
+  const { raw, gzip } = contentOf(file);
+  const zipped = gzip !== null && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+  res.writeHead(200, {
+    "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+    "cache-control": cacheControl,
+    vary: "accept-encoding",
+    ...(zipped && { "content-encoding": "gzip" }),
+    ...PAGE_HEADERS,
+  });
+  res.end(zipped ? gzip : raw);
 }
 
 /**
- * Serves a built file or a page of the web app; false when the path is
- * neither. Vite names assets by their content's hash, so they are cached for
- * good; the page itself never is, so a new version shows at once.
+ * Serves a built file or a page of the web app, gzipped when the browser
+ * accepts it; false when the path is neither. Vite names assets by their
+ * content's hash, so they are cached for good; the page itself never is, so
+ * a new version shows at once.
  */
-export function serveWeb(path: string, res: ServerResponse): boolean {
+export function serveWeb(path: string, req: IncomingMessage, res: ServerResponse): boolean {
   if (isPage(path)) {
     const index = join(WEB_DIST, "index.html");
     if (!existsSync(index)) {
@@ -52,11 +77,11 @@ export function serveWeb(path: string, res: ServerResponse): boolean {
       res.end("L'application web n'est pas construite : lancez « npm run web:build ».\n");
       return true;
     }
-    send(res, index, "no-store");
+    send(req, res, index, "no-store");
     return true;
   }
   const file = normalize(join(WEB_DIST, decodeURIComponent(path)));
   if (!file.startsWith(WEB_DIST) || file.endsWith(sep) || !existsSync(file) || !statSync(file).isFile()) return false;
-  send(res, file, path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+  send(req, res, file, path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
   return true;
 }

@@ -77,7 +77,7 @@ describe("signing in with a one-time link", () => {
     const out = await fetch(`${base}/deconnexion`, { method: "POST", redirect: "manual", headers: { cookie, "x-pilotis-csrf": session.csrf } });
     expect(out.status).toBe(303);
     expect(out.headers.get("set-cookie")).toMatch(/Max-Age=0/);
-    expect(await (await fetch(`${base}/session`, { headers: { cookie } })).json()).toEqual({ signedIn: false });
+    expect(await (await fetch(`${base}/session`, { headers: { cookie } })).json()).toEqual({ signedIn: false, oidc: false });
   });
 });
 
@@ -129,6 +129,35 @@ describe("exports of a matrix", () => {
     expect(lines.find((l) => l.startsWith("Faiblesse;"))).toBe("Faiblesse;WEAKNESS 2;;0,35;2;;non");
     // The reason holds a `;`: quoted, so that it stays one field.
     expect(lines.some((l) => l.endsWith(';"Livrée; « en avance »"'))).toBe(true);
+  });
+});
+
+describe("the web app's files", () => {
+  it("every page route answers the app's page, under a CSP that allows this origin only; assets come gzipped and cached for good", async () => {
+    for (const path of ["/", "/collectivites/x", "/matrices/x", "/matrices/x/rapport", "/parangonnage", "/connexion"]) {
+      const page = await fetch(`${base}${path}`);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get("content-security-policy"), path).toMatch(/^default-src 'self';/);
+      expect(page.headers.get("cache-control"), path).toBe("no-store");
+      expect(await page.text(), path).toContain('<div id="app">');
+    }
+    const html = await (await fetch(`${base}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const zipped = await fetch(`${base}${script}`, { headers: { "accept-encoding": "gzip" } });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(zipped.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const plain = await fetch(`${base}${script}`, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    // fetch decodes the gzipped body: both are the same script.
+    expect(await zipped.text()).toBe(await plain.text());
+  });
+
+  it("serves nothing outside the built folder, and no page for an unknown path", async () => {
+    for (const path of ["/%2e%2e/package.json", "/assets/../../package.json", "/nulle-part"]) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(await response.text(), path).not.toContain('"name": "pilotis"');
+    }
   });
 });
 

@@ -1,6 +1,8 @@
 import { useState } from "react";
-import { type CombinedError, gql, useMutation } from "urql";
+import { type CombinedError, useMutation } from "urql";
 import { FACTOR_KIND_SINGULAR, QUADRANTS_FR, STATUS_LABELS } from "../french.ts";
+import { graphql } from "../generated/gql.ts";
+import type { MatrixVisibility, StrategySuggestionsQuery } from "../generated/graphql.ts";
 import type { FactorKind, GridFactor, Quadrant, Status, Strategy } from "../matrix-query.ts";
 
 // The forms an editor uses on a matrix page. Each sends the version it was
@@ -10,11 +12,11 @@ import type { FactorKind, GridFactor, Quadrant, Status, Strategy } from "../matr
 /** What a form reports once its mutation settled: the position to read back, or the error. */
 export type Settled = (outcome: { position?: string; error?: CombinedError }) => void;
 
-const ADD_FACTOR = gql`mutation($input: AddFactorInput!) { addFactor(input: $input) { position } }`;
-const PROPOSE = gql`mutation($input: ProposeStrategyInput!) { proposeStrategy(input: $input) { position } }`;
-const CHANGE_STATUS = gql`mutation($input: ChangeStrategyStatusInput!) { changeStrategyStatus(input: $input) { position } }`;
-const ADD_INITIATIVE = gql`mutation($input: AddInitiativeInput!) { addInitiative(input: $input) { position } }`;
-const PUBLISH = gql`mutation($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`;
+const ADD_FACTOR = graphql(`mutation AddFactor($input: AddFactorInput!) { addFactor(input: $input) { position } }`);
+const PROPOSE = graphql(`mutation ProposeStrategy($input: ProposeStrategyInput!) { proposeStrategy(input: $input) { position } }`);
+const CHANGE_STATUS = graphql(`mutation ChangeStrategyStatus($input: ChangeStrategyStatusInput!) { changeStrategyStatus(input: $input) { position } }`);
+const ADD_INITIATIVE = graphql(`mutation AddInitiative($input: AddInitiativeInput!) { addInitiative(input: $input) { position } }`);
+const PUBLISH = graphql(`mutation PublishMatrix($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`);
 
 /** The next statuses a strategy may take from its current one, as the decider allows them. */
 const NEXT: Record<Status, Status[]> = {
@@ -53,12 +55,7 @@ export function AddFactor({ matrixId, version, settled, kind }: Common & { kind:
   );
 }
 
-export interface Suggestion {
-  key: string;
-  label: string;
-  internalFactorKey: string | null;
-  externalFactorKey: string | null;
-}
+export type Suggestion = StrategySuggestionsQuery["catalogue"][number];
 
 export function ProposeStrategy({
   matrixId,
@@ -199,7 +196,7 @@ export function AddInitiative({ matrixId, version, settled }: Common) {
 }
 
 export function Publish({ matrixId, version, settled }: Common) {
-  const [visibility, setVisibility] = useState("AGGREGATES_ONLY");
+  const [visibility, setVisibility] = useState<MatrixVisibility>("AGGREGATES_ONLY");
   const [, publish] = useMutation(PUBLISH);
   return (
     <form
@@ -211,7 +208,7 @@ export function Publish({ matrixId, version, settled }: Common) {
       }}
     >
       <label htmlFor="publish-visibility">Qui pourra la lire</label>
-      <select id="publish-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value)}>
+      <select id="publish-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value as MatrixVisibility)}>
         <option value="AGGREGATES_ONLY">Ses éditeurs seulement (elle compte dans les agrégats)</option>
         <option value="NETWORK">Tout le réseau</option>
         <option value="PUBLIC">Tout le monde (publique)</option>

@@ -1,61 +1,51 @@
 import * as Plot from "@observablehq/plot";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { gql, useQuery, useSubscription } from "urql";
+import { useQuery, useSubscription } from "urql";
 import { Link } from "wouter";
 import { Chart } from "../components/Chart.tsx";
 import { frenchDate, frenchNumber, METRIC_LABELS } from "../french.ts";
+import { graphql } from "../generated/gql.ts";
+import type { CollectivityKind, GroupBenchmarkQuery } from "../generated/graphql.ts";
 import { errorMessage } from "../graphql.ts";
 import { useSession } from "../session.ts";
 
 type Metric = keyof typeof METRIC_LABELS;
 interface GroupKey {
-  kind: string | null;
+  kind: CollectivityKind | null;
   populationStratum: string | null;
   wealthQuartile: number | null;
 }
-interface MetricRow {
-  metric: Metric;
-  p25: number | null;
-  median: number | null;
-  p75: number | null;
-}
-interface Practice {
-  entry: { key: string; label: string };
-  adopted: number;
-  inProgress: number;
-  done: number;
-}
-interface Prevalence {
-  entry: { key: string; label: string };
-  count: number;
-  share: number;
-}
+type Answer = GroupBenchmarkQuery["benchmark"];
+type MetricRow = NonNullable<Answer["metrics"]>[number];
+type Prevalence = NonNullable<Answer["factorPrevalence"]>[number];
 
-const GROUPS = gql`query { peerGroups { kind populationStratum wealthQuartile label size } }`;
-const OWN = gql`query($id: ID!) { collectivity(id: $id) {
+const GROUPS = graphql(`query PeerGroups { peerGroups { kind populationStratum wealthQuartile label size } }`);
+const OWN = graphql(`query OwnCollectivity($id: ID!) { collectivity(id: $id) {
   id peerGroup { kind populationStratum wealthQuartile }
   matrices { id status }
-} }`;
-const MINE = gql`query($id: ID!, $g: PeerGroupInput) { collectivity(id: $id) { id benchmark(peerGroup: $g) { peerGroup { label } metrics { metric value } } } }`;
-const BENCHMARK = gql`query($g: PeerGroupInput!) { benchmark(peerGroup: $g) {
+} }`);
+const MINE = graphql(
+  `query MyStanding($id: ID!, $g: PeerGroupInput) { collectivity(id: $id) { id benchmark(peerGroup: $g) { peerGroup { label } metrics { metric value } } } }`,
+);
+const BENCHMARK = graphql(`query GroupBenchmark($g: PeerGroupInput!) { benchmark(peerGroup: $g) {
   peerGroup { label size }
   suppressed suppressedReason contributors
   privacy { mechanism epsilon releasedAt nextReleaseAt }
   factorPrevalence { entry { key label } count share }
   strategyAdoption { entry { key label } count share }
   metrics { metric mean p25 median p75 }
-} }`;
-const UPDATED = gql`subscription($g: PeerGroupInput) { benchmarkUpdated(peerGroup: $g) { contributors } }`;
-const FACTORS = gql`query { catalogue(kind: FACTOR) { key label } }`;
-const PRACTICES = gql`query($m: ID!, $f: String!, $g: PeerGroupInput) { peerPractices(matrixId: $m, factorKey: $f, peerGroup: $g) {
+} }`);
+const UPDATED = graphql(`subscription BenchmarkUpdated($g: PeerGroupInput) { benchmarkUpdated(peerGroup: $g) { contributors } }`);
+const FACTORS = graphql(`query CatalogueFactors { catalogue(kind: FACTOR) { key label } }`);
+const PRACTICES = graphql(`query PeerPractices($m: ID!, $f: String!, $g: PeerGroupInput) { peerPractices(matrixId: $m, factorKey: $f, peerGroup: $g) {
   suppressed peersWithFactor strategies { entry { key label } adopted inProgress done uptake }
-} }`;
+} }`);
 
 const keyOf = (g: GroupKey) => `${g.kind ?? "*"}|${g.populationStratum ?? "*"}|${g.wealthQuartile ?? "*"}`;
 const fromKey = (key: string): GroupKey => {
   const [kind, stratum, quartile] = key.split("|");
   return {
-    kind: kind === "*" ? null : kind!,
+    kind: kind === "*" ? null : (kind as CollectivityKind),
     populationStratum: stratum === "*" ? null : stratum!,
     wealthQuartile: quartile === "*" ? null : Number(quartile),
   };
@@ -107,7 +97,7 @@ function Practices({ matrixId, group }: { matrixId: string; group: GroupKey }) {
             </tr>
           </thead>
           <tbody>
-            {practices.strategies.slice(0, 10).map((s: Practice) => (
+            {(practices.strategies ?? []).slice(0, 10).map((s) => (
               <tr key={s.entry.key}>
                 <th scope="row">{s.entry.label}</th>
                 <td>{s.adopted}</td>
@@ -126,12 +116,12 @@ export function Benchmarks() {
   const session = useSession();
   const own = session.signedIn ? session.collectivityId : null;
   const [{ data: groups }] = useQuery({ query: GROUPS, pause: !session.signedIn });
-  const [{ data: ownData }] = useQuery({ query: OWN, variables: { id: own }, pause: !own });
+  const [{ data: ownData }] = useQuery({ query: OWN, variables: { id: own ?? "" }, pause: !own });
   const [chosen, setChosen] = useState<string | null>(null);
   const groupKey = chosen ?? (ownData?.collectivity ? keyOf(ownData.collectivity.peerGroup) : "*|*|*");
   const group = useMemo(() => fromKey(groupKey), [groupKey]);
   const [{ data, error }, refetch] = useQuery({ query: BENCHMARK, variables: { g: group }, pause: !session.signedIn });
-  const [{ data: mine }] = useQuery({ query: MINE, variables: { id: own, g: group }, pause: !own });
+  const [{ data: mine }] = useQuery({ query: MINE, variables: { id: own ?? "", g: group }, pause: !own });
   useSubscription({ query: UPDATED, variables: { g: group }, pause: !session.signedIn }, () => {
     refetch({ requestPolicy: "network-only" });
     return null;

@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { gql, useQuery } from "urql";
+import { useQuery } from "urql";
 import { Link } from "wouter";
 import {
   COLLECTIVITY_KIND_LABELS,
@@ -11,9 +11,10 @@ import {
   STATUS_LABELS,
   VISIBILITY_LABELS,
 } from "../french.ts";
+import { graphql } from "../generated/gql.ts";
 import { canEdit, useSession } from "../session.ts";
 
-const COLLECTIVITY = gql`
+const COLLECTIVITY = graphql(`
   query Collectivity($id: ID!) {
     collectivity(id: $id) {
       id name kind population
@@ -22,33 +23,13 @@ const COLLECTIVITY = gql`
       timeline(first: 20) { edges { node { position matrixId title fromStatus toStatus actor reason at } } }
     }
   }
-`;
+`);
 
-const STANDING = gql`
+const STANDING = graphql(`
   query Standing($id: ID!) {
     collectivity(id: $id) { id benchmark { peerGroup { label } metrics { metric value peerMedian percentile } } }
   }
-`;
-
-type Status = keyof typeof STATUS_LABELS;
-interface MatrixRow {
-  id: string;
-  title: string;
-  status: keyof typeof MATRIX_STATUS_LABELS;
-  visibility: keyof typeof VISIBILITY_LABELS | null;
-  updatedAt: string;
-  scores: { internal: number | null; external: number | null };
-}
-interface TimelineRow {
-  position: string;
-  matrixId: string;
-  title: string;
-  fromStatus: Status | null;
-  toStatus: Status;
-  actor: string;
-  reason: string | null;
-  at: string;
-}
+`);
 
 function Standing({ id }: { id: string }) {
   const [{ data, error }] = useQuery({ query: STANDING, variables: { id } });
@@ -68,7 +49,7 @@ function Standing({ id }: { id: string }) {
         </tr>
       </thead>
       <tbody>
-        {benchmark.metrics.map((m: { metric: keyof typeof METRIC_LABELS; value: number | null; peerMedian: number | null; percentile: number | null }) => (
+        {benchmark.metrics.map((m) => (
           <tr key={m.metric}>
             <th scope="row">{METRIC_LABELS[m.metric]}</th>
             <td>{m.value === null ? "—" : frenchNumber(m.value)}</td>
@@ -113,7 +94,7 @@ export function CollectivityPage({ id }: { id: string }) {
         <h2 id="matrices">Matrices</h2>
         {c.matrices.length === 0 && <p>Aucune matrice lisible.</p>}
         <ul className="cards">
-          {c.matrices.map((m: MatrixRow) => (
+          {c.matrices.map((m) => (
             <li key={m.id} className="card">
               <h3>
                 <Link href={`/matrices/${m.id}`}>{m.title}</Link>
@@ -134,7 +115,7 @@ export function CollectivityPage({ id }: { id: string }) {
         <h2 id="decisions">Décisions récentes</h2>
         {c.timeline.edges.length === 0 && <p>Aucune décision enregistrée.</p>}
         <ol className="timeline">
-          {c.timeline.edges.map(({ node: d }: { node: TimelineRow }) => (
+          {c.timeline.edges.map(({ node: d }) => (
             <li key={d.position}>
               <time dateTime={d.at}>{frenchDateTime(d.at)}</time> — <Link href={`/matrices/${d.matrixId}`}>{d.title}</Link> :{" "}
               {d.fromStatus ? `${STATUS_LABELS[d.fromStatus]} → ` : ""}

@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState } from "react";
-import { gql, useClient } from "urql";
+import { type OperationResult, useClient } from "urql";
 import { Link } from "wouter";
 import { COLLECTIVITY_KIND_LABELS, folded, frenchNumber } from "../french.ts";
+import { graphql } from "../generated/gql.ts";
+import type { CollectivitiesQuery } from "../generated/graphql.ts";
 import { useSession } from "../session.ts";
 
-const PAGE = gql`
+const PAGE = graphql(`
   query Collectivities($after: String) {
     collectivities(first: 100, after: $after) {
       totalCount
@@ -12,20 +14,10 @@ const PAGE = gql`
       edges { node { id name kind population matrixCount } }
     }
   }
-`;
+`);
 
-interface Row {
-  id: string;
-  name: string;
-  kind: keyof typeof COLLECTIVITY_KIND_LABELS;
-  population: number;
-  matrixCount: number | null;
-}
-
-interface Page {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { node: Row }[];
-}
+type Page = CollectivitiesQuery["collectivities"];
+type Row = Page["edges"][number]["node"];
 
 /** Reads every page of the directory (a network holds hundreds, not millions), then filters as one types. */
 function useDirectory(enabled: boolean) {
@@ -38,14 +30,14 @@ function useDirectory(enabled: boolean) {
     void (async () => {
       const all: Row[] = [];
       for (let after: string | null = null; ; ) {
-        const result: { data?: { collectivities: Page }; error?: { message: string } } = await client.query(PAGE, { after }).toPromise();
+        const result: OperationResult<CollectivitiesQuery> = await client.query(PAGE, { after }).toPromise();
         if (cancelled) return;
         if (result.error) return setError(result.error.message);
         const page: Page = result.data!.collectivities;
         all.push(...page.edges.map((e) => e.node));
         setRows([...all]);
         if (!page.pageInfo.hasNextPage) return;
-        after = page.pageInfo.endCursor;
+        after = page.pageInfo.endCursor ?? null;
       }
     })();
     return () => {

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
-import { type CombinedError, gql, useQuery, useSubscription } from "urql";
+import { type CombinedError, useQuery, useSubscription } from "urql";
 import { Link, useLocation, useSearch } from "wouter";
 import { CrossGrid, StrategyCard } from "../components/CrossGrid.tsx";
-import { AddFactor, AddInitiative, ChangeStatus, ProposeStrategy, Publish, type Suggestion } from "../components/Editing.tsx";
+import { AddFactor, AddInitiative, ChangeStatus, ProposeStrategy, Publish } from "../components/Editing.tsx";
 import { Score, Swot } from "../components/Swot.tsx";
 import { eventLabel, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS, VISIBILITY_LABELS } from "../french.ts";
+import { graphql } from "../generated/gql.ts";
 import { errorCode, errorMessage } from "../graphql.ts";
 import { type MatrixData, type Quadrant, useHistory, useMatrix } from "../matrix-query.ts";
 import { canEdit, useSession } from "../session.ts";
@@ -12,8 +13,8 @@ import { asOfParam } from "../time-travel.ts";
 
 const QUADRANTS: Quadrant[] = ["SO", "WO", "ST", "WT"];
 
-const CHANGED = gql`subscription($id: ID!) { matrixChanged(matrixId: $id) { event { version position } } }`;
-const SUGGESTIONS = gql`query { catalogue(kind: STRATEGY) { key label internalFactorKey externalFactorKey } }`;
+const CHANGED = graphql(`subscription MatrixChanged($id: ID!) { matrixChanged(matrixId: $id) { event { version position } } }`);
+const SUGGESTIONS = graphql(`query StrategySuggestions { catalogue(kind: STRATEGY) { key label internalFactorKey externalFactorKey } }`);
 
 function History({ matrix, au, minPosition }: { matrix: MatrixData; au: string | null; minPosition: string | null }) {
   const [, navigate] = useLocation();
@@ -60,7 +61,7 @@ export function MatrixPage({ id }: { id: string }) {
   const asOf = asOfParam(au);
   const [minPosition, setMinPosition] = useState<string | null>(null);
   const { matrix, error, loaded, refetch } = useMatrix({ id, asOf, minPosition });
-  const [{ data: catalogue }] = useQuery<{ catalogue: Suggestion[] }>({ query: SUGGESTIONS, pause: !session.signedIn });
+  const [{ data: catalogue }] = useQuery({ query: SUGGESTIONS, pause: !session.signedIn });
   const [problem, setProblem] = useState<string | null>(null);
 
   // A change made anywhere (another browser, a program) shows here without reload.
