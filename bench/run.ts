@@ -21,6 +21,7 @@ import { createTestDatabase } from "../test/support/database.ts";
 import { waitForProjections } from "../test/support/projections.ts";
 import { benchBenchmarks } from "./benchmarks.ts";
 import { benchProjections } from "./projections.ts";
+import { benchWeb } from "./web.ts";
 
 const admin: CommandContext = { principal: { tokenId: "bench", role: "ADMIN", collectivityId: null, subject: "bench" } };
 
@@ -243,6 +244,7 @@ try {
 if (!process.env.PILOTIS_BENCH_CORE_ONLY) {
   await benchProjections(report);
   await benchBenchmarks(report);
+  await benchWeb(report);
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));

@@ -3,7 +3,7 @@ import { type CombinedError, useMutation } from "urql";
 import { FACTOR_KIND_SINGULAR, QUADRANTS_FR, STATUS_LABELS } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
 import type { MatrixVisibility, StrategySuggestionsQuery } from "../generated/graphql.ts";
-import type { FactorKind, GridFactor, Quadrant, Status, Strategy } from "../matrix-query.ts";
+import type { Factor, FactorKind, GridFactor, Quadrant, Status } from "../matrix-query.ts";
 
 // The forms an editor uses on a matrix page. Each sends the version it was
 // looking at (expectedVersion): a change made meanwhile elsewhere is refused
@@ -16,6 +16,12 @@ const ADD_FACTOR = graphql(`mutation AddFactor($input: AddFactorInput!) { addFac
 const PROPOSE = graphql(`mutation ProposeStrategy($input: ProposeStrategyInput!) { proposeStrategy(input: $input) { position } }`);
 const CHANGE_STATUS = graphql(`mutation ChangeStrategyStatus($input: ChangeStrategyStatusInput!) { changeStrategyStatus(input: $input) { position } }`);
 const ADD_INITIATIVE = graphql(`mutation AddInitiative($input: AddInitiativeInput!) { addInitiative(input: $input) { position } }`);
+const CHANGE_INITIATIVE_STATUS = graphql(
+  `mutation ChangeInitiativeStatus($input: ChangeInitiativeStatusInput!) { changeInitiativeStatus(input: $input) { position } }`,
+);
+const REVISE_FACTOR = graphql(`mutation ReviseFactor($input: ReviseFactorInput!) { reviseFactor(input: $input) { position } }`);
+const REMOVE_FACTOR = graphql(`mutation RemoveFactor($input: RemoveFactorInput!) { removeFactor(input: $input) { position } }`);
+const CHANGE_VISIBILITY = graphql(`mutation ChangeVisibility($input: ChangeMatrixVisibilityInput!) { changeMatrixVisibility(input: $input) { position } }`);
 const PUBLISH = graphql(`mutation PublishMatrix($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`);
 
 /** The next statuses a strategy may take from its current one, as the decider allows them. */
@@ -127,25 +133,37 @@ export function ProposeStrategy({
   );
 }
 
-export function ChangeStatus({ matrixId, version, settled, strategy }: Common & { strategy: Strategy }) {
+/** A status decision with its reason, on a strategy or an initiative (both follow the same lifecycle). */
+export function ChangeStatus({ matrixId, version, settled, subject }: Common & { subject: { kind: "strategy" | "initiative"; id: string; status: Status } }) {
   const [status, setStatus] = useState<Status | "">("");
   const [reason, setReason] = useState("");
-  const [, change] = useMutation(CHANGE_STATUS);
-  const next = NEXT[strategy.status];
+  const [, changeStrategy] = useMutation(CHANGE_STATUS);
+  const [, changeInitiative] = useMutation(CHANGE_INITIATIVE_STATUS);
+  const next = NEXT[subject.status];
   if (next.length === 0) return null;
-  const id = `status-${strategy.id}`;
+  const id = `status-${subject.kind}-${subject.id}`;
   return (
     <form
       className="inline-form"
       onSubmit={async (e) => {
         e.preventDefault();
         if (!status) return;
-        const result = await change({ input: { matrixId, strategyId: strategy.id, status, reason: reason.trim() || null, expectedVersion: version } });
-        if (!result.error) {
+        const common = { matrixId, status, reason: reason.trim() || null, expectedVersion: version };
+        const outcome =
+          subject.kind === "strategy"
+            ? await changeStrategy({ input: { ...common, strategyId: subject.id } }).then((r) => ({
+                position: r.data?.changeStrategyStatus.position,
+                error: r.error,
+              }))
+            : await changeInitiative({ input: { ...common, initiativeId: subject.id } }).then((r) => ({
+                position: r.data?.changeInitiativeStatus.position,
+                error: r.error,
+              }));
+        if (!outcome.error) {
           setStatus("");
           setReason("");
         }
-        settled({ position: result.data?.changeStrategyStatus.position, error: result.error });
+        settled(outcome);
       }}
     >
       <label htmlFor={id}>Nouveau statut</label>
@@ -163,6 +181,109 @@ export function ChangeStatus({ matrixId, version, settled, strategy }: Common & 
         Décider
       </button>
     </form>
+  );
+}
+
+/** Revising a factor's wording, weight or rating, or removing it, each with a reason; folded under its label until asked for. */
+export function EditFactor({ matrixId, version, settled, factor }: Common & { factor: Factor }) {
+  const [label, setLabel] = useState(factor.label);
+  const [weight, setWeight] = useState(String(factor.weight));
+  const [rating, setRating] = useState(factor.rating);
+  const [reason, setReason] = useState("");
+  const [, revise] = useMutation(REVISE_FACTOR);
+  const [, remove] = useMutation(REMOVE_FACTOR);
+  const id = `factor-${factor.id}`;
+  return (
+    <details className="edit-factor">
+      <summary>Modifier « {factor.label} »</summary>
+      <form
+        className="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const result = await revise({
+            input: {
+              matrixId,
+              factorId: factor.id,
+              label: label.trim(),
+              weight: Number(weight.replace(",", ".")),
+              rating,
+              reason: reason.trim() || null,
+              expectedVersion: version,
+            },
+          });
+          settled({ position: result.data?.reviseFactor.position, error: result.error });
+        }}
+      >
+        <label htmlFor={`${id}-label`}>Libellé</label>
+        <input id={`${id}-label`} value={label} onChange={(e) => setLabel(e.target.value)} required maxLength={200} />
+        <label htmlFor={`${id}-weight`}>Poids</label>
+        <input
+          id={`${id}-weight`}
+          value={weight}
+          onChange={(e) => setWeight(e.target.value)}
+          inputMode="decimal"
+          size={5}
+          required
+          pattern="[0-9]+([,.][0-9]+)?"
+        />
+        <label htmlFor={`${id}-rating`}>Note</label>
+        <select id={`${id}-rating`} value={rating} onChange={(e) => setRating(Number(e.target.value))}>
+          {[1, 2, 3, 4].map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-reason`}>Raison</label>
+        <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+        <button type="submit">Enregistrer</button>
+        <button
+          type="button"
+          onClick={async () => {
+            const result = await remove({ input: { matrixId, factorId: factor.id, reason: reason.trim() || null, expectedVersion: version } });
+            settled({ position: result.data?.removeFactor.position, error: result.error });
+          }}
+        >
+          Retirer ce facteur
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** Who may read a published matrix from now on: a decision with its reason, like any other. */
+export function ChangeVisibility({ matrixId, version, settled, visibility: current }: Common & { visibility: MatrixVisibility }) {
+  const [visibility, setVisibility] = useState<MatrixVisibility>(current);
+  const [reason, setReason] = useState("");
+  const [, change] = useMutation(CHANGE_VISIBILITY);
+  return (
+    <form
+      className="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const result = await change({ input: { matrixId, visibility, reason: reason.trim() || null, expectedVersion: version } });
+        if (!result.error) setReason("");
+        settled({ position: result.data?.changeMatrixVisibility.position, error: result.error });
+      }}
+    >
+      <label htmlFor="visibility">Qui peut la lire</label>
+      <VisibilityOptions id="visibility" value={visibility} onChange={setVisibility} />
+      <label htmlFor="visibility-reason">Raison</label>
+      <input id="visibility-reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+      <button type="submit" disabled={visibility === current}>
+        Changer la visibilité
+      </button>
+    </form>
+  );
+}
+
+function VisibilityOptions({ id, value, onChange }: { id: string; value: MatrixVisibility; onChange: (v: MatrixVisibility) => void }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value as MatrixVisibility)}>
+      <option value="AGGREGATES_ONLY">Ses éditeurs seulement (elle compte dans les agrégats)</option>
+      <option value="NETWORK">Tout le réseau</option>
+      <option value="PUBLIC">Tout le monde (publique)</option>
+    </select>
   );
 }
 
@@ -208,11 +329,7 @@ export function Publish({ matrixId, version, settled }: Common) {
       }}
     >
       <label htmlFor="publish-visibility">Qui pourra la lire</label>
-      <select id="publish-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value as MatrixVisibility)}>
-        <option value="AGGREGATES_ONLY">Ses éditeurs seulement (elle compte dans les agrégats)</option>
-        <option value="NETWORK">Tout le réseau</option>
-        <option value="PUBLIC">Tout le monde (publique)</option>
-      </select>
+      <VisibilityOptions id="publish-visibility" value={visibility} onChange={setVisibility} />
       <button type="submit">Publier</button>
     </form>
   );

@@ -15,7 +15,15 @@ export function Score({ name, value }: { name: string; value: number | null }) {
 }
 
 /** The diagnosis in four columns, each factor with its weight and rating; `extra` adds an editor's form under a column. */
-export function Swot({ factors, extra }: { factors: Factor[]; extra?: (kind: FactorKind) => React.ReactNode }) {
+export function Swot({
+  factors,
+  extra,
+  factorExtra,
+}: {
+  factors: Factor[];
+  extra?: (kind: FactorKind) => React.ReactNode;
+  factorExtra?: (factor: Factor) => React.ReactNode;
+}) {
   return (
     <div className="swot">
       {KINDS.map((kind) => (
@@ -30,6 +38,7 @@ export function Swot({ factors, extra }: { factors: Factor[]; extra?: (kind: Fac
                   <span className="factor-figures">
                     poids {frenchNumber(f.weight)} · note {f.rating}
                   </span>
+                  {factorExtra?.(f)}
                 </li>
               ))}
           </ul>

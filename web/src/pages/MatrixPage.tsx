@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { type CombinedError, useQuery, useSubscription } from "urql";
 import { Link, useLocation, useSearch } from "wouter";
 import { CrossGrid, StrategyCard } from "../components/CrossGrid.tsx";
-import { AddFactor, AddInitiative, ChangeStatus, ProposeStrategy, Publish } from "../components/Editing.tsx";
+import { AddFactor, AddInitiative, ChangeStatus, ChangeVisibility, EditFactor, ProposeStrategy, Publish } from "../components/Editing.tsx";
 import { Score, Swot } from "../components/Swot.tsx";
 import { eventLabel, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS, VISIBILITY_LABELS } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
@@ -152,6 +152,7 @@ export function MatrixPage({ id }: { id: string }) {
         </p>
       )}
       {editing && matrix.status === "DRAFT" && <Publish {...common} />}
+      {editing && matrix.status === "PUBLISHED" && matrix.visibility && <ChangeVisibility {...common} visibility={matrix.visibility} />}
 
       <section aria-labelledby="diagnostic">
         <h2 id="diagnostic">Diagnostic SWOT</h2>
@@ -159,7 +160,11 @@ export function MatrixPage({ id }: { id: string }) {
           <Score name="Score interne (IFE)" value={matrix.scores.internal} />
           <Score name="Score externe (EFE)" value={matrix.scores.external} />
         </div>
-        <Swot factors={matrix.factors} extra={editing ? (kind) => <AddFactor {...common} kind={kind} /> : undefined} />
+        <Swot
+          factors={matrix.factors}
+          extra={editing ? (kind) => <AddFactor {...common} kind={kind} /> : undefined}
+          factorExtra={editing ? (factor) => <EditFactor key={`${factor.id}-${matrix.version}`} {...common} factor={factor} /> : undefined}
+        />
       </section>
 
       <section aria-labelledby="croisements">
@@ -169,7 +174,9 @@ export function MatrixPage({ id }: { id: string }) {
             <CrossGrid
               key={q}
               cross={matrix[q]}
-              renderStrategy={(s) => <StrategyCard strategy={s}>{editing && <ChangeStatus {...common} strategy={s} />}</StrategyCard>}
+              renderStrategy={(s) => (
+                <StrategyCard strategy={s}>{editing && <ChangeStatus {...common} subject={{ kind: "strategy", id: s.id, status: s.status }} />}</StrategyCard>
+              )}
               cellExtra={editing ? (row, column) => <ProposeStrategy {...common} row={row} column={column} suggestions={suggestions} /> : undefined}
             />
           ))}
@@ -184,6 +191,7 @@ export function MatrixPage({ id }: { id: string }) {
             <li key={i.id} className={`status-${i.status.toLowerCase()}`}>
               <strong>{i.title}</strong> — {QUADRANTS_FR[i.quadrant].label} · <span className="badge">{STATUS_LABELS[i.status]}</span>
               {i.strategies.length > 0 && <> · pour : {i.strategies.map((s) => s.title).join(", ")}</>}
+              {editing && <ChangeStatus {...common} subject={{ kind: "initiative", id: i.id, status: i.status }} />}
             </li>
           ))}
         </ul>

@@ -1,0 +1,101 @@
+// The web app in Debian's Chromium, on a synthetic network: navigation to a
+// matrix page until its grids and history show, the JavaScript it transfers,
+// and how soon an edit made in one browser shows in another.
+import { performance } from "node:perf_hooks";
+import { CollectivityAggregate, MatrixAggregate } from "../src/app/aggregates.ts";
+import { CommandHandler } from "../src/app/commands.ts";
+import { Repository } from "../src/app/repository.ts";
+import { createPool } from "../src/db/client.ts";
+import { EventStore } from "../src/eventstore/store.ts";
+import { writeSyntheticNetwork } from "../src/seed/write.ts";
+import { startTestApp } from "../test/support/app.ts";
+import { chromiumInstalled, launchChromium } from "../test/support/browser.ts";
+import { createTestDatabase } from "../test/support/database.ts";
+
+type Report = (name: string, value: string, target: string) => void;
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+};
+
+export async function benchWeb(report: Report): Promise<void> {
+  if (!chromiumInstalled) {
+    report("web app in Chromium", "SKIPPED: no Chromium", "");
+    return;
+  }
+  const database = await createTestDatabase();
+  const n = Number(process.env.PILOTIS_BENCH_WEB_COLLECTIVITIES ?? process.env.PILOTIS_BENCH_COLLECTIVITIES ?? (database.embedded ? 500 : 36_000));
+  const pool = createPool({ url: database.url, poolSize: database.embedded ? 1 : 8 });
+  const store = new EventStore(pool);
+  const commands = new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate));
+  await writeSyntheticNetwork(commands, { collectivities: n, seed: 2, now: new Date() }, { concurrency: database.embedded ? 1 : 8 });
+  await pool.end();
+  const app = await startTestApp({ PILOTIS_RATE_LIMIT_PER_MINUTE: "0" }, { database });
+  const browser = await launchChromium();
+  try {
+    await app.caughtUp();
+    // The largest published matrix of the network: the page at its heaviest.
+    const { rows } = await app.pool.query<{ matrix_id: string; collectivity_id: string; version: number }>(
+      "SELECT matrix_id, collectivity_id, version FROM matrix_views WHERE status = 'PUBLISHED' ORDER BY version DESC LIMIT 1",
+    );
+    const { matrix_id: matrixId, collectivity_id: collectivityId, version } = rows[0]!;
+    const origin = app.url.replace(/\/graphql$/, "");
+    const signedIn = async () => {
+      const context = await browser.newContext({ locale: "fr-FR" });
+      const page = await context.newPage();
+      await page.goto(`${origin}/connexion?code=${app.services.signInCodes.create({ role: "EDITOR", collectivityId, subject: "bench@exemple.fr" })}`);
+      await page.waitForURL(`${origin}/`);
+      return page;
+    };
+    const url = `${origin}/matrices/${matrixId}`;
+    const shown = async (page: Awaited<ReturnType<typeof signedIn>>) => {
+      await page.locator(".cross").first().waitFor();
+      await page.locator(".history li").first().waitFor();
+    };
+
+    // A first visit, cache empty: what it transfers (our server sends Content-Length, gzipped when accepted).
+    const fresh = await signedIn();
+    let javascript = 0;
+    fresh.on("response", (response) => {
+      if (response.request().resourceType() === "script") javascript += Number(response.headers()["content-length"] ?? 0);
+    });
+    await fresh.goto(url);
+    await shown(fresh);
+    report(`web: JavaScript transferred for a matrix page (${version} decisions), first visit`, `${(javascript / 1024).toFixed(1)} KB`, "≤ 300 KB");
+
+    const navigations: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const started = performance.now();
+      await fresh.goto(url);
+      await shown(fresh);
+      navigations.push(performance.now() - started);
+    }
+    report(
+      "web: navigation to that matrix page until its grids and history show, p50 / p95",
+      `${quantile(navigations, 0.5).toFixed(0)} / ${quantile(navigations, 0.95).toFixed(0)} ms`,
+      "p95 < 1 s",
+    );
+
+    const other = await signedIn();
+    await other.goto(url);
+    await shown(other);
+    const lags: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const label = `Facteur de mesure ${i}`;
+      await fresh.getByLabel("Nouvelle force").fill(label);
+      const started = performance.now();
+      await fresh.locator(".swot-column.strength").getByRole("button", { name: "Ajouter", exact: true }).click();
+      await other.locator(".swot-column.strength .factor-label", { hasText: label }).waitFor();
+      lags.push(performance.now() - started);
+    }
+    report(
+      "web: an added factor, from the click in one browser to its display in another, p50 / p99",
+      `${quantile(lags, 0.5).toFixed(0)} / ${quantile(lags, 0.99).toFixed(0)} ms`,
+      "p99 < 300 ms",
+    );
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+}
