@@ -4,6 +4,18 @@ import type { CombinedError } from "urql";
 export const errorCode = (error: CombinedError | undefined): string | undefined =>
   error?.graphQLErrors.find((e) => e.extensions?.code)?.extensions.code as string | undefined;
 
+/** The fields a form sends, as the person saw them labelled. */
+const FIELD_LABELS: Record<string, string> = {
+  label: "Libellé",
+  title: "Intitulé",
+  weight: "Poids",
+  rating: "Note",
+  reason: "Raison",
+  factorKey: "Facteur",
+  asOf: "Date",
+  email: "Adresse électronique",
+};
+
 /** A failed operation in words a person reads. */
 export function errorMessage(error: CombinedError): string {
   switch (errorCode(error)) {
@@ -13,10 +25,17 @@ export function errorMessage(error: CombinedError): string {
     case "UNAUTHENTICATED":
       return "Vous n'avez pas le droit de faire cette modification.";
     case "INVALID_TRANSITION":
-      return `Ce changement n'est pas possible dans l'état actuel : ${error.graphQLErrors[0]?.message ?? ""}`;
-    case "BAD_USER_INPUT":
-      return `Saisie refusée : ${error.graphQLErrors[0]?.message ?? ""}`;
+      return "Ce changement n'est pas possible dans l'état actuel de la matrice.";
+    case "NOT_FOUND":
+      return "Introuvable : l'élément n'existe pas, ou vous n'avez pas le droit de le lire.";
+    case "STALE":
+      return "Le serveur met à jour ses vues : réessayez dans un instant.";
+    case "BAD_USER_INPUT": {
+      // The API explains in English, for developers: a person reads which field was refused.
+      const field = error.graphQLErrors.find((e) => e.extensions?.field)?.extensions.field;
+      return field ? `Saisie refusée : vérifiez le champ « ${FIELD_LABELS[String(field)] ?? field} ».` : "Saisie refusée : vérifiez ce que vous avez saisi.";
+    }
     default:
-      return error.networkError ? "Le serveur ne répond pas. Réessayez dans un instant." : (error.graphQLErrors[0]?.message ?? error.message);
+      return error.networkError ? "Le serveur ne répond pas. Réessayez dans un instant." : "La demande a échoué. Réessayez dans un instant.";
   }
 }

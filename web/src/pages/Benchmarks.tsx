@@ -21,8 +21,9 @@ type Prevalence = NonNullable<Answer["factorPrevalence"]>[number];
 
 const GROUPS = graphql(`query PeerGroups { peerGroups { kind populationStratum wealthQuartile label size } }`);
 const OWN = graphql(`query OwnCollectivity($id: ID!) { collectivity(id: $id) {
-  id peerGroup { kind populationStratum wealthQuartile }
-  matrices { id status }
+  id
+  benchmark { peerGroup { kind populationStratum wealthQuartile } }
+  matrices { id status factors { catalogueKey label } }
 } }`);
 const MINE = graphql(
   `query MyStanding($id: ID!, $g: PeerGroupInput) { collectivity(id: $id) { id benchmark(peerGroup: $g) { peerGroup { label } metrics { metric value } } } }`,
@@ -36,11 +37,11 @@ const BENCHMARK = graphql(`query GroupBenchmark($g: PeerGroupInput!) { benchmark
   metrics { metric mean p25 median p75 }
 } }`);
 const UPDATED = graphql(`subscription BenchmarkUpdated($g: PeerGroupInput) { benchmarkUpdated(peerGroup: $g) { contributors } }`);
-const FACTORS = graphql(`query CatalogueFactors { catalogue(kind: FACTOR) { key label } }`);
 const PRACTICES = graphql(`query PeerPractices($m: ID!, $f: String!, $g: PeerGroupInput) { peerPractices(matrixId: $m, factorKey: $f, peerGroup: $g) {
   suppressed peersWithFactor strategies { entry { key label } adopted inProgress done uptake }
 } }`);
 
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const keyOf = (g: GroupKey) => `${g.kind ?? "*"}|${g.populationStratum ?? "*"}|${g.wealthQuartile ?? "*"}`;
 const fromKey = (key: string): GroupKey => {
   const [kind, stratum, quartile] = key.split("|");
@@ -67,9 +68,9 @@ function shares(list: Prevalence[], title: string) {
     });
 }
 
-function Practices({ matrixId, group }: { matrixId: string; group: GroupKey }) {
-  const [{ data: factors }] = useQuery({ query: FACTORS });
-  const [factor, setFactor] = useState("S1");
+/** Among peers who share one of its matrix's catalogue factors, what they adopted. */
+function Practices({ matrixId, factors, group }: { matrixId: string; factors: { key: string; label: string }[]; group: GroupKey }) {
+  const [factor, setFactor] = useState(factors[0]!.key);
   const [{ data, error }] = useQuery({ query: PRACTICES, variables: { m: matrixId, f: factor, g: group } });
   const practices = data?.peerPractices;
   return (
@@ -77,7 +78,7 @@ function Practices({ matrixId, group }: { matrixId: string; group: GroupKey }) {
       <h2 id="pratiques">Pratiques des pairs</h2>
       <label htmlFor="facteur">Parmi les pairs qui partagent le facteur</label>
       <select id="facteur" value={factor} onChange={(e) => setFactor(e.target.value)}>
-        {(factors?.catalogue ?? []).map((f: { key: string; label: string }) => (
+        {factors.map((f) => (
           <option key={f.key} value={f.key}>
             {f.key} — {f.label}
           </option>
@@ -118,7 +119,9 @@ export function Benchmarks() {
   const [{ data: groups }] = useQuery({ query: GROUPS, pause: !session.signedIn });
   const [{ data: ownData }] = useQuery({ query: OWN, variables: { id: own ?? "" }, pause: !own });
   const [chosen, setChosen] = useState<string | null>(null);
-  const groupKey = chosen ?? (ownData?.collectivity ? keyOf(ownData.collectivity.peerGroup) : "*|*|*");
+  // By default, the finest of its own groups whose figures are released (the API picks it); else the whole network.
+  const released = ownData?.collectivity?.benchmark?.peerGroup;
+  const groupKey = chosen ?? (released ? keyOf(released) : "*|*|*");
   const group = useMemo(() => fromKey(groupKey), [groupKey]);
   const [{ data, error }, refetch] = useQuery({ query: BENCHMARK, variables: { g: group }, pause: !session.signedIn });
   const [{ data: mine }] = useQuery({ query: MINE, variables: { id: own ?? "", g: group }, pause: !own });
@@ -168,7 +171,8 @@ export function Benchmarks() {
         <Link href="/connexion">Connectez-vous</Link> pour voir le parangonnage.
       </p>
     );
-  const ownMatrix = ownData?.collectivity?.matrices.find((m: { status: string }) => m.status === "PUBLISHED");
+  const ownMatrix = ownData?.collectivity?.matrices.find((m) => m.status === "PUBLISHED");
+  const ownFactors = (ownMatrix?.factors ?? []).flatMap((f) => (f.catalogueKey ? [{ key: f.catalogueKey, label: f.label }] : []));
   return (
     <>
       <h1>Parangonnage</h1>
@@ -190,9 +194,13 @@ export function Benchmarks() {
         <section aria-labelledby="chiffres" aria-live="polite">
           <h2 id="chiffres">{b.peerGroup.label}</h2>
           <p>
-            {b.peerGroup.size} collectivités dans le groupe
-            {b.contributors !== null && <>, {b.contributors} contributrices</>}.
-            {b.privacy.releasedAt && <> Chiffres publiés le {frenchDate(b.privacy.releasedAt)}</>}
+            {b.peerGroup.size} collectivité{b.peerGroup.size > 1 ? "s" : ""} dans le groupe
+            {b.contributors !== null && (
+              <>
+                , {b.contributors} contributrice{b.contributors > 1 ? "s" : ""}
+              </>
+            )}
+            .{b.privacy.releasedAt && <> Chiffres publiés le {frenchDate(b.privacy.releasedAt)}</>}
             {b.privacy.nextReleaseAt && <>, prochaine publication le {frenchDate(b.privacy.nextReleaseAt)}</>}.
             {b.privacy.epsilon !== null && (
               <>
@@ -203,7 +211,7 @@ export function Benchmarks() {
           </p>
           {b.suppressed ? (
             <p className="notice" role="status">
-              Chiffres masqués : {b.suppressedReason}
+              {capitalised(b.suppressedReason ?? "chiffres masqués")}.
             </p>
           ) : (
             <>
@@ -217,7 +225,7 @@ export function Benchmarks() {
           )}
         </section>
       )}
-      {ownMatrix && <Practices matrixId={ownMatrix.id} group={group} />}
+      {ownMatrix && ownFactors.length > 0 && <Practices matrixId={ownMatrix.id} factors={ownFactors} group={group} />}
     </>
   );
 }
