@@ -2,21 +2,32 @@ import { useCallback, useEffect, useState } from "react";
 import { type CombinedError, type OperationResult, useClient, useQuery } from "urql";
 import type { FACTOR_KIND_LABELS, QUADRANTS_FR, STATUS_LABELS } from "./french.ts";
 import { graphql } from "./generated/gql.ts";
-import type { CrossGridFragment, MatrixHistoryQuery, MatrixQuery } from "./generated/graphql.ts";
+import type { CrossGridFragment, DiagnosisFragment, MatrixHistoryQuery } from "./generated/graphql.ts";
 
 export type FactorKind = keyof typeof FACTOR_KIND_LABELS;
 export type Quadrant = keyof typeof QUADRANTS_FR;
 export type Status = keyof typeof STATUS_LABELS;
 
+graphql(`
+  fragment Diagnosis on Matrix {
+    id title status version visibility updatedAt
+    collectivity { id name }
+    factors { id kind label description weight rating catalogueKey }
+    scores { internal external }
+    initiatives { id title quadrant status strategies { id title } }
+  }
+`);
+
 export const MATRIX = graphql(`
   query Matrix($id: ID!, $asOf: DateTime, $minPosition: String) {
-    matrix(id: $id, asOf: $asOf, minPosition: $minPosition) {
-      id title status version visibility updatedAt
-      collectivity { id name }
-      factors { id kind label description weight rating catalogueKey }
-      scores { internal external }
-      initiatives { id title quadrant status strategies { id title } }
-    }
+    matrix(id: $id, asOf: $asOf, minPosition: $minPosition) { ...Diagnosis }
+  }
+`);
+
+/** Each change to the matrix with its diagnosis as that change left it: shown at once, before the grids are read again. */
+export const CHANGED = graphql(`
+  subscription MatrixChanged($id: ID!) {
+    matrixChanged(matrixId: $id) { matrix { ...Diagnosis } }
   }
 `);
 
@@ -56,15 +67,22 @@ export const HISTORY = graphql(`
 export type Cross = CrossGridFragment;
 export type GridFactor = Cross["rows"][number];
 export type Strategy = Cross["cells"][number]["strategies"][number];
-export type Factor = NonNullable<MatrixQuery["matrix"]>["factors"][number];
+export type Diagnosis = DiagnosisFragment;
+export type Factor = Diagnosis["factors"][number];
 export type HistoryEvent = NonNullable<MatrixHistoryQuery["matrix"]>["history"]["edges"][number]["node"];
-export type MatrixData = NonNullable<MatrixQuery["matrix"]> & Record<Quadrant, Cross>;
+export type MatrixData = Diagnosis & Record<Quadrant, Cross>;
 
-/** The matrix as a page reads it: the diagnosis and the grids, at one moment (the same asOf and minPosition). */
-export function useMatrix(variables: { id: string; asOf: string | null; minPosition: string | null }) {
+/**
+ * The matrix as a page reads it: the diagnosis and the grids, at one moment
+ * (the same asOf and minPosition). A diagnosis a live change brought, newer
+ * than the one read, is shown in its place.
+ */
+export function useMatrix(variables: { id: string; asOf: string | null; minPosition: string | null }, live: Diagnosis | null = null) {
   const [main, refetchMain] = useQuery({ query: MATRIX, variables });
   const [grids, refetchGrids] = useQuery({ query: GRIDS, variables });
-  const matrix: MatrixData | null = main.data?.matrix && grids.data?.matrix ? { ...main.data.matrix, ...grids.data.matrix } : null;
+  const read = main.data?.matrix;
+  const diagnosis = read && live && live.id === read.id && live.version > read.version ? live : read;
+  const matrix: MatrixData | null = diagnosis && grids.data?.matrix ? { ...diagnosis, ...grids.data.matrix } : null;
   const refetch = useCallback(
     (options: { requestPolicy: "network-only" }) => {
       refetchMain(options);

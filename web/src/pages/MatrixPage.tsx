@@ -7,13 +7,12 @@ import { Score, Swot } from "../components/Swot.tsx";
 import { eventLabel, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS, VISIBILITY_LABELS } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
 import { errorCode, errorMessage } from "../graphql.ts";
-import { type MatrixData, type Quadrant, useHistory, useMatrix } from "../matrix-query.ts";
+import { CHANGED, type Diagnosis, type MatrixData, type Quadrant, useHistory, useMatrix } from "../matrix-query.ts";
 import { canEdit, useSession } from "../session.ts";
 import { asOfParam } from "../time-travel.ts";
 
 const QUADRANTS: Quadrant[] = ["SO", "WO", "ST", "WT"];
 
-const CHANGED = graphql(`subscription MatrixChanged($id: ID!) { matrixChanged(matrixId: $id) { event { version position } } }`);
 const SUGGESTIONS = graphql(`query StrategySuggestions { catalogue(kind: STRATEGY) { key label internalFactorKey externalFactorKey } }`);
 
 function History({ matrix, au, minPosition }: { matrix: MatrixData; au: string | null; minPosition: string | null }) {
@@ -60,18 +59,17 @@ export function MatrixPage({ id }: { id: string }) {
   const au = new URLSearchParams(useSearch()).get("au");
   const asOf = asOfParam(au);
   const [minPosition, setMinPosition] = useState<string | null>(null);
-  const { matrix, error, loaded, refetch } = useMatrix({ id, asOf, minPosition });
+  const [live, setLive] = useState<Diagnosis | null>(null);
+  const { matrix, error, loaded, refetch } = useMatrix({ id, asOf, minPosition }, asOf ? null : live);
   const [{ data: catalogue }] = useQuery({ query: SUGGESTIONS, pause: !session.signedIn });
   const [problem, setProblem] = useState<string | null>(null);
 
   // A change made anywhere (another browser, a program) shows here without reload.
-  useSubscription(
-    { query: CHANGED, variables: { id }, pause: asOf !== null },
-    (_previous: unknown, change: { matrixChanged: { event: { position: string } } }) => {
-      refetch({ requestPolicy: "network-only" });
-      return change;
-    },
-  );
+  useSubscription({ query: CHANGED, variables: { id }, pause: asOf !== null }, (_previous, change) => {
+    setLive(change.matrixChanged.matrix);
+    refetch({ requestPolicy: "network-only" });
+    return change;
+  });
 
   const settled = useCallback(
     ({ position, error: failed }: { position?: string; error?: CombinedError }) => {
