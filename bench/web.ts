@@ -2,6 +2,9 @@
 // matrix page until its grids and history show, the JavaScript it transfers,
 // and how soon an edit made in one browser shows in another.
 import { performance } from "node:perf_hooks";
+import { launch } from "chrome-launcher";
+import lighthouse from "lighthouse";
+import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import { CollectivityAggregate, MatrixAggregate } from "../src/app/aggregates.ts";
 import { CommandHandler } from "../src/app/commands.ts";
 import { Repository } from "../src/app/repository.ts";
@@ -12,7 +15,7 @@ import { PROJECTORS } from "../src/projections/index.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
 import { writeSyntheticNetwork } from "../src/seed/write.ts";
 import { startTestApp } from "../test/support/app.ts";
-import { chromiumInstalled, launchChromium } from "../test/support/browser.ts";
+import { CHROMIUM, chromiumInstalled, launchChromium } from "../test/support/browser.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 
 type Report = (name: string, value: string, target: string) => void;
@@ -21,6 +24,33 @@ const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
+
+/** Lighthouse's scores for a page, in a Chromium of its own (chrome-launcher), signed in by the session cookie. */
+async function lighthouseScores(url: string, cookie: string): Promise<string> {
+  const chrome = await launch({
+    chromePath: CHROMIUM,
+    chromeFlags: [
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  try {
+    const result = await lighthouse(
+      url,
+      { port: chrome.port, onlyCategories: ["performance", "accessibility"], extraHeaders: { Cookie: cookie }, logLevel: "error" },
+      desktopConfig,
+    );
+    const score = (name: string) => Math.round((result?.lhr.categories[name]?.score ?? 0) * 100);
+    return `${score("performance")} / ${score("accessibility")}`;
+  } finally {
+    chrome.kill();
+  }
+}
 
 export async function benchWeb(report: Report): Promise<void> {
   if (!chromiumInstalled) {
@@ -101,6 +131,11 @@ export async function benchWeb(report: Report): Promise<void> {
       await other.locator(".swot-column.strength .factor-label", { hasText: label }).waitFor();
       lags.push(performance.now() - started);
     }
+    report(
+      "web: Lighthouse on the matrix page (desktop preset), performance / accessibility",
+      await lighthouseScores(url, (await signedInPage.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ")),
+      "≥ 95 / ≥ 95",
+    );
     report(
       "web: an added factor, from the click in one browser to its display in another, p50 / p99",
       `${quantile(lags, 0.5).toFixed(0)} / ${quantile(lags, 0.99).toFixed(0)} ms`,
