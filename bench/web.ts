@@ -144,5 +144,6 @@ export async function benchWeb(report: Report): Promise<void> {
   } finally {
     await browser.close();
     await app.close();
+    await database.drop();
   }
 }
