@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.ts";
-import { chromiumInstalled, launchChromium, seriousViolations, type Watch, watchedPage } from "../support/browser.ts";
+import { chromiumInstalled, launchChromium, SHARED_CHROMIUM, seriousViolations, type Watch, watchedPage } from "../support/browser.ts";
 import { admin, buildMatrix, registerCommune } from "../support/network.ts";
 
 // The web app in a real Chromium, against the real server: signing in,
@@ -55,6 +55,11 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     // Whatever each test did, no page reached another host or logged an error.
     expect(watches.flatMap((w) => w.foreignRequests)).toEqual([]);
     expect(watches.flatMap((w) => w.errors)).toEqual([]);
+  });
+
+  it("runs in the test run's one Chromium, which every browser test file shares", () => {
+    expect(process.env[SHARED_CHROMIUM]).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\//);
+    expect(browser.isConnected()).toBe(true);
   });
 
   it("signs in through the one-time link and lists the network, accents ignored in search, its own collectivity first", async () => {

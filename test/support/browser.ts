@@ -15,20 +15,29 @@ if (!chromiumInstalled) {
   );
 }
 
+// As root, without sandbox; and no background traffic to Google's hosts, which this machine refuses.
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Where the test run's one Chromium listens (test/support/global-setup.ts starts it); unset outside a test run. */
+export const SHARED_CHROMIUM = "PILOTIS_TEST_CHROMIUM_WS";
+
+export const launchChromiumServer = () => chromium.launchServer({ executablePath: CHROMIUM, args: ARGS });
+
+/**
+ * A browser: the test run's shared Chromium when there is one (closing it
+ * then only disconnects), else one of its own (scripts, the bench).
+ */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    // As root, without sandbox; and no background traffic to Google's hosts, which this machine refuses.
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const shared = process.env[SHARED_CHROMIUM];
+  return shared ? chromium.connect(shared) : chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
 /** What a page did that it should not: a request to another host, a console error, an uncaught exception. */

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { chromiumInstalled, launchChromiumServer, SHARED_CHROMIUM } from "./browser.ts";
 import { ADMIN_URL, postgresAnswers } from "./database.ts";
 
 /**
@@ -19,10 +20,26 @@ async function holdNeighbourTransaction(): Promise<() => Promise<void>> {
   };
 }
 
-export default async function setup(): Promise<(() => Promise<void>) | void> {
-  if (await postgresAnswers()) return holdNeighbourTransaction();
+/** One Chromium for the whole run, which the browser test files connect to (they run in worker processes, which inherit its address). */
+async function shareChromium(): Promise<() => Promise<void>> {
+  if (!chromiumInstalled) return async () => undefined;
+  const server = await launchChromiumServer();
+  process.env[SHARED_CHROMIUM] = server.wsEndpoint();
+  return () => server.close();
+}
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const closeChromium = await shareChromium();
+  if (await postgresAnswers()) {
+    const releaseNeighbour = await holdNeighbourTransaction();
+    return async () => {
+      await releaseNeighbour();
+      await closeChromium();
+    };
+  }
   if (process.env.CI === "true") throw new Error(`CI=true but PostgreSQL does not answer at ${ADMIN_URL}`);
   process.stderr.write(
     `\n${"!".repeat(78)}\n!! PostgreSQL does not answer at ${ADMIN_URL}:\n!! the storage tests run on embedded PGlite, one backend: the few tests that need\n!! several sessions at once (late commits, concurrent migrators) are skipped.\n${"!".repeat(78)}\n\n`,
   );
+  return closeChromium;
 }
