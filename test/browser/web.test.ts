@@ -129,6 +129,9 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     await editor.getByRole("button", { name: "Décider" }).click();
     await expect.poll(() => editor.locator(".strategy .badge").allTextContents()).toEqual(["adoptée"]);
     await expect.poll(() => watcher.locator(".strategy .badge").allTextContents(), { timeout: 10_000 }).toEqual(["adoptée"]);
+    // Its history grows with each decision made elsewhere: the five so far, the latest last, each once.
+    await expect.poll(() => watcher.locator(".history li").count(), { timeout: 10_000 }).toBe(5);
+    expect(await watcher.locator(".history li").last().textContent()).toContain("« Votée en bureau communautaire »");
 
     await editor.getByLabel("Qui pourra la lire").selectOption("NETWORK");
     await editor.getByRole("button", { name: "Publier" }).click();

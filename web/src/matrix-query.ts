@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { type CombinedError, type OperationResult, useClient, useQuery } from "urql";
 import type { FACTOR_KIND_LABELS, QUADRANTS_FR, STATUS_LABELS } from "./french.ts";
 import { graphql } from "./generated/gql.ts";
@@ -98,17 +98,22 @@ export function useMatrix(variables: { id: string; asOf: string | null; minPosit
   };
 }
 
-/** Every decision of a matrix, read again whenever its version moves. */
+/**
+ * Every decision of a matrix, oldest first. When its version moves, only the
+ * decisions after the last one read are fetched: the history only grows.
+ */
 export function useHistory(id: string, version: number, minPosition: string | null) {
   const client = useClient();
   const [events, setEvents] = useState<HistoryEvent[] | null>(null);
   const [error, setError] = useState<CombinedError | null>(null);
+  const read = useRef<{ id: string; events: HistoryEvent[]; cursor: string | null } | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the version is what makes the history worth reading again
   useEffect(() => {
     let cancelled = false;
     void (async () => {
-      const all: HistoryEvent[] = [];
-      for (let after: string | null = null; ; ) {
+      const known = read.current?.id === id ? read.current : { id, events: [], cursor: null };
+      const all = [...known.events];
+      for (let after = known.cursor; ; ) {
         const result: OperationResult<MatrixHistoryQuery> = await client
           .query(HISTORY, { id, minPosition, after }, { requestPolicy: "network-only" })
           .toPromise();
@@ -117,15 +122,18 @@ export function useHistory(id: string, version: number, minPosition: string | nu
         const history: NonNullable<MatrixHistoryQuery["matrix"]>["history"] | undefined = result.data?.matrix?.history;
         if (!history) return setEvents([]);
         all.push(...history.edges.map((e) => e.node));
-        if (!history.pageInfo.hasNextPage) return setEvents(all);
-        after = history.pageInfo.endCursor ?? null;
+        after = history.pageInfo.endCursor ?? after;
+        if (!history.pageInfo.hasNextPage) {
+          read.current = { id, events: all, cursor: after };
+          return setEvents(all);
+        }
       }
     })();
     return () => {
       cancelled = true;
     };
   }, [client, id, version, minPosition]);
-  return { events, error };
+  return { events: read.current?.id === id ? events : null, error };
 }
 
 /** The midpoint of the IFE and EFE scales: above it, a strong internal position or a favourable environment. */
