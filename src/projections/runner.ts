@@ -62,7 +62,8 @@ export class ProjectionRunner {
     return counts;
   }
 
-  private async catchUpOne(projector: Projector): Promise<number> {
+  /** Runs one projection up to the head of the log (unless another process holds it); returns how many events it applied. */
+  async catchUpOne(projector: Projector): Promise<number> {
     let applied = 0;
     for (;;) {
       const result = await this.runBatch(projector);

@@ -1,3 +1,4 @@
+import type { Projector } from "./projector.ts";
 import type { ProjectionRunner } from "./runner.ts";
 
 /** Runs the projections when told there is something new, and every so often anyway. */
@@ -17,15 +18,16 @@ export interface SchedulerOptions {
 }
 
 /**
- * In-process scheduling: wake-ups while a catch-up runs are folded into one
- * more catch-up after it; a timer catches up whatever a wake-up missed.
- * Errors are reported and retried on the next wake-up. The work after a
- * catch-up runs beside the next ones, one at a time: a refresh of every
- * benchmark group (seconds at national scale) must not hold up subscribers.
+ * In-process scheduling. Each projection has a lane of its own: a slow one
+ * (the benchmarks, at national scale) never holds up the matrix views that
+ * live subscribers wait for. In a lane, wake-ups while a catch-up runs are
+ * folded into one more catch-up after it; a timer catches up whatever a
+ * wake-up missed. Errors are reported and retried on the next wake-up. The
+ * work after a catch-up runs beside the next ones, one at a time: a refresh
+ * of every benchmark group (seconds at national scale) must not hold up
+ * subscribers either.
  */
 export function localScheduler(runner: ProjectionRunner, options: SchedulerOptions): ProjectionScheduler {
-  let running: Promise<void> | null = null;
-  let again = false;
   let stopped = false;
   let later: NodeJS.Timeout | null = null;
   let following: Promise<void> | null = null;
@@ -60,24 +62,35 @@ export function localScheduler(runner: ProjectionRunner, options: SchedulerOptio
     later.unref();
   };
 
-  const run = (): void => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await runner.catchUp();
-          follow();
-        } catch (error) {
-          options.onError(error);
+  const lane = (projector: Projector) => {
+    let running: Promise<void> | null = null;
+    let again = false;
+    return {
+      run(): void {
+        if (stopped) return;
+        if (running) {
+          again = true;
+          return;
         }
-      } while (again && !stopped);
-      running = null;
-    })();
+        running = (async () => {
+          do {
+            again = false;
+            try {
+              await runner.catchUpOne(projector);
+              follow();
+            } catch (error) {
+              options.onError(error);
+            }
+          } while (again && !stopped);
+          running = null;
+        })();
+      },
+      settled: () => running,
+    };
+  };
+  const lanes = runner.projectors.map(lane);
+  const run = (): void => {
+    for (const projection of lanes) projection.run();
   };
 
   const timer = setInterval(run, options.catchUpMs);
@@ -90,7 +103,7 @@ export function localScheduler(runner: ProjectionRunner, options: SchedulerOptio
       stopped = true;
       clearInterval(timer);
       if (later) clearTimeout(later);
-      await running;
+      await Promise.all(lanes.map((projection) => projection.settled()));
       await following;
     },
   };

@@ -9,6 +9,7 @@ import { PROJECTORS } from "../../src/projections/index.ts";
 import { matrixViews } from "../../src/projections/matrix-views.ts";
 import type { Applied, Projector } from "../../src/projections/projector.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
+import { localScheduler } from "../../src/projections/scheduler.ts";
 import { useEventStore } from "../support/store.ts";
 
 const fx = useEventStore();
@@ -314,5 +315,35 @@ describe("projections", () => {
     const healed = (await runner().status()).find((s) => s.name === "matrix-views")!;
     expect(healed.lastError).toBeNull();
     expect(healed.lastRunAt!.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
+  });
+
+  it("a slow projection holds up no other: the matrix views go on while the benchmarks are still applying", async () => {
+    await runner().catchUp();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const blocked = new Promise<void>((resolve) => (entered = resolve));
+    const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
+    // First in the list, as a catch-up of every projection in turn would wait on it.
+    const slow: Projector = {
+      ...benchmarks,
+      async apply(db, events, context) {
+        entered();
+        await released;
+        return benchmarks.apply(db, events, context);
+      },
+    };
+    const scheduler = localScheduler(runner({}, [slow, matrixViews]), { catchUpMs: 60_000, onError: () => undefined });
+    try {
+      const { matrixId } = await network(handler());
+      scheduler.wake();
+      await blocked;
+      await expect
+        .poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount, { timeout: 10_000 })
+        .toBe(1);
+    } finally {
+      release();
+      await scheduler.stop();
+    }
   });
 });
