@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { AccessError, canSeeMatrix, type Principal, requireAdmin, requireEditor, requirePrincipal } from "../auth/principal.ts";
+import { catalogueEntries } from "../domain/catalogue/index.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
 import { badInput, DomainError, notFound } from "../domain/errors.ts";
 import type { Event, RecordedEvent } from "../domain/events.ts";
-import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
+import type { Matrix, MatrixCommand, MatrixStart } from "../domain/matrix.ts";
 import { REFERENCE_WEIGHTS_ID, type ReferenceWeightCommand, type ReferenceWeights } from "../domain/reference-weights.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { checkReason, storableText } from "../domain/validation.ts";
@@ -239,7 +240,16 @@ export class CommandHandler {
 
   // ---- matrices ------------------------------------------------------------
 
-  async openMatrix(input: { collectivityId: string; title: string }, options: CommandOptions, ctx: CommandContext) {
+  /**
+   * A new DRAFT matrix, empty, filled with the catalogue's factors, or
+   * started from another matrix of the same collectivity that the caller
+   * may read (its live factors, open strategies and initiatives).
+   */
+  async openMatrix(
+    input: { collectivityId: string; title: string; fromCatalogue?: boolean | null; copyFromMatrixId?: string | null },
+    options: CommandOptions,
+    ctx: CommandContext,
+  ) {
     requireEditor(ctx.principal, input.collectivityId);
     const collectivity = await this.collectivities.load(input.collectivityId);
     if (!collectivity.state) throw notFound("collectivity", input.collectivityId);
@@ -253,11 +263,24 @@ export class CommandHandler {
         options,
         ids: { matrixId },
         authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
-        command: { type: "OpenMatrix", matrixId, collectivityId: input.collectivityId, title: input.title },
+        command: { type: "OpenMatrix", matrixId, collectivityId: input.collectivityId, title: input.title, start: await this.startOf(input, ctx) },
         ownerId: input.collectivityId,
       },
       ctx,
     );
+  }
+
+  private async startOf(input: { fromCatalogue?: boolean | null; copyFromMatrixId?: string | null }, ctx: CommandContext): Promise<MatrixStart | null> {
+    const fresh = (keys: string[]) => Object.fromEntries(keys.map((key) => [key, randomUUID()]));
+    if (input.fromCatalogue && input.copyFromMatrixId != null) throw badInput("copyFromMatrixId", "start from the catalogue or from a matrix, not both");
+    if (input.fromCatalogue) return { from: "CATALOGUE", ids: fresh(catalogueEntries("FACTOR").map((e) => e.key)) };
+    if (input.copyFromMatrixId == null) return null;
+    const source = (await this.matrices.load(input.copyFromMatrixId)).state;
+    if (!source || !canSeeMatrix(ctx.principal, source)) {
+      throw new DomainError("NOT_FOUND", `no matrix ${input.copyFromMatrixId} to copy`, { id: input.copyFromMatrixId, field: "copyFromMatrixId" });
+    }
+    const ids = [source.factors, source.strategies, source.initiatives, source.indicators].flatMap((entries) => Object.keys(entries));
+    return { from: "MATRIX", source, ids: fresh(ids) };
   }
 
   /** Any command on an existing matrix: the caller must be allowed to edit its collectivity. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { badInput } from "../domain/errors.ts";
-import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
+import type { Accountability, IndicatorFields, Matrix, MatrixCommand } from "../domain/matrix.ts";
 import type { FactorKind, InnovationDomain, MatrixVisibility, Quadrant, StrategyStatus } from "../domain/types.ts";
 import { type CommandContext, type CommandHandler, type CommandOptions, type CommandOutcome, splitOptions } from "./commands.ts";
 
@@ -61,7 +61,8 @@ export class MatrixCommands {
     return this.run<{ matrixId: string }>("archiveMatrix", input, (matrixId) => ({ type: "ArchiveMatrix", matrixId }), {}, ctx);
   }
 
-  addFactor(input: { matrixId: Id; kind: FactorKind; label: string } & Optional<Omit<FactorFields, "label">> & CommandOptions, ctx: CommandContext) {
+  /** Without a label, a catalogueKey gives the catalogue's. */
+  addFactor(input: { matrixId: Id; kind: FactorKind } & Optional<FactorFields> & CommandOptions, ctx: CommandContext) {
     const factorId = randomUUID();
     const { fields } = splitOptions(input);
     return this.run<{ matrixId: string; factorId: string }>(
@@ -120,7 +121,15 @@ export class MatrixCommands {
   }
 
   reviseStrategy(
-    input: { matrixId: Id; strategyId: Id; title?: string | null; description?: string | null; priority?: number | null } & CommandOptions,
+    input: {
+      matrixId: Id;
+      strategyId: Id;
+      title?: string | null;
+      description?: string | null;
+      priority?: number | null;
+      catalogueKey?: string | null;
+    } & Optional<Accountability> &
+      CommandOptions,
     ctx: CommandContext,
   ) {
     const strategyId = String(input.strategyId);
@@ -146,7 +155,15 @@ export class MatrixCommands {
   }
 
   addInitiative(
-    input: { matrixId: Id; title: string; quadrant: Quadrant; strategyIds?: readonly Id[] | null; catalogueKey?: string | null } & CommandOptions,
+    input: {
+      matrixId: Id;
+      title: string;
+      quadrant: Quadrant;
+      strategyIds?: readonly Id[] | null;
+      catalogueKey?: string | null;
+      description?: string | null;
+    } & Optional<Omit<Accountability, "progress">> &
+      CommandOptions,
     ctx: CommandContext,
   ) {
     const initiativeId = randomUUID();
@@ -156,6 +173,66 @@ export class MatrixCommands {
       input,
       (matrixId) => ({ ...fields, type: "AddInitiative", matrixId, strategyIds: input.strategyIds?.map(String) ?? null, initiativeId }),
       { initiativeId },
+      ctx,
+    );
+  }
+
+  reviseInitiative(
+    input: {
+      matrixId: Id;
+      initiativeId: Id;
+      title?: string | null;
+      description?: string | null;
+      strategyIds?: readonly Id[] | null;
+      catalogueKey?: string | null;
+    } & Optional<Accountability> &
+      CommandOptions,
+    ctx: CommandContext,
+  ) {
+    const initiativeId = String(input.initiativeId);
+    const { fields } = splitOptions(input);
+    return this.run<{ matrixId: string; initiativeId: string }>(
+      "reviseInitiative",
+      input,
+      (matrixId) => ({ ...fields, type: "ReviseInitiative", matrixId, initiativeId, strategyIds: input.strategyIds?.map(String) ?? null }),
+      { initiativeId },
+      ctx,
+    );
+  }
+
+  removeInitiative(input: { matrixId: Id; initiativeId: Id } & CommandOptions, ctx: CommandContext) {
+    return this.run<{ matrixId: string }>(
+      "removeInitiative",
+      input,
+      (matrixId) => ({ type: "RemoveInitiative", matrixId, initiativeId: String(input.initiativeId) }),
+      {},
+      ctx,
+    );
+  }
+
+  reorderFactors(input: { matrixId: Id; kind: FactorKind; factorIds: readonly Id[] } & CommandOptions, ctx: CommandContext) {
+    return this.run<{ matrixId: string }>(
+      "reorderFactors",
+      input,
+      (matrixId) => ({ type: "ReorderFactors", matrixId, kind: input.kind, factorIds: input.factorIds.map(String) }),
+      {},
+      ctx,
+    );
+  }
+
+  /** Without indicatorId, a new indicator on the subject (a strategy or an initiative); every value given is recorded apart. */
+  setIndicator(
+    input: { matrixId: Id; subjectId: Id; indicatorId?: Id | null; value?: number | null } & Optional<IndicatorFields> & CommandOptions,
+    ctx: CommandContext,
+  ) {
+    const newIndicatorId = randomUUID();
+    const { fields } = splitOptions(input);
+    const indicatorId = input.indicatorId == null ? null : String(input.indicatorId);
+    return this.run<{ matrixId: string; indicatorId: string }>(
+      "setIndicator",
+      input,
+      (matrixId) => ({ ...fields, type: "SetIndicator", matrixId, subjectId: String(input.subjectId), indicatorId, newIndicatorId }),
+      { indicatorId: indicatorId ?? newIndicatorId },
       ctx,
     );
   }

@@ -127,7 +127,8 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
       );
       factorIds.set(key, factorId);
     }
-    const strategyIds: string[] = [];
+    // An initiative serves a strategy of its own quadrant still in the plan.
+    const strategies: { id: string; quadrant: string; inPlan: boolean }[] = [];
     for (const plan of demo.strategies) {
       const entry = catalogueEntry(plan.key)!;
       const strategyId = crypto.randomUUID();
@@ -158,7 +159,7 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
           ctx,
         );
       }
-      strategyIds.push(strategyId);
+      strategies.push({ id: strategyId, quadrant: entry.quadrant!, inPlan: !plan.path.includes("ABANDONED") });
     }
     for (const key of demo.tools) {
       const entry = catalogueEntry(key)!;
@@ -173,7 +174,10 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
           title: entry.label,
           quadrant: entry.quadrant!,
           catalogueKey: key,
-          strategyIds: strategyIds.slice(0, 1),
+          strategyIds: strategies
+            .filter((s) => s.quadrant === entry.quadrant && s.inPlan)
+            .slice(0, 1)
+            .map((s) => s.id),
         },
         { initiativeId },
         {},

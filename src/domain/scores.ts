@@ -1,4 +1,4 @@
-import type { Factor, Matrix, Strategy } from "./matrix.ts";
+import { type Factor, factorsInOrder, type Matrix, type Strategy, strategiesInOrder } from "./matrix.ts";
 import { isInternal, QUADRANTS, type Quadrant, quadrantSides } from "./types.ts";
 
 /**
@@ -21,7 +21,8 @@ export function weightedScore(factors: readonly Pick<Factor, "weight" | "rating"
   return Math.round((weighted / total) * 1000) / 1000;
 }
 
-export const liveFactors = (matrix: Matrix): Factor[] => Object.values(matrix.factors).filter((f) => !f.removed);
+/** Factors not removed, in the order of entry (or as reordered). */
+export const liveFactors = (matrix: Matrix): Factor[] => factorsInOrder(matrix).filter((f) => !f.removed);
 
 export interface MatrixScores {
   internal: number | null;
@@ -53,7 +54,7 @@ export function crossMatrix(matrix: Matrix, quadrant: Quadrant): CrossMatrix {
   const factors = liveFactors(matrix);
   const rows = factors.filter((f) => f.kind === rowKind);
   const columns = factors.filter((f) => f.kind === columnKind);
-  const strategies = Object.values(matrix.strategies);
+  const strategies = strategiesInOrder(matrix);
   return {
     quadrant,
     rows,

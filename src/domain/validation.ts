@@ -50,3 +50,18 @@ export function nonNegativeNumber(field: string, value: number, max = 1e9): numb
   }
   return value;
 }
+
+export function finiteNumber(field: string, value: number, max = 1e12): number {
+  if (!Number.isFinite(value) || Math.abs(value) > max) throw badInput(field, `${field} must be a number from -${max} to ${max}`);
+  return value;
+}
+
+export const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date as ISO 8601 writes it (2027-06-30), one that exists. */
+export function calendarDate(field: string, value: string): string {
+  const match = CALENDAR_DAY.exec(value);
+  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  if (!date || date.toISOString().slice(0, 10) !== value) throw badInput(field, `${field} must be a calendar date such as 2027-06-30`);
+  return value;
+}

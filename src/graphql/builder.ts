@@ -10,6 +10,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
+    Date: { Input: string; Output: string };
     JSON: { Input: unknown; Output: unknown };
   };
 }>({

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import type { RecordedEvent } from "../domain/events.ts";
-import type { Matrix } from "../domain/matrix.ts";
+import { factorsInOrder, initiativesInOrder, type Matrix, strategiesInOrder } from "../domain/matrix.ts";
 import { scoreMatrix } from "../domain/scores.ts";
 import {
   eventLabel,
@@ -62,7 +62,7 @@ function detailOf(event: RecordedEvent, matrix: Matrix): string {
 
 /** The matrix's four tables, in the order of entry. */
 export function matrixTables(matrix: Matrix, history: readonly RecordedEvent[]): Table[] {
-  const factors = Object.values(matrix.factors);
+  const factors = factorsInOrder(matrix);
   const label = (id: string) => matrix.factors[id]?.label ?? "";
   const lastDecision = (decisions: readonly { at: string; reason: string | null }[]) => decisions.at(-1);
   return [
@@ -85,7 +85,7 @@ export function matrixTables(matrix: Matrix, history: readonly RecordedEvent[]):
         "Dernière décision",
         "Raison",
       ],
-      rows: Object.values(matrix.strategies).map((s) => {
+      rows: strategiesInOrder(matrix).map((s) => {
         const last = lastDecision(s.decisions);
         return [
           QUADRANTS_FR[s.quadrant].label,
@@ -104,7 +104,7 @@ export function matrixTables(matrix: Matrix, history: readonly RecordedEvent[]):
     {
       name: "Initiatives",
       columns: ["Croisement", "Titre", "Statut", "Clé du catalogue", "Stratégies liées"],
-      rows: Object.values(matrix.initiatives).map((i) => [
+      rows: initiativesInOrder(matrix).map((i) => [
         QUADRANTS_FR[i.quadrant].label,
         i.title,
         STATUS_LABELS[i.status],

@@ -327,8 +327,9 @@ async function markCellsStale(db: pg.PoolClient, keys: Set<string>): Promise<voi
  */
 export const benchmarks: Projector = {
   name: "benchmarks",
-  // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2); 3: members say whether their matrix is shared.
-  version: 3,
+  // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2); 3: members say whether their matrix is shared;
+  // 4: matrices keep their order of entry, accountability and indicators, and removed initiatives are not counted (3).
+  version: 4,
 
   async apply(db, events, context) {
     const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set(), cells: new Set() };

@@ -55,8 +55,8 @@ function decisionOf(e: ReadEvent<MatrixEvent>, after: Matrix): TimelineRow | nul
  */
 export const matrixViews: Projector = {
   name: "matrix-views",
-  // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2).
-  version: 2,
+  // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2); 3: their order of entry, accountability and indicators (3).
+  version: 3,
 
   async apply(db, events) {
     const matrixEvents = matrixEventsOf(events);

@@ -85,8 +85,14 @@ export const EVENT_LABELS: Record<string, string> = {
   StrategyProposed: "Stratégie proposée",
   StrategyRevised: "Stratégie révisée",
   StrategyStatusChanged: "Statut de stratégie modifié",
+  FactorsReordered: "Facteurs réordonnés",
   InitiativeAdded: "Initiative ajoutée",
+  InitiativeRevised: "Initiative révisée",
+  InitiativeRemoved: "Initiative retirée",
   InitiativeStatusChanged: "Statut d'initiative modifié",
+  IndicatorAdded: "Indicateur ajouté",
+  IndicatorRevised: "Indicateur révisé",
+  IndicatorMeasured: "Indicateur mesuré",
 };
 
 export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? type;

@@ -142,14 +142,13 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
       { id: matrixId },
       app.adminToken,
     );
-    // The API lists factors in id order until the action plan's ordering lands (issue 12): compare them as a set.
-    read.data.matrix.factors.sort((a: any, b: any) => a.kind.localeCompare(b.kind));
     expect(read.data.matrix).toEqual({
       status: "PUBLISHED",
       visibility: "NETWORK",
+      // In the order of entry.
       factors: [
-        { kind: "OPPORTUNITY", label: "Des financements européens" },
         { kind: "STRENGTH", label: "Des élus porteurs d'innovation" },
+        { kind: "OPPORTUNITY", label: "Des financements européens" },
       ],
       strategies: [
         {

@@ -3,7 +3,7 @@ import { comparableScores, memberFacts } from "../../src/domain/benchmark/member
 import { groupKey, groupLabel, groupsOf, parseGroupKey, STRATA, stratumOf, validGroup } from "../../src/domain/benchmark/peer-groups.ts";
 import { midRankPercentile } from "../../src/domain/benchmark/statistics.ts";
 import { DomainError } from "../../src/domain/errors.ts";
-import type { Matrix } from "../../src/domain/matrix.ts";
+import { type Matrix, NO_ACCOUNTABILITY } from "../../src/domain/matrix.ts";
 
 describe("population strata", () => {
   it("follow the DGF strata of CGCT art. L2334-3 for communes, bounds included where the law puts them", () => {
@@ -136,6 +136,7 @@ const matrix: Matrix = {
       description: null,
       status: "DONE",
       priority: null,
+      ...NO_ACCOUNTABILITY,
       catalogueKey: "SO-S1-O1",
       decisions: [
         decision("PROPOSED", "2026-02-02T00:00:00.000Z"),
@@ -153,6 +154,7 @@ const matrix: Matrix = {
       description: null,
       status: "ABANDONED",
       priority: null,
+      ...NO_ACCOUNTABILITY,
       catalogueKey: "WO-W1-O1",
       decisions: [
         decision("PROPOSED", "2026-02-02T00:00:00.000Z"),
@@ -169,6 +171,7 @@ const matrix: Matrix = {
       description: null,
       status: "PROPOSED",
       priority: null,
+      ...NO_ACCOUNTABILITY,
       catalogueKey: "SO-S1-O1",
       decisions: [decision("PROPOSED", "2026-02-08T00:00:00.000Z")],
     },
@@ -177,17 +180,35 @@ const matrix: Matrix = {
     i1: {
       id: "i1",
       title: "",
+      description: null,
+      removed: false,
+      ...NO_ACCOUNTABILITY,
       quadrant: "SO",
       status: "IN_PROGRESS",
       catalogueKey: "TOOL-SO-02",
       strategyIds: [],
       decisions: [decision("PROPOSED", "2026-02-09T00:00:00.000Z"), decision("IN_PROGRESS", "2026-02-10T00:00:00.000Z")],
     },
+    // Removed: the network no longer counts it.
+    i2: {
+      id: "i2",
+      title: "",
+      description: null,
+      removed: true,
+      ...NO_ACCOUNTABILITY,
+      quadrant: "WT",
+      status: "ADOPTED",
+      catalogueKey: "TOOL-WT-01",
+      strategyIds: [],
+      decisions: [decision("PROPOSED", "2026-02-11T00:00:00.000Z"), decision("ADOPTED", "2026-02-12T00:00:00.000Z")],
+    },
   },
+  indicators: {},
+  order: { factors: ["a", "b", "c", "gone"], strategies: ["s1", "s2", "s3"], initiatives: ["i1", "i2"], indicators: [] },
 };
 
 describe("what a published matrix contributes", () => {
-  it("counts live factors, strategies in the plan, adoption ever, completion, and every decision", () => {
+  it("counts live factors, strategies in the plan, adoption ever, completion, and every decision; not removed initiatives", () => {
     const facts = memberFacts(matrix);
     expect(facts.factorKeys).toEqual(["O1", "S1"]);
     expect(facts.adoptedStrategyKeys).toEqual(["SO-S1-O1", "WO-W1-O1"]);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Event, eventReader, type RecordedEvent } from "../../src/domain/events.ts";
+import { MATRIX_EVENT_TYPES, readMatrixEvent } from "../../src/domain/matrix.ts";
+import { eventLabel } from "../../src/shared/french.ts";
 
 type Old = Event<"Counted", { n: number; unit: string }> | Event<"Reset", Record<string, never>>;
 
@@ -33,5 +35,39 @@ describe("reading stored events", () => {
   it("refuses a type this version does not know, rather than fold it as something else", () => {
     expect(() => read(recorded("Exploded", {}))).toThrow(/Exploded, which is no test event/);
     expect(() => read(recorded("toString", {}))).toThrow(/no test event/);
+  });
+});
+
+describe("matrix events written before the action plan", () => {
+  it("read with no lead, due date, budget or progress, and an initiative with no description", () => {
+    const strategy = {
+      id: "x",
+      quadrant: "SO",
+      internalFactorId: "s",
+      externalFactorId: "o",
+      title: "t",
+      description: null,
+      priority: null,
+      catalogueKey: null,
+    };
+    expect(readMatrixEvent(recorded("StrategyProposed", strategy)).data).toEqual({ ...strategy, lead: null, dueDate: null, budget: null, progress: null });
+    const initiative = { id: "i", title: "t", quadrant: "SO", catalogueKey: null, strategyIds: ["x"] };
+    expect(readMatrixEvent(recorded("InitiativeAdded", initiative)).data).toEqual({
+      ...initiative,
+      description: null,
+      lead: null,
+      dueDate: null,
+      budget: null,
+      progress: null,
+    });
+    // Today's form is read as written.
+    const today = { ...initiative, description: "d", lead: "Claire", dueDate: "2027-06-30", budget: 10, progress: 5 };
+    expect(readMatrixEvent(recorded("InitiativeAdded", today)).data).toEqual(today);
+  });
+});
+
+describe("the history a person reads", () => {
+  it("names every matrix event in French", () => {
+    expect(Object.keys(MATRIX_EVENT_TYPES).filter((type) => eventLabel(type) === type)).toEqual([]);
   });
 });

@@ -156,6 +156,8 @@ describe("strategies", () => {
     expect(refusal(() => propose(s, "x", "nope", "o1")).code).toBe("NOT_FOUND");
     expect(refusal(() => propose(s, "x", "s1", "o1", { priority: 6 })).extensions.field).toBe("priority");
     expect(refusal(() => propose(s, "x", "s1", "o1", { catalogueKey: "WT-W1-T1" })).extensions.field).toBe("catalogueKey");
+    s.run({ type: "ReviseFactor", matrixId: "m1", factorId: "s1", catalogueKey: "S1" });
+    s.run({ type: "ReviseFactor", matrixId: "m1", factorId: "o1", catalogueKey: "O1" });
     propose(s, "y", "s1", "o1", { catalogueKey: "SO-S1-O1", priority: 1 });
     expect(s.state?.strategies.y).toMatchObject({ catalogueKey: "SO-S1-O1", priority: 1 });
     s.run({ type: "RemoveFactor", matrixId: "m1", factorId: "o1" });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isValidSiren, sirenWithChecksum } from "../../src/domain/siren.ts";
 import { canonicalJson } from "../../src/shared/canonical-json.ts";
+import { endOfParisDay } from "../../src/shared/paris-time.ts";
 import { mulberry32 } from "../../src/shared/random.ts";
 
 describe("shared helpers", () => {
@@ -26,5 +27,15 @@ describe("shared helpers", () => {
     expect(draws).toEqual(Array.from({ length: 1000 }, () => b()));
     expect(draws.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(new Set(draws).size).toBeGreaterThan(990);
+  });
+});
+
+describe("a calendar day as a person in France means it", () => {
+  it("ends at the last millisecond of that day in Europe/Paris, winter and summer time alike", () => {
+    expect(endOfParisDay("2026-11-26").toISOString()).toBe("2026-11-26T22:59:59.999Z");
+    expect(endOfParisDay("2026-07-14").toISOString()).toBe("2026-07-14T21:59:59.999Z");
+    // The days the clocks change.
+    expect(endOfParisDay("2026-03-29").toISOString()).toBe("2026-03-29T21:59:59.999Z");
+    expect(endOfParisDay("2026-10-25").toISOString()).toBe("2026-10-25T22:59:59.999Z");
   });
 });

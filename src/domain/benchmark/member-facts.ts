@@ -1,4 +1,4 @@
-import type { Matrix, Strategy } from "../matrix.ts";
+import { initiativesInOrder, type Matrix, type Strategy } from "../matrix.ts";
 import { liveFactors, weightedScore } from "../scores.ts";
 import { isInternal, type StrategyStatus } from "../types.ts";
 
@@ -60,7 +60,7 @@ const sortedUnique = (keys: (string | null)[]) => [...new Set(keys.filter((k): k
 export function memberFacts(matrix: Matrix): MemberFacts {
   const factors = liveFactors(matrix);
   const strategies: Strategy[] = Object.values(matrix.strategies);
-  const initiatives = Object.values(matrix.initiatives);
+  const initiatives = initiativesInOrder(matrix);
   const inPlan = strategies.filter((s) => s.status !== "ABANDONED");
   return {
     matrixId: matrix.id,

@@ -1,4 +1,4 @@
-import { catalogueEntry } from "../catalogue/index.ts";
+import { catalogueEntries, catalogueEntry } from "../catalogue/index.ts";
 import { badInput, DomainError, invalidTransition, notFound } from "../errors.ts";
 import {
   FACTOR_KINDS,
@@ -14,8 +14,26 @@ import {
   STRATEGY_STATUSES,
   type StrategyStatus,
 } from "../types.ts";
-import { intInRange, nonNegativeNumber, optionalText, requiredText } from "../validation.ts";
-import type { Factor, FactorFields, Matrix, MatrixCommand, MatrixEvent, Strategy } from "./state.ts";
+import { calendarDate, finiteNumber, intInRange, nonNegativeNumber, optionalText, requiredText } from "../validation.ts";
+import {
+  type Accountability,
+  type Factor,
+  type FactorFields,
+  factorsInOrder,
+  type Indicator,
+  type IndicatorFields,
+  type Initiative,
+  type InitiativeFields,
+  indicatorsOf,
+  initiativesInOrder,
+  type Matrix,
+  type MatrixCommand,
+  type MatrixEvent,
+  type MatrixStart,
+  NO_ACCOUNTABILITY,
+  type Strategy,
+  strategiesInOrder,
+} from "./state.ts";
 
 const OPEN_STATUSES: readonly StrategyStatus[] = ["PROPOSED", "ADOPTED", "IN_PROGRESS"];
 
@@ -51,6 +69,23 @@ function factorCatalogueKey(key: string, kind: FactorKind): string {
   return key;
 }
 
+/** One factor per catalogue key in a matrix: a second would count twice in the network's prevalence. */
+function unusedFactorKey(state: Matrix, key: string, except: string | null = null): string {
+  const holder = Object.values(state.factors).find((f) => !f.removed && f.catalogueKey === key && f.id !== except);
+  if (holder) throw badInput("catalogueKey", `catalogue factor ${key} is already in this matrix, as « ${holder.label} »`);
+  return key;
+}
+
+/** A catalogued strategy answers one cell: the crossing of its two catalogued factors. */
+function strategyKeyOfCell(key: string, internal: Factor, external: Factor, quadrant: Quadrant): string {
+  const entry = catalogueEntry(quadrantCatalogueKey(key, "STRATEGY", quadrant));
+  if (entry?.internalFactorKey !== internal.catalogueKey || entry?.externalFactorKey !== external.catalogueKey) {
+    const cell = `${internal.catalogueKey ?? "non catalogué"} × ${external.catalogueKey ?? "non catalogué"}`;
+    throw badInput("catalogueKey", `catalogue strategy ${key} answers ${entry?.internalFactorKey} × ${entry?.externalFactorKey}, not this cell (${cell})`);
+  }
+  return key;
+}
+
 function quadrantCatalogueKey(key: string, kind: "STRATEGY" | "TOOL", quadrant: Quadrant): string {
   const entry = catalogueEntry(key);
   if (!entry) throw badInput("catalogueKey", `unknown catalogue key ${key}`);
@@ -67,10 +102,38 @@ function liveFactor(state: Matrix, factorId: string, field = "factorId"): Factor
   return factor;
 }
 
-function strategyOf(state: Matrix, strategyId: string): Strategy {
+function strategyOf(state: Matrix, strategyId: string, field = "strategyId"): Strategy {
   const strategy = state.strategies[strategyId];
-  if (!strategy) throw new DomainError("NOT_FOUND", `no strategy with id ${strategyId} in this matrix`, { id: strategyId });
+  if (!strategy) throw new DomainError("NOT_FOUND", `no strategy with id ${strategyId} in this matrix`, { id: strategyId, field });
   return strategy;
+}
+
+function liveInitiative(state: Matrix, initiativeId: string, field = "initiativeId"): Initiative {
+  const initiative = state.initiatives[initiativeId];
+  if (!initiative) throw new DomainError("NOT_FOUND", `no initiative with id ${initiativeId} in this matrix`, { id: initiativeId, field });
+  if (initiative.removed) throw invalidTransition(`initiative ${initiativeId} was removed`);
+  return initiative;
+}
+
+/** An initiative serves strategies of its own quadrant that are still in the plan. */
+function initiativeStrategies(state: Matrix, ids: readonly string[], quadrant: Quadrant): string[] {
+  const unique = [...new Set(ids)];
+  for (const id of unique) {
+    const strategy = strategyOf(state, id, "strategyIds");
+    if (strategy.quadrant !== quadrant) throw badInput("strategyIds", `strategy ${id} belongs to ${strategy.quadrant}, not to the initiative's ${quadrant}`);
+    if (strategy.status === "ABANDONED") throw badInput("strategyIds", `strategy ${id} was abandoned`);
+  }
+  return unique;
+}
+
+/** The lead, due date, budget and progress given, checked; what was not given stays out. */
+function accountability(command: { [K in keyof Accountability]?: Accountability[K] | null }): Partial<Accountability> {
+  const fields: Partial<Accountability> = {};
+  if (command.lead != null) fields.lead = optionalText("lead", command.lead, 200);
+  if (command.dueDate != null) fields.dueDate = calendarDate("dueDate", command.dueDate);
+  if (command.budget != null) fields.budget = nonNegativeNumber("budget", command.budget, 1e12);
+  if (command.progress != null) fields.progress = intInRange("progress", command.progress, 0, 100);
+  return fields;
 }
 
 function statusChange(from: StrategyStatus, to: StrategyStatus, what: string): void {
@@ -117,18 +180,22 @@ const archiveMatrix: Decide<"ArchiveMatrix"> = () => [{ type: "MatrixArchived", 
 const addFactor: Decide<"AddFactor"> = (command, state) => {
   if (!FACTOR_KINDS.includes(command.kind)) throw badInput("kind", `unknown factor kind ${command.kind}`);
   if (state.factors[command.factorId]) throw new DomainError("CONFLICT", `factor ${command.factorId} already exists`);
+  const key = command.catalogueKey == null ? null : unusedFactorKey(state, factorCatalogueKey(command.catalogueKey, command.kind));
+  const entry = key === null ? null : catalogueEntry(key)!;
+  if (command.label == null && !entry) throw badInput("label", "a factor needs a label, unless its catalogueKey gives the catalogue's");
   return [
     {
       type: "FactorAdded",
       data: {
         id: command.factorId,
         kind: command.kind,
-        label: requiredText("label", command.label),
-        description: optionalText("description", command.description),
+        label: command.label == null ? entry!.label : requiredText("label", command.label),
+        // The catalogue's description goes with its label, not under a label of the person's own.
+        description: command.description != null ? optionalText("description", command.description) : command.label == null ? entry!.description : null,
         weight: command.weight == null ? DEFAULT_WEIGHT : weight(command.weight),
         rating: command.rating == null ? defaultRating(command.kind) : rating(command.rating),
         domain: command.domain == null ? null : domain(command.domain),
-        catalogueKey: command.catalogueKey == null ? null : factorCatalogueKey(command.catalogueKey, command.kind),
+        catalogueKey: key,
       },
     },
   ];
@@ -142,9 +209,17 @@ const reviseFactor: Decide<"ReviseFactor"> = (command, state) => {
   if (command.weight != null) requested.weight = weight(command.weight);
   if (command.rating != null) requested.rating = rating(command.rating);
   if (command.domain != null) requested.domain = domain(command.domain);
-  if (command.catalogueKey != null) requested.catalogueKey = factorCatalogueKey(command.catalogueKey, factor.kind);
+  if (command.catalogueKey != null) requested.catalogueKey = unusedFactorKey(state, factorCatalogueKey(command.catalogueKey, factor.kind), factor.id);
   if (Object.keys(requested).length === 0) throw badInput("input", "give at least one field to revise");
   const changes = changed(factor, requested);
+  if (changes.catalogueKey !== undefined) {
+    const built = Object.values(state.strategies).filter(
+      (s) => s.catalogueKey !== null && s.status !== "ABANDONED" && (s.internalFactorId === factor.id || s.externalFactorId === factor.id),
+    );
+    if (built.length > 0) {
+      throw invalidTransition(`strategies ${built.map((s) => s.catalogueKey).join(", ")} are catalogued on this factor's key: correct them first`);
+    }
+  }
   return Object.keys(changes).length === 0 ? [] : [{ type: "FactorRevised", data: { factorId: factor.id, changes } }];
 };
 
@@ -155,6 +230,19 @@ const removeFactor: Decide<"RemoveFactor"> = (command, state) => {
     .filter((s) => (s.internalFactorId === factor.id || s.externalFactorId === factor.id) && OPEN_STATUSES.includes(s.status))
     .map((s) => ({ type: "StrategyStatusChanged", data: { strategyId: s.id, from: s.status, to: "ABANDONED" } }));
   return [{ type: "FactorRemoved", data: { factorId: factor.id } }, ...retired];
+};
+
+/** The new order of one kind's live factors: all of them, each once. */
+const reorderFactors: Decide<"ReorderFactors"> = (command, state) => {
+  if (!FACTOR_KINDS.includes(command.kind)) throw badInput("kind", `unknown factor kind ${command.kind}`);
+  const current = factorsInOrder(state)
+    .filter((f) => f.kind === command.kind && !f.removed)
+    .map((f) => f.id);
+  const given = command.factorIds.map(String);
+  if (given.length !== current.length || new Set(given).size !== given.length || !given.every((id) => current.includes(id))) {
+    throw badInput("factorIds", `list each live ${command.kind} factor of the matrix once: ${current.join(", ")}`);
+  }
+  return given.every((id, i) => id === current[i]) ? [] : [{ type: "FactorsReordered", data: { kind: command.kind, factorIds: given } }];
 };
 
 const proposeStrategy: Decide<"ProposeStrategy"> = (command, state) => {
@@ -180,7 +268,8 @@ const proposeStrategy: Decide<"ProposeStrategy"> = (command, state) => {
         title: requiredText("title", command.title),
         description: optionalText("description", command.description),
         priority: command.priority == null ? null : priority(command.priority),
-        catalogueKey: command.catalogueKey == null ? null : quadrantCatalogueKey(command.catalogueKey, "STRATEGY", quadrant),
+        catalogueKey: command.catalogueKey == null ? null : strategyKeyOfCell(command.catalogueKey, internal, external, quadrant),
+        ...NO_ACCOUNTABILITY,
       },
     },
   ];
@@ -188,11 +277,17 @@ const proposeStrategy: Decide<"ProposeStrategy"> = (command, state) => {
 
 const reviseStrategy: Decide<"ReviseStrategy"> = (command, state) => {
   const strategy = strategyOf(state, command.strategyId);
-  const requested: Partial<Pick<Strategy, "title" | "description" | "priority">> = {};
+  const requested: Partial<Strategy> = accountability(command);
   if (command.title != null) requested.title = requiredText("title", command.title);
   if (command.description != null) requested.description = optionalText("description", command.description);
   if (command.priority != null) requested.priority = priority(command.priority);
-  if (Object.keys(requested).length === 0) throw badInput("input", "give at least one of title, description, priority");
+  if (command.catalogueKey != null) {
+    requested.catalogueKey =
+      command.catalogueKey === ""
+        ? null
+        : strategyKeyOfCell(command.catalogueKey, state.factors[strategy.internalFactorId]!, state.factors[strategy.externalFactorId]!, strategy.quadrant);
+  }
+  if (Object.keys(requested).length === 0) throw badInput("input", "give at least one field to revise");
   const changes = changed(strategy, requested);
   return Object.keys(changes).length === 0 ? [] : [{ type: "StrategyRevised", data: { strategyId: strategy.id, changes } }];
 };
@@ -211,28 +306,156 @@ const changeStrategyStatus: Decide<"ChangeStrategyStatus"> = (command, state) =>
 const addInitiative: Decide<"AddInitiative"> = (command, state) => {
   if (state.initiatives[command.initiativeId]) throw new DomainError("CONFLICT", `initiative ${command.initiativeId} already exists`);
   if (!QUADRANTS.includes(command.quadrant)) throw badInput("quadrant", `unknown quadrant ${command.quadrant}`);
-  const strategyIds = [...new Set(command.strategyIds ?? [])];
-  for (const id of strategyIds) strategyOf(state, id);
   return [
     {
       type: "InitiativeAdded",
       data: {
         id: command.initiativeId,
         title: requiredText("title", command.title),
+        description: optionalText("description", command.description),
         quadrant: command.quadrant,
         catalogueKey: command.catalogueKey == null ? null : quadrantCatalogueKey(command.catalogueKey, "TOOL", command.quadrant),
-        strategyIds,
+        strategyIds: initiativeStrategies(state, command.strategyIds ?? [], command.quadrant),
+        ...NO_ACCOUNTABILITY,
+        ...accountability(command),
       },
     },
   ];
 };
 
+const reviseInitiative: Decide<"ReviseInitiative"> = (command, state) => {
+  const initiative = liveInitiative(state, command.initiativeId);
+  const requested: Partial<InitiativeFields> = accountability(command);
+  if (command.title != null) requested.title = requiredText("title", command.title);
+  if (command.description != null) requested.description = optionalText("description", command.description);
+  if (command.catalogueKey != null) {
+    requested.catalogueKey = command.catalogueKey === "" ? null : quadrantCatalogueKey(command.catalogueKey, "TOOL", initiative.quadrant);
+  }
+  if (Object.keys(requested).length === 0 && command.strategyIds == null) throw badInput("input", "give at least one field to revise");
+  const changes: Partial<InitiativeFields> = changed(initiative, requested);
+  if (command.strategyIds != null) {
+    const strategyIds = initiativeStrategies(state, command.strategyIds, initiative.quadrant);
+    if (strategyIds.join() !== initiative.strategyIds.join()) changes.strategyIds = strategyIds;
+  }
+  return Object.keys(changes).length === 0 ? [] : [{ type: "InitiativeRevised", data: { initiativeId: initiative.id, changes } }];
+};
+
+const removeInitiative: Decide<"RemoveInitiative"> = (command, state) => [
+  { type: "InitiativeRemoved", data: { initiativeId: liveInitiative(state, command.initiativeId).id } },
+];
+
 const changeInitiativeStatus: Decide<"ChangeInitiativeStatus"> = (command, state) => {
-  const initiative = state.initiatives[command.initiativeId];
-  if (!initiative) throw new DomainError("NOT_FOUND", `no initiative with id ${command.initiativeId} in this matrix`, { id: command.initiativeId });
+  const initiative = liveInitiative(state, command.initiativeId);
   statusChange(initiative.status, command.status, "initiative");
   return [{ type: "InitiativeStatusChanged", data: { initiativeId: initiative.id, from: initiative.status, to: command.status } }];
 };
+
+/** The indicator a command names, or a new one; every value given is a measurement of its own, so its history is kept. */
+const setIndicator: Decide<"SetIndicator"> = (command, state) => {
+  const subject = state.strategies[command.subjectId] ?? liveInitiative(state, command.subjectId, "subjectId");
+  const requested: Partial<IndicatorFields> = {};
+  if (command.name != null) requested.name = requiredText("name", command.name, 200);
+  if (command.unit != null) requested.unit = optionalText("unit", command.unit, 50);
+  if (command.baseline != null) requested.baseline = finiteNumber("baseline", command.baseline);
+  if (command.target != null) requested.target = finiteNumber("target", command.target);
+  const value = command.value == null ? null : finiteNumber("value", command.value);
+  const events: MatrixEvent[] = [];
+  let indicator: Indicator | undefined;
+  if (command.indicatorId != null) {
+    indicator = indicatorsOf(state, subject.id).find((i) => i.id === command.indicatorId);
+    if (!indicator) {
+      throw new DomainError("NOT_FOUND", `no indicator ${command.indicatorId} on ${subject.id}`, { id: command.indicatorId, field: "indicatorId" });
+    }
+    const changes = changed(indicator, requested);
+    if (Object.keys(changes).length > 0) events.push({ type: "IndicatorRevised", data: { indicatorId: indicator.id, changes } });
+  } else {
+    if (requested.name === undefined) throw badInput("name", "a new indicator needs a name");
+    if (state.indicators[command.newIndicatorId]) throw new DomainError("CONFLICT", `indicator ${command.newIndicatorId} already exists`);
+    events.push({
+      type: "IndicatorAdded",
+      data: {
+        id: command.newIndicatorId,
+        subjectId: subject.id,
+        name: requested.name,
+        unit: requested.unit ?? null,
+        baseline: requested.baseline ?? null,
+        target: requested.target ?? null,
+      },
+    });
+  }
+  const id = indicator?.id ?? command.newIndicatorId;
+  if (value !== null) events.push({ type: "IndicatorMeasured", data: { indicatorId: id, value } });
+  return events;
+};
+
+/** The statuses a copied strategy or initiative passes through again to reach its own. */
+const pathFromProposed = (status: StrategyStatus): StrategyStatus[] =>
+  status === "IN_PROGRESS" ? ["ADOPTED", "IN_PROGRESS"] : status === "ADOPTED" ? ["ADOPTED"] : [];
+
+/** The catalogue's fourteen factors, in its order, labelled and described as it says. */
+function catalogueStart(ids: Record<string, string>): MatrixEvent[] {
+  return catalogueEntries("FACTOR").map((entry) => ({
+    type: "FactorAdded",
+    data: {
+      id: idFor(ids, entry.key),
+      kind: entry.factorKind!,
+      label: entry.label,
+      description: entry.description,
+      weight: DEFAULT_WEIGHT,
+      rating: defaultRating(entry.factorKind!),
+      domain: null,
+      catalogueKey: entry.key,
+    },
+  }));
+}
+
+/** Another matrix's live factors, open strategies and open initiatives with their links and indicators, under new ids. */
+function copyStart(source: Matrix, collectivityId: string, ids: Record<string, string>): MatrixEvent[] {
+  if (source.collectivityId !== collectivityId) throw badInput("copyFromMatrixId", "a matrix is copied from another matrix of the same collectivity");
+  const open = (s: { status: StrategyStatus }) => OPEN_STATUSES.includes(s.status);
+  const factors = factorsInOrder(source).filter((f) => !f.removed);
+  const strategies = strategiesInOrder(source).filter(open);
+  const initiatives = initiativesInOrder(source).filter(open);
+  const copied = new Set(strategies.map((s) => s.id));
+  const events: MatrixEvent[] = factors.map(({ removed: _, ...factor }) => ({ type: "FactorAdded", data: { ...factor, id: idFor(ids, factor.id) } }));
+  for (const { status, decisions: _, ...strategy } of strategies) {
+    const id = idFor(ids, strategy.id);
+    events.push({
+      type: "StrategyProposed",
+      data: { ...strategy, id, internalFactorId: idFor(ids, strategy.internalFactorId), externalFactorId: idFor(ids, strategy.externalFactorId) },
+    });
+    let from: StrategyStatus = "PROPOSED";
+    for (const to of pathFromProposed(status)) {
+      events.push({ type: "StrategyStatusChanged", data: { strategyId: id, from, to } });
+      from = to;
+    }
+  }
+  for (const { status, decisions: _, removed: __, ...initiative } of initiatives) {
+    const id = idFor(ids, initiative.id);
+    const strategyIds = initiative.strategyIds.filter((s) => copied.has(s)).map((s) => idFor(ids, s));
+    events.push({ type: "InitiativeAdded", data: { ...initiative, id, strategyIds } });
+    let from: StrategyStatus = "PROPOSED";
+    for (const to of pathFromProposed(status)) {
+      events.push({ type: "InitiativeStatusChanged", data: { initiativeId: id, from, to } });
+      from = to;
+    }
+  }
+  for (const subject of [...strategies, ...initiatives]) {
+    for (const { measurements: _, ...indicator } of indicatorsOf(source, subject.id)) {
+      events.push({ type: "IndicatorAdded", data: { ...indicator, id: idFor(ids, indicator.id), subjectId: idFor(ids, subject.id) } });
+    }
+  }
+  return events;
+}
+
+function idFor(ids: Record<string, string>, key: string): string {
+  const id = ids[key];
+  if (!id) throw new Error(`no new id given for ${key}`);
+  return id;
+}
+
+const startOf = (start: MatrixStart, collectivityId: string): MatrixEvent[] =>
+  start.from === "CATALOGUE" ? catalogueStart(start.ids) : copyStart(start.source, collectivityId, start.ids);
 
 /** The events a command decides on a matrix's state, or the refusal it meets; one decider per command. */
 export function decideMatrix(command: MatrixCommand, state: Matrix | null): MatrixEvent[] {
@@ -240,6 +463,7 @@ export function decideMatrix(command: MatrixCommand, state: Matrix | null): Matr
     if (state) throw new DomainError("CONFLICT", `matrix ${command.matrixId} already exists`, { actualVersion: state.version });
     return [
       { type: "MatrixOpened", data: { matrixId: command.matrixId, collectivityId: command.collectivityId, title: requiredText("title", command.title, 200) } },
+      ...(command.start ? startOf(command.start, command.collectivityId) : []),
     ];
   }
   if (command.type === "ChangeMatrixVisibility") {
@@ -260,6 +484,8 @@ export function decideMatrix(command: MatrixCommand, state: Matrix | null): Matr
       return reviseFactor(command, state);
     case "RemoveFactor":
       return removeFactor(command, state);
+    case "ReorderFactors":
+      return reorderFactors(command, state);
     case "ProposeStrategy":
       return proposeStrategy(command, state);
     case "ReviseStrategy":
@@ -268,7 +494,13 @@ export function decideMatrix(command: MatrixCommand, state: Matrix | null): Matr
       return changeStrategyStatus(command, state);
     case "AddInitiative":
       return addInitiative(command, state);
+    case "ReviseInitiative":
+      return reviseInitiative(command, state);
+    case "RemoveInitiative":
+      return removeInitiative(command, state);
     case "ChangeInitiativeStatus":
       return changeInitiativeStatus(command, state);
+    case "SetIndicator":
+      return setIndicator(command, state);
   }
 }

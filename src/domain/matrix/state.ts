@@ -24,7 +24,21 @@ export interface Decision {
   version: number;
 }
 
-export interface Strategy {
+/** Who answers for a strategy or an initiative, by when, with what money, how far along. */
+export interface Accountability {
+  /** The référent, as the collectivity names them. */
+  lead: string | null;
+  /** A calendar date, YYYY-MM-DD. */
+  dueDate: string | null;
+  /** Euros. */
+  budget: number | null;
+  /** 0..100. */
+  progress: number | null;
+}
+
+export const NO_ACCOUNTABILITY: Accountability = { lead: null, dueDate: null, budget: null, progress: null };
+
+export interface Strategy extends Accountability {
   id: string;
   quadrant: Quadrant;
   internalFactorId: string;
@@ -37,22 +51,40 @@ export interface Strategy {
   decisions: Decision[];
 }
 
-export interface Initiative {
+export interface Initiative extends Accountability {
   id: string;
   title: string;
+  description: string | null;
   quadrant: Quadrant;
   status: StrategyStatus;
   catalogueKey: string | null;
   strategyIds: string[];
   decisions: Decision[];
+  /** Removed initiatives stay here (flagged): the history names them. */
+  removed: boolean;
 }
+
+/** A measure of a strategy's or an initiative's effect, with every value measured. */
+export interface Indicator {
+  id: string;
+  /** The strategy or initiative it measures. */
+  subjectId: string;
+  name: string;
+  unit: string | null;
+  baseline: number | null;
+  target: number | null;
+  /** Oldest first; `at` is when the value was recorded. */
+  measurements: { value: number; at: string }[];
+}
+
+export type IndicatorFields = Pick<Indicator, "name" | "unit" | "baseline" | "target">;
 
 /**
  * The shape of Matrix as snapshots and read models store it. Bump it when a
  * field is added, removed or changes meaning: stored states of another
  * version are then ignored (snapshots) or rebuilt (projections).
  */
-export const MATRIX_STATE_VERSION = 2;
+export const MATRIX_STATE_VERSION = 3;
 
 export interface Matrix {
   id: string;
@@ -71,20 +103,43 @@ export interface Matrix {
   factors: Record<string, Factor>;
   strategies: Record<string, Strategy>;
   initiatives: Record<string, Initiative>;
+  indicators: Record<string, Indicator>;
+  /** Ids in the order of entry (factors: as last reordered, per kind); stored JSON keeps no key order. */
+  order: { factors: string[]; strategies: string[]; initiatives: string[]; indicators: string[] };
 }
+
+export const factorsInOrder = (matrix: Matrix): Factor[] => matrix.order.factors.map((id) => matrix.factors[id]!);
+export const strategiesInOrder = (matrix: Matrix): Strategy[] => matrix.order.strategies.map((id) => matrix.strategies[id]!);
+/** Initiatives not removed, in the order of entry. */
+export const initiativesInOrder = (matrix: Matrix): Initiative[] =>
+  matrix.order.initiatives.map((id) => matrix.initiatives[id]!).filter((initiative) => !initiative.removed);
+export const indicatorsOf = (matrix: Matrix, subjectId: string): Indicator[] =>
+  matrix.order.indicators.map((id) => matrix.indicators[id]!).filter((indicator) => indicator.subjectId === subjectId);
 
 export type FactorFields = Omit<Factor, "id" | "kind" | "removed">;
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
 
+type StrategyChanges = Pick<Strategy, "title" | "description" | "priority" | "catalogueKey"> & Accountability;
+export type InitiativeFields = Pick<Initiative, "title" | "description" | "strategyIds" | "catalogueKey"> & Accountability;
+
+/**
+ * What a new matrix starts from: the catalogue's factors, or another matrix
+ * of the same collectivity (its live factors, open strategies and open
+ * initiatives). `ids` gives each copied entry, by catalogue key or by its id
+ * in the source, its id in the new matrix.
+ */
+export type MatrixStart = { from: "CATALOGUE"; ids: Record<string, string> } | { from: "MATRIX"; source: Matrix; ids: Record<string, string> };
+
 export type MatrixCommand =
-  | { type: "OpenMatrix"; matrixId: string; collectivityId: string; title: string }
+  | { type: "OpenMatrix"; matrixId: string; collectivityId: string; title: string; start?: MatrixStart | null }
   | { type: "RenameMatrix"; matrixId: string; title: string }
   | { type: "PublishMatrix"; matrixId: string; visibility?: MatrixVisibility | null }
   | { type: "ChangeMatrixVisibility"; matrixId: string; visibility: MatrixVisibility }
   | { type: "ArchiveMatrix"; matrixId: string }
-  | ({ type: "AddFactor"; matrixId: string; factorId: string; kind: FactorKind; label: string } & Nullable<Omit<FactorFields, "label">>)
+  | ({ type: "AddFactor"; matrixId: string; factorId: string; kind: FactorKind } & Nullable<FactorFields>)
   | ({ type: "ReviseFactor"; matrixId: string; factorId: string } & Nullable<FactorFields>)
   | { type: "RemoveFactor"; matrixId: string; factorId: string; reason?: string | null }
+  | { type: "ReorderFactors"; matrixId: string; kind: FactorKind; factorIds: string[] }
   | {
       type: "ProposeStrategy";
       matrixId: string;
@@ -96,18 +151,23 @@ export type MatrixCommand =
       priority?: number | null;
       catalogueKey?: string | null;
     }
-  | { type: "ReviseStrategy"; matrixId: string; strategyId: string; title?: string | null; description?: string | null; priority?: number | null }
+  /** A catalogueKey of "" takes the key away. */
+  | ({ type: "ReviseStrategy"; matrixId: string; strategyId: string } & Nullable<StrategyChanges>)
   | { type: "ChangeStrategyStatus"; matrixId: string; strategyId: string; status: StrategyStatus }
-  | {
-      type: "AddInitiative";
+  | ({ type: "AddInitiative"; matrixId: string; initiativeId: string; title: string; quadrant: Quadrant } & Nullable<Omit<InitiativeFields, "title">>)
+  /** A catalogueKey of "" takes the key away. */
+  | ({ type: "ReviseInitiative"; matrixId: string; initiativeId: string } & Nullable<InitiativeFields>)
+  | { type: "RemoveInitiative"; matrixId: string; initiativeId: string }
+  | { type: "ChangeInitiativeStatus"; matrixId: string; initiativeId: string; status: StrategyStatus }
+  /** An existing indicator when `indicatorId` names one of the subject's; otherwise a new one, under `newIndicatorId`. */
+  | ({
+      type: "SetIndicator";
       matrixId: string;
-      initiativeId: string;
-      title: string;
-      quadrant: Quadrant;
-      strategyIds?: string[] | null;
-      catalogueKey?: string | null;
-    }
-  | { type: "ChangeInitiativeStatus"; matrixId: string; initiativeId: string; status: StrategyStatus };
+      subjectId: string;
+      indicatorId?: string | null;
+      newIndicatorId: string;
+      value?: number | null;
+    } & Nullable<IndicatorFields>);
 
 export type MatrixEvent =
   | Event<"MatrixOpened", { matrixId: string; collectivityId: string; title: string }>
@@ -118,11 +178,17 @@ export type MatrixEvent =
   | Event<"FactorAdded", Omit<Factor, "removed">>
   | Event<"FactorRevised", { factorId: string; changes: Partial<FactorFields> }>
   | Event<"FactorRemoved", { factorId: string }>
+  | Event<"FactorsReordered", { kind: FactorKind; factorIds: string[] }>
   | Event<"StrategyProposed", Omit<Strategy, "status" | "decisions">>
-  | Event<"StrategyRevised", { strategyId: string; changes: Partial<Pick<Strategy, "title" | "description" | "priority">> }>
+  | Event<"StrategyRevised", { strategyId: string; changes: Partial<StrategyChanges> }>
   | Event<"StrategyStatusChanged", { strategyId: string; from: StrategyStatus; to: StrategyStatus }>
-  | Event<"InitiativeAdded", Omit<Initiative, "status" | "decisions">>
-  | Event<"InitiativeStatusChanged", { initiativeId: string; from: StrategyStatus; to: StrategyStatus }>;
+  | Event<"InitiativeAdded", Omit<Initiative, "status" | "decisions" | "removed">>
+  | Event<"InitiativeRevised", { initiativeId: string; changes: Partial<InitiativeFields> }>
+  | Event<"InitiativeRemoved", { initiativeId: string }>
+  | Event<"InitiativeStatusChanged", { initiativeId: string; from: StrategyStatus; to: StrategyStatus }>
+  | Event<"IndicatorAdded", Omit<Indicator, "measurements">>
+  | Event<"IndicatorRevised", { indicatorId: string; changes: Partial<IndicatorFields> }>
+  | Event<"IndicatorMeasured", { indicatorId: string; value: number }>;
 
 /**
  * Before visibilities existed (state version 1), MatrixPublished carried
@@ -131,26 +197,41 @@ export type MatrixEvent =
 const publishedBeforeVisibilities: Upcaster = (event) =>
   (event.data as { visibility?: MatrixVisibility }).visibility ? event : { ...event, data: { ...(event.data as object), visibility: "NETWORK" } };
 
+/** Before the action plan, strategies and initiatives held no lead, due date, budget or progress; initiatives no description. */
+const withoutAccountability: Upcaster = (event) => ({
+  ...event,
+  data: { ...NO_ACCOUNTABILITY, ...(event.type === "InitiativeAdded" ? { description: null } : {}), ...(event.data as object) },
+});
+
+/** Every matrix event type this version knows (a record, so that the compiler lists every member of the union). */
+export const MATRIX_EVENT_TYPES: Record<MatrixEvent["type"], true> = {
+  MatrixOpened: true,
+  MatrixRenamed: true,
+  MatrixPublished: true,
+  MatrixVisibilityChanged: true,
+  MatrixArchived: true,
+  FactorAdded: true,
+  FactorRevised: true,
+  FactorRemoved: true,
+  FactorsReordered: true,
+  StrategyProposed: true,
+  StrategyRevised: true,
+  StrategyStatusChanged: true,
+  InitiativeAdded: true,
+  InitiativeRevised: true,
+  InitiativeRemoved: true,
+  InitiativeStatusChanged: true,
+  IndicatorAdded: true,
+  IndicatorRevised: true,
+  IndicatorMeasured: true,
+};
+
 /** Reads a stored matrix event (see eventReader). */
-export const readMatrixEvent = eventReader<MatrixEvent>(
-  "matrix",
-  {
-    MatrixOpened: true,
-    MatrixRenamed: true,
-    MatrixPublished: true,
-    MatrixVisibilityChanged: true,
-    MatrixArchived: true,
-    FactorAdded: true,
-    FactorRevised: true,
-    FactorRemoved: true,
-    StrategyProposed: true,
-    StrategyRevised: true,
-    StrategyStatusChanged: true,
-    InitiativeAdded: true,
-    InitiativeStatusChanged: true,
-  },
-  { MatrixPublished: publishedBeforeVisibilities },
-);
+export const readMatrixEvent = eventReader<MatrixEvent>("matrix", MATRIX_EVENT_TYPES, {
+  MatrixPublished: publishedBeforeVisibilities,
+  StrategyProposed: withoutAccountability,
+  InitiativeAdded: withoutAccountability,
+});
 
 const decisionOf = (event: EventMetadata, status: StrategyStatus): Decision => ({
   status,
@@ -173,7 +254,11 @@ function applyMatrixEvent(state: Matrix, e: ReadEvent<MatrixEvent>, at: string):
     case "MatrixArchived":
       return { ...state, status: "ARCHIVED" };
     case "FactorAdded":
-      return { ...state, factors: { ...state.factors, [e.data.id]: { ...e.data, removed: false } } };
+      return {
+        ...state,
+        factors: { ...state.factors, [e.data.id]: { ...e.data, removed: false } },
+        order: { ...state.order, factors: [...state.order.factors, e.data.id] },
+      };
     case "FactorRevised": {
       const factor = state.factors[e.data.factorId];
       return factor ? { ...state, factors: { ...state.factors, [factor.id]: { ...factor, ...e.data.changes } } } : state;
@@ -182,10 +267,16 @@ function applyMatrixEvent(state: Matrix, e: ReadEvent<MatrixEvent>, at: string):
       const factor = state.factors[e.data.factorId];
       return factor ? { ...state, factors: { ...state.factors, [factor.id]: { ...factor, removed: true } } } : state;
     }
+    case "FactorsReordered": {
+      const { kind, factorIds } = e.data;
+      const others = state.order.factors.filter((id) => state.factors[id]?.kind !== kind || !factorIds.includes(id));
+      return { ...state, order: { ...state.order, factors: [...others, ...factorIds] } };
+    }
     case "StrategyProposed":
       return {
         ...state,
         strategies: { ...state.strategies, [e.data.id]: { ...e.data, status: "PROPOSED", decisions: [decisionOf(e, "PROPOSED")] } },
+        order: { ...state.order, strategies: [...state.order.strategies, e.data.id] },
       };
     case "StrategyRevised": {
       const strategy = state.strategies[e.data.strategyId];
@@ -200,13 +291,41 @@ function applyMatrixEvent(state: Matrix, e: ReadEvent<MatrixEvent>, at: string):
     case "InitiativeAdded":
       return {
         ...state,
-        initiatives: { ...state.initiatives, [e.data.id]: { ...e.data, status: "PROPOSED", decisions: [decisionOf(e, "PROPOSED")] } },
+        initiatives: {
+          ...state.initiatives,
+          [e.data.id]: { ...e.data, status: "PROPOSED", decisions: [decisionOf(e, "PROPOSED")], removed: false },
+        },
+        order: { ...state.order, initiatives: [...state.order.initiatives, e.data.id] },
       };
+    case "InitiativeRevised": {
+      const initiative = state.initiatives[e.data.initiativeId];
+      return initiative ? { ...state, initiatives: { ...state.initiatives, [initiative.id]: { ...initiative, ...e.data.changes } } } : state;
+    }
+    case "InitiativeRemoved": {
+      const initiative = state.initiatives[e.data.initiativeId];
+      return initiative ? { ...state, initiatives: { ...state.initiatives, [initiative.id]: { ...initiative, removed: true } } } : state;
+    }
     case "InitiativeStatusChanged": {
       const initiative = state.initiatives[e.data.initiativeId];
       if (!initiative) return state;
       const next = { ...initiative, status: e.data.to, decisions: [...initiative.decisions, decisionOf(e, e.data.to)] };
       return { ...state, initiatives: { ...state.initiatives, [initiative.id]: next } };
+    }
+    case "IndicatorAdded":
+      return {
+        ...state,
+        indicators: { ...state.indicators, [e.data.id]: { ...e.data, measurements: [] } },
+        order: { ...state.order, indicators: [...state.order.indicators, e.data.id] },
+      };
+    case "IndicatorRevised": {
+      const indicator = state.indicators[e.data.indicatorId];
+      return indicator ? { ...state, indicators: { ...state.indicators, [indicator.id]: { ...indicator, ...e.data.changes } } } : state;
+    }
+    case "IndicatorMeasured": {
+      const indicator = state.indicators[e.data.indicatorId];
+      if (!indicator) return state;
+      const next = { ...indicator, measurements: [...indicator.measurements, { value: e.data.value, at }] };
+      return { ...state, indicators: { ...state.indicators, [indicator.id]: next } };
     }
   }
 }
@@ -228,6 +347,8 @@ export function evolveMatrix(state: Matrix | null, event: ReadEvent<MatrixEvent>
       factors: {},
       strategies: {},
       initiatives: {},
+      indicators: {},
+      order: { factors: [], strategies: [], initiatives: [], indicators: [] },
     };
   }
   if (!state) return null;

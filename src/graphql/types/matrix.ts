@@ -1,5 +1,15 @@
 import type { Page } from "../../app/queries.ts";
-import type { Factor as FactorState, Initiative as InitiativeState, Matrix as MatrixState, Strategy as StrategyState } from "../../domain/matrix.ts";
+import {
+  type Accountability,
+  type Factor as FactorState,
+  type Indicator as IndicatorState,
+  type Initiative as InitiativeState,
+  indicatorsOf,
+  initiativesInOrder,
+  type Matrix as MatrixState,
+  type Strategy as StrategyState,
+  strategiesInOrder,
+} from "../../domain/matrix.ts";
 import { type CrossMatrix as CrossState, crossMatrix, liveFactors, type MatrixScores as ScoresState, scoreMatrix } from "../../domain/scores.ts";
 import { matrixStream } from "../../domain/streams.ts";
 import type { Quadrant as QuadrantValue } from "../../domain/types.ts";
@@ -47,6 +57,42 @@ const Decision = builder.objectRef<StrategyState["decisions"][number]>("Decision
 
 const factorOf = (matrix: MatrixState, id: string): FactorState => matrix.factors[id]!;
 
+const Measurement = builder.objectRef<IndicatorState["measurements"][number]>("IndicatorValue").implement({
+  description: "A value measured, and when it was recorded",
+  fields: (t) => ({
+    value: t.exposeFloat("value"),
+    at: t.field({ type: "DateTime", resolve: (m) => m.at }),
+  }),
+});
+
+export const Indicator = builder.objectRef<IndicatorState>("Indicator").implement({
+  description: "A measure of a strategy's or an initiative's effect, against its target",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    unit: t.exposeString("unit", { nullable: true }),
+    baseline: t.exposeFloat("baseline", { nullable: true }),
+    target: t.exposeFloat("target", { nullable: true }),
+    value: t.float({ nullable: true, description: "The latest measured value", resolve: (i) => i.measurements.at(-1)?.value ?? null }),
+    valueAt: t.field({ type: "DateTime", nullable: true, description: "When it was measured", resolve: (i) => i.measurements.at(-1)?.at ?? null }),
+    values: t.field({ type: [Measurement], description: "Every value measured, oldest first", resolve: (i) => i.measurements }),
+  }),
+});
+
+/** The lead, due date, budget, progress and indicators that strategies and initiatives both hold. */
+function accountabilityFields<T extends { matrix: MatrixState }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<typeof builder.$inferSchemaTypes, T>,
+  of: (view: T) => Accountability & { id: string },
+) {
+  return {
+    lead: t.string({ nullable: true, description: "The person in charge (référent)", resolve: (view) => of(view).lead }),
+    dueDate: t.field({ type: "Date", nullable: true, resolve: (view) => of(view).dueDate }),
+    budget: t.float({ nullable: true, description: "Euros", resolve: (view) => of(view).budget }),
+    progress: t.int({ nullable: true, description: "0..100", resolve: (view) => of(view).progress }),
+    indicators: t.field({ type: [Indicator], resolve: (view) => indicatorsOf(view.matrix, of(view).id) }),
+  };
+}
+
 export const Strategy = builder.objectRef<StrategyView>("Strategy").implement({
   description: "A crossed TOWS answer at (internal factor x external factor)",
   fields: (t) => ({
@@ -60,6 +106,7 @@ export const Strategy = builder.objectRef<StrategyView>("Strategy").implement({
     priority: t.int({ nullable: true, description: "1 (highest) .. 5", resolve: ({ strategy }) => strategy.priority }),
     catalogueKey: t.string({ nullable: true, resolve: ({ strategy }) => strategy.catalogueKey }),
     decisions: t.field({ type: [Decision], description: "Every status change, oldest first", resolve: ({ strategy }) => strategy.decisions }),
+    ...accountabilityFields(t, (view) => view.strategy),
   }),
 });
 
@@ -68,6 +115,7 @@ export const Initiative = builder.objectRef<InitiativeView>("Initiative").implem
   fields: (t) => ({
     id: t.id({ resolve: ({ initiative }) => initiative.id }),
     title: t.string({ resolve: ({ initiative }) => initiative.title }),
+    description: t.string({ nullable: true, resolve: ({ initiative }) => initiative.description }),
     quadrant: t.field({ type: QuadrantEnum, resolve: ({ initiative }) => initiative.quadrant }),
     status: t.field({ type: StrategyStatusEnum, resolve: ({ initiative }) => initiative.status }),
     catalogueKey: t.string({ nullable: true, resolve: ({ initiative }) => initiative.catalogueKey }),
@@ -75,7 +123,8 @@ export const Initiative = builder.objectRef<InitiativeView>("Initiative").implem
       type: [Strategy],
       resolve: ({ matrix, initiative }) => initiative.strategyIds.map((id) => strategyView(matrix, matrix.strategies[id]!)),
     }),
-    decisions: t.field({ type: [Decision], resolve: ({ initiative }) => initiative.decisions }),
+    decisions: t.field({ type: [Decision], description: "Every status change, oldest first", resolve: ({ initiative }) => initiative.decisions }),
+    ...accountabilityFields(t, (view) => view.initiative),
   }),
 });
 
@@ -146,13 +195,13 @@ Matrix.implement({
       type: [Strategy],
       args: { quadrant: t.arg({ type: QuadrantEnum }), status: t.arg({ type: StrategyStatusEnum }) },
       resolve: (matrix, args) =>
-        Object.values(matrix.strategies)
+        strategiesInOrder(matrix)
           .filter((s) => (args.quadrant == null || s.quadrant === args.quadrant) && (args.status == null || s.status === args.status))
           .map((s) => strategyView(matrix, s)),
     }),
     initiatives: t.field({
       type: [Initiative],
-      resolve: (matrix) => Object.values(matrix.initiatives).map((initiative) => ({ matrix, initiative })),
+      resolve: (matrix) => initiativesInOrder(matrix).map((initiative) => ({ matrix, initiative })),
     }),
     cross: t.field({
       type: CrossMatrix,

@@ -1,3 +1,4 @@
+import { Kind } from "graphql";
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import {
   CATALOGUE_ENTRY_KINDS,
@@ -8,9 +9,24 @@ import {
   QUADRANTS,
   STRATEGY_STATUSES,
 } from "../../domain/types.ts";
+import { CALENDAR_DAY, calendarDate } from "../../domain/validation.ts";
+import { endOfParisDay } from "../../shared/paris-time.ts";
 import { builder } from "../builder.ts";
 
-builder.addScalarType("DateTime", DateTimeResolver);
+// A plain date (2026-11-26) also reads as a DateTime: the end of that day in Europe/Paris, as a person means it.
+const dateTimeOrDay = (value: unknown) => (typeof value === "string" && CALENDAR_DAY.test(value) ? endOfParisDay(calendarDate("asOf", value)) : null);
+builder.scalarType("DateTime", {
+  description: `${DateTimeResolver.description} A calendar date alone (2026-11-26) means the end of that day in Europe/Paris.`,
+  serialize: (value) => DateTimeResolver.serialize(value) as Date | string,
+  parseValue: (value) => dateTimeOrDay(value) ?? (DateTimeResolver.parseValue(value) as Date),
+  parseLiteral: (ast) => dateTimeOrDay(ast.kind === Kind.STRING ? ast.value : null) ?? (DateTimeResolver.parseLiteral(ast, {}) as Date),
+});
+builder.scalarType("Date", {
+  description: "A calendar date, ISO 8601 (2027-06-30)",
+  serialize: (value) => value,
+  parseValue: (value) => calendarDate("date", String(value)),
+  parseLiteral: (ast) => calendarDate("date", ast.kind === Kind.STRING ? ast.value : ""),
+});
 builder.addScalarType("JSON", JSONResolver);
 
 export const CollectivityKindEnum = builder.enumType("CollectivityKind", { values: COLLECTIVITY_KINDS });

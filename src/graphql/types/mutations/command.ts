@@ -1,10 +1,10 @@
 import type { CommandOutcome } from "../../../app/commands.ts";
 import type { Collectivity as CollectivityState } from "../../../domain/collectivity.ts";
-import type { Factor as FactorState, Matrix as MatrixState } from "../../../domain/matrix.ts";
+import type { Factor as FactorState, Indicator as IndicatorState, Matrix as MatrixState } from "../../../domain/matrix.ts";
 import { builder } from "../../builder.ts";
 import type { Context } from "../../context.ts";
 import { Collectivity } from "../collectivity.ts";
-import { Factor, Initiative, type InitiativeView, Matrix, Strategy, type StrategyView, strategyView } from "../matrix.ts";
+import { Factor, Indicator, Initiative, type InitiativeView, Matrix, Strategy, type StrategyView, strategyView } from "../matrix.ts";
 
 // What every mutation shares: the fields each command may carry besides its
 // own, the payloads it answers with, and the reading back of what it touched.
@@ -17,6 +17,15 @@ export function commandOptionFields(t: InputFields, take: { reason?: boolean; ex
     ...(take.reason ? { reason: t.string() } : {}),
     ...(take.expectedVersion ? { expectedVersion: t.int() } : {}),
     commandId: t.id(),
+  };
+}
+
+/** Who answers for a strategy or an initiative, by when, with what money. */
+export function accountabilityInputFields(t: InputFields) {
+  return {
+    lead: t.string({ description: "The person in charge (référent)" }),
+    dueDate: t.field({ type: "Date" }),
+    budget: t.float({ description: "Euros" }),
   };
 }
 
@@ -58,6 +67,14 @@ export const InitiativePayload = builder.objectRef<InitiativeView & { position: 
   }),
 });
 
+export const IndicatorPayload = builder.objectRef<{ indicator: IndicatorState; matrix: MatrixState; position: string }>("IndicatorPayload").implement({
+  fields: (t) => ({
+    indicator: t.field({ type: Indicator, resolve: (p) => p.indicator }),
+    matrix: t.field({ type: Matrix, resolve: (p) => p.matrix }),
+    position: t.exposeString("position"),
+  }),
+});
+
 // Resolvers split the input, run the command and read back what it touched.
 
 /** The matrix as the command left it; a replay, which holds only ids, reads it from the event store. */
@@ -88,4 +105,9 @@ export async function strategyPayload(ctx: Context, outcome: CommandOutcome<Matr
 export async function initiativePayload(ctx: Context, outcome: CommandOutcome<MatrixState>) {
   const matrix = await matrixAfter(ctx, outcome);
   return { matrix, initiative: matrix.initiatives[outcome.ids.initiativeId!]!, position: outcome.position };
+}
+
+export async function indicatorPayload(ctx: Context, outcome: CommandOutcome<MatrixState>) {
+  const matrix = await matrixAfter(ctx, outcome);
+  return { matrix, indicator: matrix.indicators[outcome.ids.indicatorId!]!, position: outcome.position };
 }

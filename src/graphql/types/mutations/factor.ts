@@ -6,7 +6,7 @@ const AddFactorInput = builder.inputType("AddFactorInput", {
   fields: (t) => ({
     matrixId: t.id({ required: true }),
     kind: t.field({ type: FactorKindEnum, required: true }),
-    label: t.string({ required: true }),
+    label: t.string({ description: "Required, unless catalogueKey gives the catalogue's label (and description)" }),
     description: t.string(),
     weight: t.float({ description: ">= 0, default 1" }),
     rating: t.int({ description: "1..4, default 3 for strengths and opportunities, 2 for weaknesses and threats" }),
@@ -38,7 +38,22 @@ const RemoveFactorInput = builder.inputType("RemoveFactorInput", {
   }),
 });
 
+const ReorderFactorsInput = builder.inputType("ReorderFactorsInput", {
+  fields: (t) => ({
+    matrixId: t.id({ required: true }),
+    kind: t.field({ type: FactorKindEnum, required: true }),
+    factorIds: t.idList({ required: true, description: "Every live factor of that kind, each once, in the new order" }),
+    ...commandOptionFields(t, { reason: true, expectedVersion: true }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  reorderFactors: t.field({
+    type: MatrixPayload,
+    description: "The order in which one kind's factors are listed, in the SWOT and as the grids' rows or columns",
+    args: { input: t.arg({ type: ReorderFactorsInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => matrixPayload(ctx, await ctx.matrixCommands.reorderFactors(input, ctx)),
+  }),
   addFactor: t.field({
     type: FactorPayload,
     args: { input: t.arg({ type: AddFactorInput, required: true }) },

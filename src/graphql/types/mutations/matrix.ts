@@ -7,6 +7,10 @@ const OpenMatrixInput = builder.inputType("OpenMatrixInput", {
   fields: (t) => ({
     collectivityId: t.id({ required: true }),
     title: t.string({ required: true }),
+    fromCatalogue: t.boolean({ description: "Pre-fill the catalogue's 14 factors, in its order, with default weights and ratings" }),
+    copyFromMatrixId: t.id({
+      description: "Start from another matrix of the same collectivity: its live factors, open strategies and open initiatives, with their links",
+    }),
     ...commandOptionFields(t),
   }),
 });
@@ -31,7 +35,7 @@ const RenameMatrixInput = builder.inputType("RenameMatrixInput", {
   fields: (t) => ({
     matrixId: t.id({ required: true }),
     title: t.string({ required: true }),
-    ...commandOptionFields(t, { expectedVersion: true }),
+    ...commandOptionFields(t, { reason: true, expectedVersion: true }),
   }),
 });
 
@@ -41,7 +45,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: OpenMatrixInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { fields, options } = splitOptions(input);
-      return matrixPayload(ctx, await ctx.commands.openMatrix({ ...fields, collectivityId: String(fields.collectivityId) }, options, ctx));
+      const copyFromMatrixId = fields.copyFromMatrixId == null ? null : String(fields.copyFromMatrixId);
+      return matrixPayload(ctx, await ctx.commands.openMatrix({ ...fields, collectivityId: String(fields.collectivityId), copyFromMatrixId }, options, ctx));
     },
   }),
   renameMatrix: t.field({

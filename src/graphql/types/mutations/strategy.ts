@@ -1,6 +1,6 @@
 import { builder } from "../../builder.ts";
 import { StrategyStatusEnum } from "../scalars.ts";
-import { commandOptionFields, StrategyPayload, strategyPayload } from "./command.ts";
+import { accountabilityInputFields, commandOptionFields, StrategyPayload, strategyPayload } from "./command.ts";
 
 const ProposeStrategyInput = builder.inputType("ProposeStrategyInput", {
   fields: (t) => ({
@@ -22,6 +22,9 @@ const ReviseStrategyInput = builder.inputType("ReviseStrategyInput", {
     title: t.string(),
     description: t.string(),
     priority: t.int(),
+    catalogueKey: t.string({ description: "The catalogue strategy of the strategy's own cell; an empty string takes the key away" }),
+    ...accountabilityInputFields(t),
+    progress: t.int({ description: "0..100" }),
     ...commandOptionFields(t, { reason: true, expectedVersion: true }),
   }),
 });
