@@ -126,8 +126,11 @@ export async function benchWeb(report: Report): Promise<void> {
     // Timed in the pages themselves, on one clock: from the submit event in one to the label's insertion in the
     // other's DOM. Timing Playwright's click and its polling for the label would add some 150 ms of its own.
     await fresh.evaluate(() => document.addEventListener("submit", () => ((window as unknown as Timed).__at = Date.now()), { capture: true }));
+    // The first edits after the pages load pay for cold paths once (the subscription's first payload, the
+    // worker's first wake-up): reported apart, then fifty edits in steady state.
     const lags: number[] = [];
-    for (let i = 0; i < 50; i++) {
+    const warmUp = 5;
+    for (let i = 0; i < warmUp + 50; i++) {
       const label = `Facteur de mesure ${i}`;
       await fresh.getByLabel("Nouvelle force").fill(label);
       await other.evaluate((label) => {
@@ -146,6 +149,7 @@ export async function benchWeb(report: Report): Promise<void> {
       const at = (page: typeof other) => page.evaluate(() => (window as unknown as Timed).__at);
       lags.push((await at(other)) - (await at(fresh)));
     }
+    const cold = lags.splice(0, warmUp);
     report(
       "web: Lighthouse on the matrix page (desktop preset), performance / accessibility",
       await lighthouseScores(url, (await signedInPage.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ")),
@@ -156,6 +160,7 @@ export async function benchWeb(report: Report): Promise<void> {
       `${quantile(lags, 0.5).toFixed(0)} / ${quantile(lags, 0.99).toFixed(0)} ms`,
       "p99 < 300 ms",
     );
+    report("  the first edits after the pages loaded, each", cold.map((ms) => `${ms.toFixed(0)} ms`).join(", "), "");
   } finally {
     await browser.close();
     await running.stop();

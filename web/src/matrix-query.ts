@@ -95,6 +95,8 @@ export function useMatrix(variables: { id: string; asOf: string | null; minPosit
     error: main.error ?? grids.error,
     loaded: main.data !== undefined && grids.data !== undefined,
     refetch,
+    /** After a live change, which brought the diagnosis itself: only the grids are read again. */
+    refetchGrids,
   };
 }
 

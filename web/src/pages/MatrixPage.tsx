@@ -60,14 +60,14 @@ export function MatrixPage({ id }: { id: string }) {
   const asOf = asOfParam(au);
   const [minPosition, setMinPosition] = useState<string | null>(null);
   const [live, setLive] = useState<Diagnosis | null>(null);
-  const { matrix, error, loaded, refetch } = useMatrix({ id, asOf, minPosition }, asOf ? null : live);
+  const { matrix, error, loaded, refetch, refetchGrids } = useMatrix({ id, asOf, minPosition }, asOf ? null : live);
   const [{ data: catalogue }] = useQuery({ query: SUGGESTIONS, pause: !session.signedIn });
   const [problem, setProblem] = useState<string | null>(null);
 
   // A change made anywhere (another browser, a program) shows here without reload.
   useSubscription({ query: CHANGED, variables: { id }, pause: asOf !== null }, (_previous, change) => {
     setLive(change.matrixChanged.matrix);
-    refetch({ requestPolicy: "network-only" });
+    refetchGrids({ requestPolicy: "network-only" });
     return change;
   });
 
