@@ -46,6 +46,12 @@ const schema = z
     PILOTIS_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
     PILOTIS_MAX_COST: z.coerce.number().int().min(1).default(5000),
     PILOTIS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+    /** A spreadsheet sent to importMatrix (a multipart request) may be larger than a query. */
+    PILOTIS_MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(5 * 1024 * 1024),
     PILOTIS_STALE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
     PILOTIS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
     PILOTIS_MAX_SUBSCRIPTIONS_PER_TOKEN: z.coerce.number().int().min(1).default(50),

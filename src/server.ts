@@ -25,9 +25,10 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** Refuses bodies larger than the limit before any byte is parsed; a POST must say its length. */
-function bodyTooLarge(req: IncomingMessage, res: ServerResponse, max: number): boolean {
+/** Refuses bodies larger than the limit (an upload's, for a multipart request) before any byte is parsed; a POST must say its length. */
+function bodyTooLarge(req: IncomingMessage, res: ServerResponse, limits: { body: number; upload: number }): boolean {
   if (req.method !== "POST") return false;
+  const max = (req.headers["content-type"] ?? "").startsWith("multipart/form-data") ? limits.upload : limits.body;
   const length = req.headers["content-length"];
   if (length === undefined) {
     json(res, 411, { errors: [{ message: "a Content-Length header is required", extensions: { code: "BAD_USER_INPUT" } }] });
@@ -79,7 +80,7 @@ export async function startServer(
     const path = (req.url ?? "/").split("?")[0]!;
     if (path === "/health") return json(res, 200, { status: "ok" });
     if (path === "/metrics") return void serveMetrics(services.metrics.registry, res);
-    if (bodyTooLarge(req, res, config.PILOTIS_MAX_BODY_BYTES)) return;
+    if (bodyTooLarge(req, res, { body: config.PILOTIS_MAX_BODY_BYTES, upload: config.PILOTIS_MAX_UPLOAD_BYTES })) return;
     const toYoga = () => {
       if (req.headers.accept?.includes("text/event-stream")) {
         streams.add(res);

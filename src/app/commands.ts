@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { AccessError, canSeeMatrix, type Principal, requireAdmin, requireEditor, requirePrincipal } from "../auth/principal.ts";
 import { catalogueEntries } from "../domain/catalogue/index.ts";
 import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
@@ -9,6 +9,8 @@ import { REFERENCE_WEIGHTS_ID, type ReferenceWeightCommand, type ReferenceWeight
 import type { CollectivityKind } from "../domain/types.ts";
 import { checkReason, storableText } from "../domain/validation.ts";
 import { ConcurrencyError, DuplicateCommandError, type EventStore } from "../eventstore/store.ts";
+import { placeRefusal, planImport } from "../spreadsheets/plan.ts";
+import { readSpreadsheet } from "../spreadsheets/read.ts";
 import { ReferenceWeightsAggregate } from "./aggregates.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { type Loaded, Repository } from "./repository.ts";
@@ -250,20 +252,55 @@ export class CommandHandler {
     options: CommandOptions,
     ctx: CommandContext,
   ) {
-    requireEditor(ctx.principal, input.collectivityId);
-    const collectivity = await this.collectivities.load(input.collectivityId);
-    if (!collectivity.state) throw notFound("collectivity", input.collectivityId);
+    await this.requireCollectivityEditor(input.collectivityId, ctx);
+    const start = await this.startOf(input, ctx);
+    return this.open("openMatrix", input, randomUUID(), start, options, ctx);
+  }
+
+  /**
+   * A new DRAFT matrix holding what a workbook holds (see src/spreadsheets):
+   * refused whole, nothing written, naming the sheet, row and column of the
+   * first problem.
+   */
+  async importMatrix(input: { collectivityId: string; title: string; file: Uint8Array }, options: CommandOptions, ctx: CommandContext) {
+    await this.requireCollectivityEditor(input.collectivityId, ctx);
     const matrixId = randomUUID();
+    const planned = planImport(await readSpreadsheet(input.file), matrixId, randomUUID);
+    // The file counts in the idempotency fingerprint by its digest: a replay must send the same file.
+    const request = { collectivityId: input.collectivityId, title: input.title, file: createHash("sha256").update(input.file).digest("hex") };
+    try {
+      return await this.open("importMatrix", request, matrixId, { from: "COMMANDS", commands: planned.map((p) => p.command) }, options, ctx);
+    } catch (error) {
+      const step = error instanceof DomainError ? error.extensions.step : undefined;
+      if (typeof step === "number" && planned[step]) throw placeRefusal(planned[step], error as DomainError);
+      throw error;
+    }
+  }
+
+  private async requireCollectivityEditor(collectivityId: string, ctx: CommandContext): Promise<void> {
+    requireEditor(ctx.principal, collectivityId);
+    const collectivity = await this.collectivities.load(collectivityId);
+    if (!collectivity.state) throw notFound("collectivity", collectivityId);
+  }
+
+  private open(
+    name: string,
+    input: { collectivityId: string; title: string },
+    matrixId: string,
+    start: MatrixStart | null,
+    options: CommandOptions,
+    ctx: CommandContext,
+  ) {
     return this.execute(
       {
         repo: this.matrices,
         aggregateId: matrixId,
-        name: "openMatrix",
+        name,
         input,
         options,
         ids: { matrixId },
         authorize: (_state, principal) => requireEditor(principal, input.collectivityId),
-        command: { type: "OpenMatrix", matrixId, collectivityId: input.collectivityId, title: input.title, start: await this.startOf(input, ctx) },
+        command: { type: "OpenMatrix", matrixId, collectivityId: input.collectivityId, title: input.title, start },
         ownerId: input.collectivityId,
       },
       ctx,

@@ -11,6 +11,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     Date: { Input: string; Output: string };
+    File: { Input: File; Output: never };
     JSON: { Input: unknown; Output: unknown };
   };
 }>({

@@ -5,7 +5,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { RecordedEvent } from "../domain/events.ts";
 import { matrixStream } from "../domain/streams.ts";
 import type { Logger } from "../logger.ts";
-import { matrixTables, summaryOf, toCsv, toXlsx } from "./exports.ts";
+import { matrixTables, summaryOf, toCsv, toXlsx } from "../spreadsheets/write.ts";
 import { noGrantMessage, OIDC_RETURN, OIDC_START, type OidcSettings, OidcSignIn } from "./oidc.ts";
 import { CSRF_HEADER, csrfMatches, csrfTokenOf, openSession, sessionCookie, sessionOf } from "./sessions.ts";
 import { PAGE_HEADERS, serveWeb } from "./static-files.ts";

@@ -91,24 +91,27 @@ describe("exports of a matrix", () => {
     expect((await fetch(`${base}/exports/matrices/${matrixId}.csv`, { headers: { cookie } })).status).toBe(404);
   });
 
-  it("XLSX holds the summary and the sheets Facteurs, Stratégies, Initiatives, Historique, in French", async () => {
+  it("XLSX holds the summary and the sheets Facteurs, Stratégies, Initiatives, Indicateurs, Historique, in French", async () => {
     const cookie = await signIn({ role: "EDITOR", collectivityId, subject: "claire.martin@exemple.fr" });
     const response = await fetch(`${base}/exports/matrices/${matrixId}.xlsx`, { headers: { cookie } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toContain(`matrice-${matrixId}.xlsx`);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(["Synthèse", "Facteurs", "Stratégies", "Initiatives", "Historique"]);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(["Synthèse", "Facteurs", "Stratégies", "Initiatives", "Indicateurs", "Historique"]);
     expect(workbook.getWorksheet("Synthèse")!.getRow(1).values).toEqual([undefined, "Collectivité", "Saint-Étienne-de-Fontbellon"]);
     const factors = workbook.getWorksheet("Facteurs")!;
-    expect(factors.getRow(1).values).toEqual([undefined, "Type", "Libellé", "Description", "Poids", "Note", "Clé du catalogue", "Retiré"]);
+    expect(factors.getRow(1).values).toEqual([undefined, "Réf.", "Type", "Libellé", "Description", "Poids", "Note", "Clé du catalogue", "Retiré"]);
     expect(factors.rowCount).toBe(4);
-    expect(factors.getRow(4).getCell(1).value).toBe("Faiblesse");
-    expect(factors.getRow(4).getCell(4).value).toBe(0.35);
+    expect(factors.getRow(4).getCell(1).value).toBe("F3");
+    expect(factors.getRow(4).getCell(2).value).toBe("Faiblesse");
+    expect(factors.getRow(4).getCell(5).value).toBe(0.35);
     const strategies = workbook.getWorksheet("Stratégies")!;
-    expect(strategies.getRow(2).getCell(1).value).toBe("Forces × Opportunités");
-    expect(strategies.getRow(2).getCell(6).value).toBe("réalisée");
-    expect(strategies.getRow(2).getCell(10).value).toBe("Livrée; « en avance »");
+    expect(strategies.getRow(2).getCell(2).value).toBe("Forces × Opportunités");
+    // Its factors by their references in the Facteurs sheet.
+    expect([strategies.getRow(2).getCell(3).value, strategies.getRow(2).getCell(4).value]).toEqual(["F1", "F2"]);
+    expect(strategies.getRow(2).getCell(7).value).toBe("réalisée");
+    expect(strategies.getRow(2).getCell(15).value).toBe("Livrée; « en avance »");
     const history = workbook.getWorksheet("Historique")!;
     const decisions = history.getColumn(2).values.slice(2);
     expect(decisions[0]).toBe("Matrice ouverte");
@@ -125,8 +128,8 @@ describe("exports of a matrix", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).split("\r\n");
     expect(lines[0]).toBe("Collectivité;Saint-Étienne-de-Fontbellon");
-    expect(lines).toContain("Type;Libellé;Description;Poids;Note;Clé du catalogue;Retiré");
-    expect(lines.find((l) => l.startsWith("Faiblesse;"))).toBe("Faiblesse;WEAKNESS 2;;0,35;2;;non");
+    expect(lines).toContain("Réf.;Type;Libellé;Description;Poids;Note;Clé du catalogue;Retiré");
+    expect(lines.find((l) => l.startsWith("F3;"))).toBe("F3;Faiblesse;WEAKNESS 2;;0,35;2;;non");
     // The reason holds a `;`: quoted, so that it stays one field.
     expect(lines.some((l) => l.endsWith(';"Livrée; « en avance »"'))).toBe(true);
   });

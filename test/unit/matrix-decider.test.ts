@@ -507,4 +507,25 @@ describe("matrix decider, the action plan: given / when / then", () => {
       { value: 7, at: "2027-01-13T00:00:00.000Z" },
     ]);
   });
+
+  it("OpenMatrix from commands decides each on the matrix as the ones before left it, and a refusal says which", () => {
+    const open = { type: "OpenMatrix", matrixId: "m3", collectivityId: "c1", title: "Import" } as const;
+    const commands = [
+      { type: "AddFactor", matrixId: "m3", factorId: "s", kind: "STRENGTH", catalogueKey: "S1" },
+      { type: "AddFactor", matrixId: "m3", factorId: "o", kind: "OPPORTUNITY", label: "Appels" },
+      { type: "ProposeStrategy", matrixId: "m3", strategyId: "x", internalFactorId: "s", externalFactorId: "o", title: "Répondre" },
+      { type: "ChangeStrategyStatus", matrixId: "m3", strategyId: "x", status: "ADOPTED" },
+    ] as const;
+    expect(decideMatrix({ ...open, start: { from: "COMMANDS", commands: [...commands] } }, null).map((e) => e.type)).toEqual([
+      "MatrixOpened",
+      "FactorAdded",
+      "FactorAdded",
+      "StrategyProposed",
+      "StrategyStatusChanged",
+    ]);
+    const again = { type: "AddFactor", matrixId: "m3", factorId: "s2", kind: "STRENGTH", label: "Encore", catalogueKey: "S1" } as const;
+    expect(() => decideMatrix({ ...open, start: { from: "COMMANDS", commands: [...commands, again] } }, null)).toThrow(
+      expect.objectContaining({ code: "BAD_USER_INPUT", extensions: expect.objectContaining({ field: "catalogueKey", step: 4 }) }),
+    );
+  });
 });

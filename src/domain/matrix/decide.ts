@@ -17,6 +17,7 @@ import {
 import { calendarDate, finiteNumber, intInRange, nonNegativeNumber, optionalText, requiredText } from "../validation.ts";
 import {
   type Accountability,
+  evolveMatrix,
   type Factor,
   type FactorFields,
   factorsInOrder,
@@ -454,17 +455,50 @@ function idFor(ids: Record<string, string>, key: string): string {
   return id;
 }
 
-const startOf = (start: MatrixStart, collectivityId: string): MatrixEvent[] =>
-  start.from === "CATALOGUE" ? catalogueStart(start.ids) : copyStart(start.source, collectivityId, start.ids);
+/**
+ * Each command decided on the matrix as the ones before left it, as if sent
+ * one by one, but recorded as one decision. A refusal says which command
+ * (extensions.step, from 0), so that the caller can say where it came from.
+ */
+function commandsStart(opened: MatrixEvent, commands: readonly MatrixCommand[]): MatrixEvent[] {
+  const events: MatrixEvent[] = [];
+  const fold = (state: Matrix | null, event: MatrixEvent) =>
+    evolveMatrix(state, { ...event, streamId: "", version: (state?.version ?? 0) + 1, position: "", occurredAt: new Date(0), actor: "", reason: null });
+  let state = fold(null, opened);
+  commands.forEach((command, step) => {
+    let decided: MatrixEvent[];
+    try {
+      decided = decideMatrix(command, state);
+    } catch (error) {
+      if (error instanceof DomainError) throw new DomainError(error.code, error.message, { ...error.extensions, step });
+      throw error;
+    }
+    for (const event of decided) state = fold(state, event);
+    events.push(...decided);
+  });
+  return events;
+}
+
+function startOf(start: MatrixStart, opened: Extract<MatrixEvent, { type: "MatrixOpened" }>): MatrixEvent[] {
+  switch (start.from) {
+    case "CATALOGUE":
+      return catalogueStart(start.ids);
+    case "MATRIX":
+      return copyStart(start.source, opened.data.collectivityId, start.ids);
+    case "COMMANDS":
+      return commandsStart(opened, start.commands);
+  }
+}
 
 /** The events a command decides on a matrix's state, or the refusal it meets; one decider per command. */
 export function decideMatrix(command: MatrixCommand, state: Matrix | null): MatrixEvent[] {
   if (command.type === "OpenMatrix") {
     if (state) throw new DomainError("CONFLICT", `matrix ${command.matrixId} already exists`, { actualVersion: state.version });
-    return [
-      { type: "MatrixOpened", data: { matrixId: command.matrixId, collectivityId: command.collectivityId, title: requiredText("title", command.title, 200) } },
-      ...(command.start ? startOf(command.start, command.collectivityId) : []),
-    ];
+    const opened: Extract<MatrixEvent, { type: "MatrixOpened" }> = {
+      type: "MatrixOpened",
+      data: { matrixId: command.matrixId, collectivityId: command.collectivityId, title: requiredText("title", command.title, 200) },
+    };
+    return [opened, ...(command.start ? startOf(command.start, opened) : [])];
   }
   if (command.type === "ChangeMatrixVisibility") {
     if (!state) throw notFound("matrix", command.matrixId);

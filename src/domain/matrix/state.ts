@@ -123,12 +123,17 @@ type StrategyChanges = Pick<Strategy, "title" | "description" | "priority" | "ca
 export type InitiativeFields = Pick<Initiative, "title" | "description" | "strategyIds" | "catalogueKey"> & Accountability;
 
 /**
- * What a new matrix starts from: the catalogue's factors, or another matrix
- * of the same collectivity (its live factors, open strategies and open
- * initiatives). `ids` gives each copied entry, by catalogue key or by its id
- * in the source, its id in the new matrix.
+ * What a new matrix starts from: the catalogue's factors, another matrix of
+ * the same collectivity (its live factors, open strategies and open
+ * initiatives), or a list of commands (an import). `ids` gives each copied
+ * entry, by catalogue key or by its id in the source, its id in the new
+ * matrix.
  */
-export type MatrixStart = { from: "CATALOGUE"; ids: Record<string, string> } | { from: "MATRIX"; source: Matrix; ids: Record<string, string> };
+export type MatrixStart =
+  | { from: "CATALOGUE"; ids: Record<string, string> }
+  | { from: "MATRIX"; source: Matrix; ids: Record<string, string> }
+  /** What a spreadsheet holds, as the commands that build it, decided one after another on the new matrix. */
+  | { from: "COMMANDS"; commands: MatrixCommand[] };
 
 export type MatrixCommand =
   | { type: "OpenMatrix"; matrixId: string; collectivityId: string; title: string; start?: MatrixStart | null }

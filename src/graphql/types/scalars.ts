@@ -21,6 +21,13 @@ builder.scalarType("DateTime", {
   parseValue: (value) => dateTimeOrDay(value) ?? (DateTimeResolver.parseValue(value) as Date),
   parseLiteral: (ast) => dateTimeOrDay(ast.kind === Kind.STRING ? ast.value : null) ?? (DateTimeResolver.parseLiteral(ast, {}) as Date),
 });
+// Sent with the GraphQL multipart request spec, which Yoga reads into a web File.
+builder.scalarType("File", {
+  description: "A file sent with the GraphQL multipart request spec",
+  serialize: () => {
+    throw new Error("File is an input only");
+  },
+});
 builder.scalarType("Date", {
   description: "A calendar date, ISO 8601 (2027-06-30)",
   serialize: (value) => value,

@@ -39,7 +39,27 @@ const RenameMatrixInput = builder.inputType("RenameMatrixInput", {
   }),
 });
 
+const ImportMatrixInput = builder.inputType("ImportMatrixInput", {
+  description:
+    "A SWOT arriving from a workshop spreadsheet (XLSX, ODS or CSV, laid out as the exports are): a new DRAFT matrix holding its factors, strategies, initiatives and indicators. A bad file is refused whole, naming the sheet, row and column",
+  fields: (t) => ({
+    collectivityId: t.id({ required: true }),
+    title: t.string({ required: true }),
+    file: t.field({ type: "File", required: true }),
+    ...commandOptionFields(t, { reason: true }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  importMatrix: t.field({
+    type: MatrixPayload,
+    args: { input: t.arg({ type: ImportMatrixInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const { fields, options } = splitOptions(input);
+      const file = new Uint8Array(await fields.file.arrayBuffer());
+      return matrixPayload(ctx, await ctx.commands.importMatrix({ collectivityId: String(fields.collectivityId), title: fields.title, file }, options, ctx));
+    },
+  }),
   openMatrix: t.field({
     type: MatrixPayload,
     args: { input: t.arg({ type: OpenMatrixInput, required: true }) },
