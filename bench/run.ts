@@ -20,6 +20,7 @@ import { startServer } from "../src/server.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { waitForProjections } from "../test/support/projections.ts";
 import { benchBenchmarks } from "./benchmarks.ts";
+import { benchImport } from "./import.ts";
 import { benchProjections } from "./projections.ts";
 import { benchWeb } from "./web.ts";
 
@@ -245,6 +246,7 @@ if (!process.env.PILOTIS_BENCH_CORE_ONLY) {
   await benchProjections(report);
   await benchBenchmarks(report);
   await benchWeb(report);
+  await benchImport(report);
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));
