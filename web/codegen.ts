@@ -11,7 +11,7 @@ const config: CodegenConfig = {
       preset: "client",
       presetConfig: { fragmentMasking: false },
       config: {
-        scalars: { DateTime: "string", JSON: "unknown" },
+        scalars: { DateTime: "string", Date: "string", JSON: "unknown", File: "File" },
         enumsAsTypes: true,
         useTypeImports: true,
       },

@@ -254,6 +254,102 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     }
   });
 
+  it("the action plan in the page: a matrix from the catalogue, a strategy's lead, due date, budget, progress and indicator, an initiative revised and removed, a workbook imported", async () => {
+    const page = await signedIn({ role: "EDITOR", collectivityId, subject: "claire.martin@exemple.fr" });
+    await page.goto(`${origin}/collectivites/${collectivityId}`);
+    await page.getByLabel("Intitulé de la nouvelle matrice").fill("Diagnostic du plan");
+    expect(await page.getByLabel("partir du catalogue (ses quatorze facteurs)").isChecked()).toBe(true);
+    expect({ path: "collectivité, éditeur", violations: await seriousViolations(page) }).toEqual({ path: "collectivité, éditeur", violations: [] });
+    await page.getByRole("button", { name: "Ouvrir la matrice" }).click();
+    await page.waitForURL(/\/matrices\/[^/]+$/);
+    const matrixId = page.url().split("/").at(-1)!;
+    await expect.poll(() => page.locator(".swot-column.strength .factor-label").count()).toBe(4);
+    expect(await page.locator(".swot .factor-label").count()).toBe(14);
+    // The catalogue's order, then one factor moved up a place.
+    const strengths = await page.locator(".swot-column.strength .factor-label").allTextContents();
+    await page.getByRole("button", { name: `Monter « ${strengths[1]} »` }).click();
+    await expect.poll(() => page.locator(".swot-column.strength .factor-label").allTextContents()).toEqual([strengths[1], strengths[0], ...strengths.slice(2)]);
+
+    const cell = /Proposer une stratégie : Autonomie organisationnelle locale × /;
+    await page.getByRole("button", { name: cell }).first().click();
+    await page.locator("button.suggestion").first().click();
+    await page.getByRole("button", { name: "Proposer", exact: true }).click();
+    await expect.poll(() => page.locator(".strategy-title").count()).toBe(1);
+    const title = (await page.locator(".strategy-title").textContent())!;
+
+    await page.getByText(`Plan d'action de « ${title} »`).click();
+    await page.getByLabel("Référent").first().fill("Claire Martin");
+    await page.getByLabel("Échéance").first().fill("2027-06-30");
+    await page.getByLabel("Budget (€)").first().fill("15 000");
+    await page.getByLabel("Avancement (%)").first().fill("40");
+    await page.locator(".strategy .edit-plan").first().getByRole("button", { name: "Enregistrer" }).click();
+    await expect
+      .poll(() => page.locator(".strategy .accountability").textContent())
+      .toBe("référent : Claire Martin · échéance : 30/06/2027 · budget : 15 000 € · avancement : 40 % 40 %");
+
+    await page.getByText(`Indicateurs de « ${title} »`).click();
+    await page.getByLabel("Nom", { exact: true }).fill("Agents formés");
+    await page.getByLabel("Unité", { exact: true }).fill("agents");
+    await page.getByLabel("Cible", { exact: true }).fill("120");
+    await page.getByLabel("Valeur mesurée").first().fill("35");
+    await page.locator(".strategy .edit-plan").nth(1).getByRole("button", { name: "Enregistrer" }).click();
+    await expect.poll(() => page.locator(".strategy .indicators li").textContent()).toContain("Agents formés : 35 agents (cible 120 agents)");
+    await page.getByText(`Indicateurs de « ${title} »`).click();
+    await page.getByLabel("Valeur mesurée").first().fill("60");
+    await page.locator(".strategy .edit-plan").nth(1).getByRole("button", { name: "Enregistrer" }).click();
+    await expect.poll(() => page.locator(".strategy .indicators li").textContent()).toContain("Agents formés : 60 agents");
+    expect(await page.locator(".indicator-chart").getAttribute("aria-label")).toMatch(/^Agents formés : 35 agents le .*, 60 agents le .* ; cible 120 agents$/);
+    expect(await page.locator(".indicator-chart circle").count()).toBe(2);
+
+    const read = (
+      await app.gql(
+        `query($id: ID!) { matrix(id: $id) { strategies { lead dueDate budget progress indicators { values { value } } } initiatives { title } } }`,
+        { id: matrixId },
+        app.adminToken,
+      )
+    ).data.matrix;
+    expect(read.strategies).toEqual([
+      { lead: "Claire Martin", dueDate: "2027-06-30", budget: 15000, progress: 40, indicators: [{ values: [{ value: 35 }, { value: 60 }] }] },
+    ]);
+
+    await page.getByLabel("Nouvelle initiative").fill("Hackathon");
+    await page.getByLabel("Croisement", { exact: true }).selectOption("SO");
+    await page.locator("section[aria-labelledby=initiatives]").getByRole("button", { name: "Ajouter", exact: true }).click();
+    await page.getByText("Modifier « Hackathon »").click();
+    await page.getByLabel("Intitulé", { exact: true }).fill("Hackathon des agents");
+    await page.locator(".initiative .edit-plan").first().getByRole("checkbox", { name: title }).check();
+    await page.locator(".initiative .edit-plan").first().getByRole("button", { name: "Enregistrer" }).click();
+    await expect.poll(() => page.locator(".initiatives strong").allTextContents()).toEqual(["Hackathon des agents"]);
+    expect(await page.locator(".initiatives li").first().textContent()).toContain(`pour : ${title}`);
+    expect({ path: "matrice, éditeur", violations: await seriousViolations(page) }).toEqual({ path: "matrice, éditeur", violations: [] });
+    await page.getByText("Modifier « Hackathon des agents »").click();
+    await page.locator(".initiative .edit-plan").first().getByLabel("Motif de la modification").fill("Doublon du projet régional");
+    await page.getByRole("button", { name: "Retirer l'initiative" }).click();
+    await expect.poll(() => page.locator(".initiatives li").count()).toBe(0);
+    await expect
+      .poll(() => page.locator(".history li").last().textContent())
+      .toContain("Initiative retirée, par claire.martin@exemple.fr : « Doublon du projet régional »");
+
+    // A workshop's CSV: refused with the place of the problem, then accepted once corrected.
+    const csv = (kind: string) => Buffer.from(`\uFEFFFacteurs\r\nType;Libellé\r\n${kind};Des agents motivés\r\n`);
+    await page.goto(`${origin}/collectivites/${collectivityId}`);
+    await page.getByLabel("Intitulé de la matrice importée").fill("Atelier de mars");
+    await page
+      .getByLabel("Classeur (XLSX, ODS ou CSV, disposé comme les exports)")
+      .setInputFiles({ name: "atelier.csv", mimeType: "text/csv", buffer: csv("Chance") });
+    await page.getByRole("button", { name: "Importer" }).click();
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toBe("Feuille « Facteurs », ligne 3, colonne « Type » : « Chance » n'est pas un type (Force, Faiblesse, Opportunité, Menace).");
+    await page
+      .getByLabel("Classeur (XLSX, ODS ou CSV, disposé comme les exports)")
+      .setInputFiles({ name: "atelier.csv", mimeType: "text/csv", buffer: csv("Force") });
+    await page.getByRole("button", { name: "Importer" }).click();
+    await page.waitForURL(/\/matrices\/[^/]+$/);
+    await expect.poll(() => page.locator(".swot-column.strength .factor-label").allTextContents()).toEqual(["Des agents motivés"]);
+    expect(await page.locator("h1").textContent()).toBe("Atelier de mars");
+  });
+
   it("explains a CONFLICT and shows the fresh state", async () => {
     const { commands } = app.services;
     const matrixId = await buildMatrix(commands, collectivityId, { factors: ["S1"] });

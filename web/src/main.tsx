@@ -15,7 +15,11 @@ const client = new Client({
   fetchSubscriptions: true,
   // POST with a JSON body: a GET would need Yoga's CSRF-prevention header besides ours.
   preferGetMethod: false,
-  fetchOptions: (): RequestInit => ({ credentials: "same-origin", headers: session.signedIn ? { "x-pilotis-csrf": session.csrf } : {} }),
+  // Yoga's own CSRF header as well, for the multipart request that carries a spreadsheet to import.
+  fetchOptions: (): RequestInit => ({
+    credentials: "same-origin",
+    headers: session.signedIn ? { "x-pilotis-csrf": session.csrf, "x-graphql-yoga-csrf": "1" } : {},
+  }),
 });
 
 createRoot(document.getElementById("app")!).render(

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { type CombinedError, type OperationResult, useClient, useQuery } from "urql";
 import type { FACTOR_KIND_LABELS, QUADRANTS_FR, STATUS_LABELS } from "./french.ts";
 import { graphql } from "./generated/gql.ts";
-import type { CrossGridFragment, DiagnosisFragment, MatrixHistoryQuery } from "./generated/graphql.ts";
+import type { CrossGridFragment, DiagnosisFragment, IndicatorViewFragment, MatrixHistoryQuery, MatrixPlanQuery } from "./generated/graphql.ts";
 
 export type FactorKind = keyof typeof FACTOR_KIND_LABELS;
 export type Quadrant = keyof typeof QUADRANTS_FR;
@@ -54,6 +54,21 @@ export const GRIDS = graphql(`
   }
 `);
 
+graphql(`
+  fragment IndicatorView on Indicator { id name unit baseline target value valueAt values { value at } }
+`);
+
+/** Who does what by when, and the indicators: apart from the grids, which would pass the cost limit with them. */
+export const PLAN = graphql(`
+  query MatrixPlan($id: ID!, $asOf: DateTime, $minPosition: String) {
+    matrix(id: $id, asOf: $asOf, minPosition: $minPosition) {
+      id
+      strategies { id title quadrant status lead dueDate budget progress catalogueKey indicators { ...IndicatorView } }
+      initiatives { id description lead dueDate budget progress indicators { ...IndicatorView } }
+    }
+  }
+`);
+
 /** A matrix's decisions, a page at a time: a page of a hundred would pass the API's cost limit. */
 export const HISTORY = graphql(`
   query MatrixHistory($id: ID!, $minPosition: String, $after: String) {
@@ -70,7 +85,11 @@ export type Strategy = Cross["cells"][number]["strategies"][number];
 export type Diagnosis = DiagnosisFragment;
 export type Factor = Diagnosis["factors"][number];
 export type HistoryEvent = NonNullable<MatrixHistoryQuery["matrix"]>["history"]["edges"][number]["node"];
-export type MatrixData = Diagnosis & Record<Quadrant, Cross>;
+export type Plan = NonNullable<MatrixPlanQuery["matrix"]>;
+export type StrategyPlan = Plan["strategies"][number];
+export type InitiativePlan = Plan["initiatives"][number];
+export type IndicatorView = IndicatorViewFragment;
+export type MatrixData = Diagnosis & Record<Quadrant, Cross> & { plan: Plan };
 
 /**
  * The matrix as a page reads it: the diagnosis and the grids, at one moment
@@ -80,23 +99,32 @@ export type MatrixData = Diagnosis & Record<Quadrant, Cross>;
 export function useMatrix(variables: { id: string; asOf: string | null; minPosition: string | null }, live: Diagnosis | null = null) {
   const [main, refetchMain] = useQuery({ query: MATRIX, variables });
   const [grids, refetchGrids] = useQuery({ query: GRIDS, variables });
+  const [plan, refetchPlan] = useQuery({ query: PLAN, variables });
   const read = main.data?.matrix;
   const diagnosis = read && live && live.id === read.id && live.version > read.version ? live : read;
-  const matrix: MatrixData | null = diagnosis && grids.data?.matrix ? { ...diagnosis, ...grids.data.matrix } : null;
+  const matrix: MatrixData | null =
+    diagnosis && grids.data?.matrix && plan.data?.matrix ? { ...diagnosis, ...grids.data.matrix, plan: plan.data.matrix } : null;
+  /** After a live change, which brought the diagnosis itself: only the grids and the plan are read again. */
+  const refetchRest = useCallback(
+    (options: { requestPolicy: "network-only" }) => {
+      refetchGrids(options);
+      refetchPlan(options);
+    },
+    [refetchGrids, refetchPlan],
+  );
   const refetch = useCallback(
     (options: { requestPolicy: "network-only" }) => {
       refetchMain(options);
-      refetchGrids(options);
+      refetchRest(options);
     },
-    [refetchMain, refetchGrids],
+    [refetchMain, refetchRest],
   );
   return {
     matrix,
-    error: main.error ?? grids.error,
-    loaded: main.data !== undefined && grids.data !== undefined,
+    error: main.error ?? grids.error ?? plan.error,
+    loaded: main.data !== undefined && grids.data !== undefined && plan.data !== undefined,
     refetch,
-    /** After a live change, which brought the diagnosis itself: only the grids are read again. */
-    refetchGrids,
+    refetchRest,
   };
 }
 

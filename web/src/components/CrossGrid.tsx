@@ -22,7 +22,7 @@ export function CrossGrid({
   cellExtra,
 }: {
   cross: Cross;
-  renderStrategy?: (s: Strategy) => React.ReactNode;
+  renderStrategy?: (s: Strategy, row: GridFactor, column: GridFactor) => React.ReactNode;
   cellExtra?: (row: GridFactor, column: GridFactor) => React.ReactNode;
 }) {
   const { label, question } = QUADRANTS_FR[cross.quadrant];
@@ -54,7 +54,7 @@ export function CrossGrid({
                   {cross.columns.map((column) => (
                     <td key={column.id}>
                       {(cellOf(row, column)?.strategies ?? []).map((s) =>
-                        renderStrategy ? <div key={s.id}>{renderStrategy(s)}</div> : <StrategyCard key={s.id} strategy={s} />,
+                        renderStrategy ? <div key={s.id}>{renderStrategy(s, row, column)}</div> : <StrategyCard key={s.id} strategy={s} />,
                       )}
                       {cellExtra?.(row, column)}
                     </td>

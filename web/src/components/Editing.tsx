@@ -22,6 +22,7 @@ const CHANGE_INITIATIVE_STATUS = graphql(
 const REVISE_FACTOR = graphql(`mutation ReviseFactor($input: ReviseFactorInput!) { reviseFactor(input: $input) { position } }`);
 const REMOVE_FACTOR = graphql(`mutation RemoveFactor($input: RemoveFactorInput!) { removeFactor(input: $input) { position } }`);
 const CHANGE_VISIBILITY = graphql(`mutation ChangeVisibility($input: ChangeMatrixVisibilityInput!) { changeMatrixVisibility(input: $input) { position } }`);
+const REORDER = graphql(`mutation ReorderFactors($input: ReorderFactorsInput!) { reorderFactors(input: $input) { position } }`);
 const PUBLISH = graphql(`mutation PublishMatrix($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`);
 
 /** The next statuses a strategy may take from its current one, as the decider allows them. */
@@ -33,7 +34,7 @@ const NEXT: Record<Status, Status[]> = {
   ABANDONED: [],
 };
 
-interface Common {
+export interface Common {
   matrixId: string;
   version: number;
   settled: Settled;
@@ -332,5 +333,28 @@ export function Publish({ matrixId, version, settled }: Common) {
       <VisibilityOptions id="publish-visibility" value={visibility} onChange={setVisibility} />
       <button type="submit">Publier</button>
     </form>
+  );
+}
+
+/** Moves a factor up or down among those of its kind: the order of the SWOT column and of the grids' rows or columns. */
+export function MoveFactor({ matrixId, version, settled, factor, factors }: Common & { factor: Factor; factors: Factor[] }) {
+  const [, reorder] = useMutation(REORDER);
+  const ids = factors.filter((f) => f.kind === factor.kind).map((f) => f.id);
+  const at = ids.indexOf(factor.id);
+  const move = async (by: -1 | 1) => {
+    const next = [...ids];
+    [next[at], next[at + by]] = [next[at + by]!, next[at]!];
+    const result = await reorder({ input: { matrixId, kind: factor.kind, factorIds: next, expectedVersion: version } });
+    settled({ position: result.data?.reorderFactors.position, error: result.error });
+  };
+  return (
+    <span className="move">
+      <button type="button" className="small" disabled={at === 0} onClick={() => move(-1)} aria-label={`Monter « ${factor.label} »`}>
+        ↑
+      </button>
+      <button type="button" className="small" disabled={at === ids.length - 1} onClick={() => move(1)} aria-label={`Descendre « ${factor.label} »`}>
+        ↓
+      </button>
+    </span>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { useQuery } from "urql";
 import { Link } from "wouter";
+import { ImportMatrix, OpenMatrix } from "../components/NewMatrix.tsx";
 import {
   COLLECTIVITY_KIND_LABELS,
   frenchDate,
@@ -110,6 +111,18 @@ export function CollectivityPage({ id }: { id: string }) {
             </li>
           ))}
         </ul>
+        {canEdit(session, c.id) && (
+          <div className="new-matrices">
+            <section aria-labelledby="ouvrir">
+              <h3 id="ouvrir">Ouvrir une matrice</h3>
+              <OpenMatrix collectivityId={c.id} matrices={c.matrices} />
+            </section>
+            <section aria-labelledby="importer">
+              <h3 id="importer">Importer un classeur d'atelier</h3>
+              <ImportMatrix collectivityId={c.id} />
+            </section>
+          </div>
+        )}
       </section>
       <section aria-labelledby="decisions">
         <h2 id="decisions">Décisions récentes</h2>

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 import { type CombinedError, useQuery, useSubscription } from "urql";
 import { Link, useLocation, useSearch } from "wouter";
+import { Accountability, EditInitiative, EditStrategyPlan, Indicators, SetIndicator } from "../components/ActionPlan.tsx";
 import { CrossGrid, StrategyCard } from "../components/CrossGrid.tsx";
-import { AddFactor, AddInitiative, ChangeStatus, ChangeVisibility, EditFactor, ProposeStrategy, Publish } from "../components/Editing.tsx";
+import { AddFactor, AddInitiative, ChangeStatus, ChangeVisibility, EditFactor, MoveFactor, ProposeStrategy, Publish } from "../components/Editing.tsx";
 import { Score, Swot } from "../components/Swot.tsx";
 import { eventLabel, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS, VISIBILITY_LABELS } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
@@ -58,16 +59,17 @@ export function MatrixPage({ id }: { id: string }) {
   const session = useSession();
   const au = new URLSearchParams(useSearch()).get("au");
   const asOf = asOfParam(au);
-  const [minPosition, setMinPosition] = useState<string | null>(null);
+  // A page opened right after creating its matrix waits for the read models to hold it.
+  const [minPosition, setMinPosition] = useState<string | null>(() => (history.state as { minPosition?: string } | null)?.minPosition ?? null);
   const [live, setLive] = useState<Diagnosis | null>(null);
-  const { matrix, error, loaded, refetch, refetchGrids } = useMatrix({ id, asOf, minPosition }, asOf ? null : live);
+  const { matrix, error, loaded, refetch, refetchRest } = useMatrix({ id, asOf, minPosition }, asOf ? null : live);
   const [{ data: catalogue }] = useQuery({ query: SUGGESTIONS, pause: !session.signedIn });
   const [problem, setProblem] = useState<string | null>(null);
 
   // A change made anywhere (another browser, a program) shows here without reload.
   useSubscription({ query: CHANGED, variables: { id }, pause: asOf !== null }, (_previous, change) => {
     setLive(change.matrixChanged.matrix);
-    refetchGrids({ requestPolicy: "network-only" });
+    refetchRest({ requestPolicy: "network-only" });
     return change;
   });
 
@@ -113,6 +115,8 @@ export function MatrixPage({ id }: { id: string }) {
     );
   }
   const editing = !asOf && canEdit(session, matrix.collectivity.id) && matrix.status !== "ARCHIVED";
+  const plans = new Map(matrix.plan.strategies.map((s) => [s.id, s]));
+  const initiativePlans = new Map(matrix.plan.initiatives.map((i) => [i.id, i]));
   const common = { matrixId: matrix.id, version: matrix.version, settled };
   const suggestions = catalogue?.catalogue ?? [];
   return (
@@ -161,7 +165,16 @@ export function MatrixPage({ id }: { id: string }) {
         <Swot
           factors={matrix.factors}
           extra={editing ? (kind) => <AddFactor {...common} kind={kind} /> : undefined}
-          factorExtra={editing ? (factor) => <EditFactor key={`${factor.id}-${matrix.version}`} {...common} factor={factor} /> : undefined}
+          factorExtra={
+            editing
+              ? (factor) => (
+                  <>
+                    <MoveFactor {...common} factor={factor} factors={matrix.factors} />
+                    <EditFactor key={`${factor.id}-${matrix.version}`} {...common} factor={factor} />
+                  </>
+                )
+              : undefined
+          }
         />
       </section>
 
@@ -172,9 +185,27 @@ export function MatrixPage({ id }: { id: string }) {
             <CrossGrid
               key={q}
               cross={matrix[q]}
-              renderStrategy={(s) => (
-                <StrategyCard strategy={s}>{editing && <ChangeStatus {...common} subject={{ kind: "strategy", id: s.id, status: s.status }} />}</StrategyCard>
-              )}
+              renderStrategy={(s, row, column) => {
+                const plan = plans.get(s.id);
+                return (
+                  <StrategyCard strategy={s}>
+                    {plan && <Accountability of={plan} label={s.title} />}
+                    {plan && <Indicators indicators={plan.indicators} />}
+                    {editing && <ChangeStatus {...common} subject={{ kind: "strategy", id: s.id, status: s.status }} />}
+                    {editing && plan && (
+                      <>
+                        <EditStrategyPlan
+                          key={`plan-${s.id}-${matrix.version}`}
+                          {...common}
+                          strategy={plan}
+                          suggestions={suggestions.filter((c) => c.internalFactorKey === row.catalogueKey && c.externalFactorKey === column.catalogueKey)}
+                        />
+                        <SetIndicator key={`indicator-${s.id}-${matrix.version}`} {...common} subject={plan} />
+                      </>
+                    )}
+                  </StrategyCard>
+                );
+              }}
               cellExtra={editing ? (row, column) => <ProposeStrategy {...common} row={row} column={column} suggestions={suggestions} /> : undefined}
             />
           ))}
@@ -185,13 +216,25 @@ export function MatrixPage({ id }: { id: string }) {
         <h2 id="initiatives">Boîte à outils : initiatives</h2>
         {matrix.initiatives.length === 0 && <p>Aucune initiative.</p>}
         <ul className="initiatives">
-          {matrix.initiatives.map((i) => (
-            <li key={i.id} className={`status-${i.status.toLowerCase()}`}>
-              <strong>{i.title}</strong> — {QUADRANTS_FR[i.quadrant].label} · <span className="badge">{STATUS_LABELS[i.status]}</span>
-              {i.strategies.length > 0 && <> · pour : {i.strategies.map((s) => s.title).join(", ")}</>}
-              {editing && <ChangeStatus {...common} subject={{ kind: "initiative", id: i.id, status: i.status }} />}
-            </li>
-          ))}
+          {matrix.initiatives.map((i) => {
+            const plan = initiativePlans.get(i.id);
+            return (
+              <li key={i.id} className={`initiative status-${i.status.toLowerCase()}`}>
+                <strong>{i.title}</strong> — {QUADRANTS_FR[i.quadrant].label} · <span className="badge">{STATUS_LABELS[i.status]}</span>
+                {i.strategies.length > 0 && <> · pour : {i.strategies.map((s) => s.title).join(", ")}</>}
+                {plan?.description && <p className="description">{plan.description}</p>}
+                {plan && <Accountability of={plan} label={i.title} />}
+                {plan && <Indicators indicators={plan.indicators} />}
+                {editing && <ChangeStatus {...common} subject={{ kind: "initiative", id: i.id, status: i.status }} />}
+                {editing && plan && (
+                  <>
+                    <EditInitiative key={`edit-${i.id}-${matrix.version}`} {...common} initiative={{ ...i, ...plan }} strategies={matrix.plan.strategies} />
+                    <SetIndicator key={`indicator-${i.id}-${matrix.version}`} {...common} subject={{ ...plan, title: i.title }} />
+                  </>
+                )}
+              </li>
+            );
+          })}
         </ul>
         {editing && <AddInitiative {...common} />}
       </section>
