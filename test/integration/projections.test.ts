@@ -148,6 +148,36 @@ describe("projections", () => {
     expect((await new Repository(fx.store, MatrixAggregate).load(matrixId)).state).toMatchObject({ visibility: "PUBLIC" });
   });
 
+  it("read strategies and initiatives written before the action plan, from their old events in the log, with no lead, due date, budget or progress", async () => {
+    const commands = handler();
+    const { matrixId } = await network(commands, null);
+    // What the previous version of Pilotis wrote on proposeStrategy and addInitiative.
+    const { version } = await new Repository(fx.store, MatrixAggregate).load(matrixId);
+    const old = { quadrant: "SO", internalFactorId: "s", externalFactorId: "o", description: null, priority: null, catalogueKey: null };
+    await fx.store.append({
+      streamId: matrixStream(matrixId),
+      streamType: "matrix",
+      expectedVersion: version,
+      events: [
+        { type: "StrategyProposed", data: { id: "ancienne", title: "Ancienne", ...old } },
+        { type: "InitiativeAdded", data: { id: "vieille", title: "Vieille", quadrant: "SO", catalogueKey: null, strategyIds: ["ancienne"] } },
+      ],
+      metadata: { actor: "ancienne-version" },
+    });
+    await runner().catchUp();
+    const none = { lead: null, dueDate: null, budget: null, progress: null };
+    const view = (await readModels()).views.find((v) => v.matrix_id === matrixId)!.state;
+    expect(view.strategies.ancienne).toMatchObject({ title: "Ancienne", status: "PROPOSED", ...none });
+    expect(view.initiatives.vieille).toMatchObject({ title: "Vieille", description: null, removed: false, ...none });
+    expect(view.order.strategies.at(-1)).toBe("ancienne");
+    // The aggregate folds them alike, and today's commands work on them.
+    await commands.onMatrix("x", { matrixId }, { type: "ReviseInitiative", matrixId, initiativeId: "vieille", lead: "Claire Martin" }, {}, {}, admin);
+    expect((await new Repository(fx.store, MatrixAggregate).load(matrixId)).state!.initiatives.vieille).toMatchObject({
+      lead: "Claire Martin",
+      progress: null,
+    });
+  });
+
   it("a wake-up delivered twice changes nothing the second time", async () => {
     await network(handler());
     expect(Object.values(await runner().catchUp()).some((n) => n > 0)).toBe(true);
