@@ -13,6 +13,7 @@ import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
 import { reportFailures } from "./observability/failures.ts";
 import { type RunningServer, startServer } from "./server.ts";
+import { importTerritory, loadedMillesime } from "./territory/import.ts";
 
 export interface Pilotis {
   services: Services;
@@ -21,6 +22,8 @@ export interface Pilotis {
   adminToken: string | null;
   /** Settles once the demo network is in (at once when there is none to load). */
   demoLoaded: Promise<void>;
+  /** Settles once the embedded start has loaded the official territory (at once elsewhere, or when it was there). */
+  territoryLoaded: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -120,13 +123,28 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   const demoLoaded = demoInBackground
     ? loadDemo().catch((error: unknown) => logger.error({ err: error }, "the demo network could not be loaded"))
     : Promise.resolve();
+  // The embedded start loads the territory too, after the demo and batch by
+  // batch, so that the API serves meanwhile; a real database has it from
+  // `npm run territory:import`.
+  const territoryLoaded = database.embedded
+    ? demoLoaded
+        .then(async () => {
+          if (await loadedMillesime(connection.pool)) return;
+          logger.info("loading the official territory (Code officiel géographique) in the background");
+          const counts = await importTerritory(connection.pool, { batchByBatch: true });
+          logger.info(counts, "official territory loaded");
+        })
+        .catch((error: unknown) => logger.error({ err: error }, "the official territory could not be loaded"))
+    : Promise.resolve();
   return {
     services,
     server,
     adminToken,
     demoLoaded,
+    territoryLoaded,
     async close() {
       await demoLoaded;
+      await territoryLoaded;
       await server.close();
       await projections.stop();
       await services.flush();

@@ -15,6 +15,7 @@ import type { LiveEvents } from "./live.ts";
 import { MatrixCommands } from "./matrix-commands.ts";
 import { type QueryLimits, QueryService } from "./queries.ts";
 import { Repository } from "./repository.ts";
+import { TerritoryService } from "./territory.ts";
 import { TokenService } from "./tokens.ts";
 
 export interface ServiceOptions extends QueryLimits {
@@ -67,6 +68,7 @@ export function createServices(database: Database, options: ServiceOptions) {
     benchmarks,
     tokens,
     grants,
+    territory: new TerritoryService(database.prisma),
     authenticator,
     revocations,
     signInCodes: new SignInCodes(),

@@ -4,6 +4,7 @@ import type { GrantService } from "../app/grants.ts";
 import type { LiveEvents } from "../app/live.ts";
 import type { MatrixCommands } from "../app/matrix-commands.ts";
 import type { QueryService } from "../app/queries.ts";
+import type { TerritoryService } from "../app/territory.ts";
 import type { TokenService } from "../app/tokens.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
@@ -19,6 +20,7 @@ export interface Context {
   benchmarks: BenchmarkService;
   tokens: TokenService;
   grants: GrantService;
+  territory: TerritoryService;
   live: LiveEvents;
   requestId: string;
   /** Batches what a list asks of each item, for this request. */

@@ -10,5 +10,6 @@ import "./types/mutations/index.ts";
 import "./types/subscriptions.ts";
 import "./types/tokens.ts";
 import "./types/grants.ts";
+import "./types/territory.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

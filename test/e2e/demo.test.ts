@@ -95,7 +95,7 @@ it("two replicas starting at once on an empty database both come up, and the dem
   }
 });
 
-it("an embedded first start serves before the demo network is in, then loads it once", { timeout: 240_000 }, async () => {
+it("an embedded first start serves before the demo network and the territory are in, then loads them once", { timeout: 240_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "pilotis-first-start-"));
   const config = loadConfig({ PILOTIS_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1" });
   const started = await startPilotis({ ...config, DATABASE_URL: undefined, REDIS_URL: undefined }, createLogger("silent"));
@@ -119,6 +119,16 @@ it("an embedded first start serves before the demo network is in, then loads it 
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(count).toBe(DEMO_NETWORK.length + DEMO_PEERS);
+    // Then the official territory, in the background too; the API answered all along.
+    expect((await ask("{ me { role } }")).me.role).toBe("ADMIN");
+    await started.territoryLoaded;
+    expect((await ask("{ territoryInfo { millesime communes epci departements regions } }")).territoryInfo).toEqual({
+      millesime: "2026",
+      communes: 34_969,
+      epci: 1255,
+      departements: 109,
+      regions: 26,
+    });
   } finally {
     await started.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { importTerritory, loadedMillesime } from "../../src/territory/import.ts";
+import { useEventStore } from "../support/store.ts";
+
+// The pinned millésime of the Code officiel géographique into the reference
+// tables: the figures ENVIRONMENT.md verified on the package, twice over.
+const fx = useEventStore();
+
+describe("territory import", () => {
+  it("loads the 2026 millésime, communes with their EPCI, and a second run changes nothing", { timeout: 180_000 }, async () => {
+    const q = async (sql: string) => (await fx.connection.pool.query(sql)).rows;
+    expect(await loadedMillesime(fx.connection.pool)).toBeNull();
+    const counts = await importTerritory(fx.connection.pool);
+    expect(counts).toEqual({ communes: 34_969, epci: 1255, departements: 109, regions: 26 });
+    expect(await loadedMillesime(fx.connection.pool)).toBe("2026");
+    const [stEtienne] = await q(
+      `SELECT c.name, c.siren, c.departement_code, c.region_code, c.postal_codes, e.name AS epci, e.type
+       FROM territory_communes c JOIN territory_epci e ON e.siren = c.epci_siren WHERE c.insee_code = '42218'`,
+    );
+    expect(stEtienne).toEqual({
+      name: "Saint-Étienne",
+      siren: "214202186",
+      departement_code: "42",
+      region_code: "84",
+      postal_codes: ["42000", "42100", "42230"],
+      epci: "Saint-Étienne Métropole",
+      type: "METRO",
+    });
+    const before = await q("SELECT count(*)::int AS n, count(epci_siren)::int AS in_epci, count(siren)::int AS with_siren FROM territory_communes");
+    await importTerritory(fx.connection.pool);
+    expect(await q("SELECT count(*)::int AS n, count(epci_siren)::int AS in_epci, count(siren)::int AS with_siren FROM territory_communes")).toEqual(before);
+    expect((await q("SELECT count(*)::int AS n FROM territory_info"))[0]).toEqual({ n: 1 });
+    // Reference data is no decision: nothing in the log.
+    expect((await q("SELECT count(*)::int AS n FROM events"))[0]).toEqual({ n: 0 });
+  });
+});
