@@ -22,6 +22,7 @@ import { waitForProjections } from "../test/support/projections.ts";
 import { benchBenchmarks } from "./benchmarks.ts";
 import { benchImport } from "./import.ts";
 import { benchProjections } from "./projections.ts";
+import { benchTerritory } from "./territory.ts";
 import { benchWeb } from "./web.ts";
 
 const admin: CommandContext = { principal: { tokenId: "bench", role: "ADMIN", collectivityId: null, subject: "bench" } };
@@ -247,6 +248,7 @@ if (!process.env.PILOTIS_BENCH_CORE_ONLY) {
   await benchBenchmarks(report);
   await benchWeb(report);
   await benchImport(report);
+  await benchTerritory(report);
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));

@@ -8,3 +8,11 @@ export class StaleError extends Error {
     this.name = "StaleError";
   }
 }
+
+/** Reference data still being loaded (the territory on a first start): ask again in a moment. */
+export class NotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotReadyError";
+  }
+}

@@ -1,4 +1,60 @@
 import type { Db } from "../db/client.ts";
+import type { CollectivityKind } from "../domain/types.ts";
+import { NotReadyError } from "./errors.ts";
+
+/** Below this trigram word similarity, a name is no match (pg_trgm's default for word_similarity is 0.6; 0.5 forgives a letter more). */
+const MIN_SIMILARITY = 0.5;
+
+/** An entry of the directory, a commune or an EPCI à fiscalité propre, as searches and lookups answer. */
+export interface TerritoryEntry {
+  kind: CollectivityKind;
+  /** A commune's COG code; an EPCI's SIREN. */
+  inseeCode: string;
+  /** The SIREN, where the directory gives one. */
+  officialCode: string | null;
+  name: string;
+  population: number | null;
+  departement: { code: string; name: string } | null;
+  region: { code: string; name: string } | null;
+  epciSiren: string | null;
+}
+
+// The collectivity kinds of the EPCI types in the directory; the Métropole de Lyon counts among the métropoles.
+const EPCI_KIND = `CASE e.type WHEN 'CC' THEN 'COMMUNAUTE_DE_COMMUNES' WHEN 'CA' THEN 'COMMUNAUTE_D_AGGLOMERATION'
+  WHEN 'CU' THEN 'COMMUNAUTE_URBAINE' ELSE 'METROPOLE' END`;
+
+const COMMUNES = `SELECT 'COMMUNE' AS kind, c.insee_code, c.siren AS official_code, c.name, c.population, c.epci_siren,
+    c.departement_code, d.name AS departement_name, c.region_code, r.name AS region_name
+  FROM territory_communes c
+  LEFT JOIN territory_departements d ON d.code = c.departement_code
+  LEFT JOIN territory_regions r ON r.code = c.region_code`;
+const EPCIS = `SELECT ${EPCI_KIND} AS kind, e.siren AS insee_code, e.siren AS official_code, e.name, e.population, NULL AS epci_siren,
+    NULL AS departement_code, NULL AS departement_name, NULL AS region_code, NULL AS region_name
+  FROM territory_epci e`;
+
+interface Row {
+  kind: CollectivityKind;
+  insee_code: string;
+  official_code: string | null;
+  name: string;
+  population: number | null;
+  epci_siren: string | null;
+  departement_code: string | null;
+  departement_name: string | null;
+  region_code: string | null;
+  region_name: string | null;
+}
+
+const entryOf = (row: Row): TerritoryEntry => ({
+  kind: row.kind,
+  inseeCode: row.insee_code,
+  officialCode: row.official_code,
+  name: row.name,
+  population: row.population,
+  departement: row.departement_code ? { code: row.departement_code, name: row.departement_name ?? "" } : null,
+  region: row.region_code ? { code: row.region_code, name: row.region_name ?? "" } : null,
+  epciSiren: row.epci_siren,
+});
 
 /** The official territory as the reference tables hold it (src/territory loads them). */
 export class TerritoryService {
@@ -6,7 +62,7 @@ export class TerritoryService {
 
   /** Which millésime is loaded, from where, when, and how much of it; null before any import. */
   async info() {
-    const info = await this.db.territoryInfo.findUnique({ where: { one: true } });
+    const info = await this.db.territoryInfo.findFirst();
     if (!info) return null;
     const [communes, epci, departements, regions] = await Promise.all([
       this.db.territoryCommune.count(),
@@ -15,5 +71,75 @@ export class TerritoryService {
       this.db.territoryRegion.count(),
     ]);
     return { millesime: info.millesime, source: info.source, importedAt: info.importedAt, communes, epci, departements, regions };
+  }
+
+  /**
+   * Communes and EPCI matching what a person types, best first: a code
+   * (INSEE, SIREN, postal code) exactly; then names, as searches compare them
+   * (search_name: no accents, case, hyphens or apostrophes, "st" as "saint"),
+   * equal to the text, then beginning with it, then those holding the
+   * nearest words (trigram word similarity: "lyon" finds the Métropole de
+   * Lyon); ties go to the larger population. Each tier is a small indexed
+   * query, so that a common word ("saint") never scores thousands of rows.
+   */
+  async search(text: string, kinds: readonly CollectivityKind[] | null, first: number): Promise<TerritoryEntry[]> {
+    await this.requireLoaded();
+    // The text's search form first, so that the tiers' queries hold it as a value their indexes can use.
+    const [searched] = await this.db.$queryRawUnsafe<{ form: string }[]>("SELECT pilotis_search_form($1) AS form", text);
+    const form = searched?.form ?? "";
+    const raw = text.trim();
+    const tiers = (table: string, key: string, codes: string) => `
+      SELECT ${key} AS key, 3 AS tier, 1::real AS sim FROM ${table} WHERE ${codes}
+      UNION ALL
+      (SELECT ${key}, CASE WHEN search_name = $4 THEN 2 ELSE 1 END, similarity(search_name, $4) FROM ${table}
+        WHERE $4 <> '' AND search_name LIKE $4 || '%' ORDER BY search_name = $4 DESC, population DESC NULLS LAST LIMIT $3)
+      UNION ALL
+      (SELECT ${key}, 0, word_similarity($4, search_name) FROM ${table} WHERE $4 <> '' ORDER BY $4 <<-> search_name LIMIT $3)`;
+    const rows = await this.db.$queryRawUnsafe<Row[]>(
+      `WITH communes AS (SELECT key, max(tier) AS tier, max(sim) AS sim FROM (${tiers("territory_communes", "insee_code", "insee_code = $1 OR siren = $1 OR postal_codes @> ARRAY[$1]")}) t GROUP BY key),
+       epcis AS (SELECT key, max(tier) AS tier, max(sim) AS sim FROM (${tiers("territory_epci", "siren", "siren = $1")}) t GROUP BY key)
+       SELECT * FROM (
+         SELECT m.*, h.tier, h.sim FROM (${COMMUNES}) m JOIN communes h ON h.key = m.insee_code WHERE $2::text[] IS NULL OR 'COMMUNE' = ANY($2)
+         UNION ALL
+         SELECT m.*, h.tier, h.sim FROM (${EPCIS}) m JOIN epcis h ON h.key = m.insee_code WHERE $2::text[] IS NULL OR m.kind = ANY($2)
+       ) found
+       -- The nearest names only when they are near: a code typed finds its entry, not names that happen to share digits.
+       WHERE tier > 0 OR sim >= ${MIN_SIMILARITY}
+       ORDER BY tier DESC, sim DESC, population DESC NULLS LAST LIMIT $3`,
+      raw,
+      kinds && kinds.length > 0 ? [...kinds] : null,
+      first,
+      form,
+    );
+    return rows.map(entryOf);
+  }
+
+  /** A commune by INSEE code or SIREN, or an EPCI by SIREN. */
+  async entry(code: string): Promise<TerritoryEntry | null> {
+    const rows = await this.db.$queryRawUnsafe<Row[]>(
+      `(${COMMUNES} WHERE c.insee_code = $1 OR c.siren = $1) UNION ALL (${EPCIS} WHERE e.siren = $1) LIMIT 1`,
+      code.trim(),
+    );
+    return rows[0] ? entryOf(rows[0]) : null;
+  }
+
+  /** An EPCI's communes, largest first. */
+  async members(epciSiren: string): Promise<TerritoryEntry[]> {
+    const rows = await this.db.$queryRawUnsafe<Row[]>(`${COMMUNES} WHERE c.epci_siren = $1 ORDER BY c.population DESC NULLS LAST, c.name`, epciSiren);
+    return rows.map(entryOf);
+  }
+
+  /** The registered collectivity of a SIREN, if any. */
+  async registeredId(officialCode: string): Promise<string | null> {
+    const row = await this.db.collectivityDirectory.findFirst({ where: { officialCode }, select: { collectivityId: true } });
+    return row?.collectivityId ?? null;
+  }
+
+  private async requireLoaded(): Promise<void> {
+    if (!(await this.db.territoryInfo.findFirst())) {
+      throw new NotReadyError(
+        "the official territory is not loaded yet (npm run territory:import; on a first embedded start it loads in the background): try again in a moment",
+      );
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { StaleError } from "../app/errors.ts";
+import { NotReadyError, StaleError } from "../app/errors.ts";
 import { AccessError } from "../auth/principal.ts";
 import { DomainError } from "../domain/errors.ts";
 
@@ -14,5 +14,6 @@ export function toContractError(error: unknown, path?: readonly (string | number
   if (error instanceof StaleError) {
     return new GraphQLError(error.message, options({ code: "STALE", minPosition: error.minPosition, reached: error.reached }));
   }
+  if (error instanceof NotReadyError) return new GraphQLError(error.message, options({ code: "STALE" }));
   return null;
 }

@@ -25,9 +25,13 @@ const BATCH = 5000;
 
 type Query = (sql: string, values?: unknown[]) => Promise<unknown>;
 
+/** The rows' own columns only: the tables also hold columns generated from them (search_name). */
 async function insertAll(query: Query, table: string, rows: object[]): Promise<void> {
+  const columns = Object.keys(rows[0] ?? {}).join(", ");
   for (let i = 0; i < rows.length; i += BATCH) {
-    await query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(rows.slice(i, i + BATCH))]);
+    await query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
+      JSON.stringify(rows.slice(i, i + BATCH)),
+    ]);
   }
 }
 

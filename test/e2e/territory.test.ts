@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importTerritory } from "../../src/territory/import.ts";
+import { startTestApp, type TestApp } from "../support/app.ts";
+
+// The official territory over HTTP, without a token: search as a person
+// types it, entries by code, an EPCI's members; STALE while not loaded.
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app?.close());
+
+const SEARCH = `query($s: String!, $kinds: [CollectivityKind!], $first: Int) {
+  territory(search: $s, kinds: $kinds, first: $first) { name kind inseeCode officialCode population departement { code name } region { code name } epci { name kind } }
+}`;
+const names = async (s: string, extra: Record<string, unknown> = {}) =>
+  (await app.ok(SEARCH, { s, ...extra }, null)).territory.map((e: { name: string }) => e.name);
+
+describe("the territory", () => {
+  it("says it is not loaded yet (STALE) before the import, and territoryInfo is null", async () => {
+    const result = await app.gql(SEARCH, { s: "lyon" }, null);
+    expect(result.errors?.[0]?.extensions?.code).toBe("STALE");
+    expect((await app.ok("{ territoryInfo { millesime } }", {}, null)).territoryInfo).toBeNull();
+    await importTerritory(app.pool);
+    expect((await app.ok("{ territoryInfo { millesime communes } }", {}, null)).territoryInfo).toEqual({ millesime: "2026", communes: 34_969 });
+  });
+
+  it("finds a commune whatever the case, accents, hyphens, apostrophes and « st » for « saint », best match first", { timeout: 60_000 }, async () => {
+    for (const typed of ["st etienne", "SAINT-ETIENNE", "saint étienne", "St-Étienne", "  saint   etienne "]) {
+      expect((await names(typed))[0], typed).toBe("Saint-Étienne");
+    }
+    expect((await names("isle d'abeau"))[0]).toBe("L'Isle-d'Abeau");
+    expect((await names("lisle dabeau"))[0]).toBe("L'Isle-d'Abeau");
+    expect((await names("ste foy les lyon"))[0]).toBe("Sainte-Foy-lès-Lyon");
+    const [first] = (await app.ok(SEARCH, { s: "st etienne" }, null)).territory;
+    expect(first).toEqual({
+      name: "Saint-Étienne",
+      kind: "COMMUNE",
+      inseeCode: "42218",
+      officialCode: "214202186",
+      population: 173_136,
+      departement: { code: "42", name: "Loire" },
+      region: { code: "84", name: "Auvergne-Rhône-Alpes" },
+      epci: { name: "Saint-Étienne Métropole", kind: "METROPOLE" },
+    });
+  });
+
+  it("finds by INSEE code, SIREN and postal code, and filters by kind; a code typed finds no look-alike names", async () => {
+    expect(await names("42218")).toEqual(["Saint-Étienne"]);
+    expect(await names("214202186")).toEqual(["Saint-Étienne"]);
+    expect((await names("42100"))[0]).toBe("Saint-Étienne");
+    expect(await names("saint etienne", { kinds: ["METROPOLE"] })).toEqual(["Saint-Étienne Métropole"]);
+    expect(await names("lyon", { kinds: ["COMMUNAUTE_DE_COMMUNES", "COMMUNAUTE_D_AGGLOMERATION", "COMMUNAUTE_URBAINE", "METROPOLE"], first: 1 })).toEqual([
+      "Métropole de Lyon",
+    ]);
+    expect(await names("zzzzqqq")).toEqual([]);
+  });
+
+  it("reads an entry by code, an EPCI with its members", async () => {
+    const sem = await app.ok(`{ territoryEntry(code: "244200770") { name kind members { name } } missing: territoryEntry(code: "00000") { name } }`, {}, null);
+    expect(sem.territoryEntry.name).toBe("Saint-Étienne Métropole");
+    expect(sem.territoryEntry.members[0]).toEqual({ name: "Saint-Étienne" });
+    expect(sem.territoryEntry.members.length).toBeGreaterThan(50);
+    expect(sem.missing).toBeNull();
+  });
+});
