@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { AccessError, canSeeMatrix, type Principal, requireAdmin, requireEditor, requirePrincipal } from "../auth/principal.ts";
 import { catalogueEntries } from "../domain/catalogue/index.ts";
-import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
+import type { Collectivity, CollectivityCommand, DirectoryEntry } from "../domain/collectivity.ts";
 import { badInput, DomainError, notFound } from "../domain/errors.ts";
 import type { Event, RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand, MatrixStart } from "../domain/matrix.ts";
@@ -75,6 +75,12 @@ const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve
  */
 /** Profile fields that decide a collectivity's peer groups. */
 const PLACEMENT_FIELDS = ["population", "financialPotentialPerCapita", "regionCode"] as const;
+
+/** The id of the collectivity of a SIREN: a UUID-shaped digest, the same for every process. */
+export function idOfSiren(siren: string): string {
+  const hex = createHash("sha256").update(`pilotis:collectivity:siren:${siren}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 export class CommandHandler {
   private readonly referenceWeights: Repository<ReferenceWeights, ReferenceWeightCommand>;
@@ -178,19 +184,26 @@ export class CommandHandler {
 
   // ---- collectivities ------------------------------------------------------
 
+  /**
+   * A collectivity with a SIREN gets an id derived from it, so that the event
+   * store itself refuses a second registration of that SIREN (CONFLICT), even
+   * from two requests at once.
+   */
   registerCollectivity(
     input: {
-      name: string;
-      kind: Collectivity["kind"];
-      population: number;
+      name?: string | null;
+      kind?: Collectivity["kind"] | null;
+      population?: number | null;
       officialCode?: string | null;
       financialPotentialPerCapita?: number | null;
       regionCode?: string | null;
+      directory?: DirectoryEntry | null;
     },
     options: CommandOptions,
     ctx: CommandContext,
   ) {
-    const collectivityId = randomUUID();
+    const siren = input.directory?.officialCode ?? input.officialCode?.replace(/\s/g, "") ?? null;
+    const collectivityId = siren ? idOfSiren(siren) : randomUUID();
     return this.execute(
       {
         repo: this.collectivities,

@@ -1,9 +1,14 @@
 import type { Db } from "../db/client.ts";
+import type { DirectoryEntry } from "../domain/collectivity.ts";
+import { badInput, DomainError } from "../domain/errors.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { NotReadyError } from "./errors.ts";
 
 /** Below this trigram word similarity, a name is no match (pg_trgm's default for word_similarity is 0.6; 0.5 forgives a letter more). */
 const MIN_SIMILARITY = 0.5;
+
+/** How many more of the nearest names a search weighs than it answers. */
+const NEAREST_MARGIN = 50;
 
 /** An entry of the directory, a commune or an EPCI à fiscalité propre, as searches and lookups answer. */
 export interface TerritoryEntry {
@@ -94,7 +99,8 @@ export class TerritoryService {
       (SELECT ${key}, CASE WHEN search_name = $4 THEN 2 ELSE 1 END, similarity(search_name, $4) FROM ${table}
         WHERE $4 <> '' AND search_name LIKE $4 || '%' ORDER BY search_name = $4 DESC, population DESC NULLS LAST LIMIT $3)
       UNION ALL
-      (SELECT ${key}, 0, word_similarity($4, search_name) FROM ${table} WHERE $4 <> '' ORDER BY $4 <<-> search_name LIMIT $3)`;
+      -- More candidates than asked for: names equally near are then ranked by population.
+      (SELECT ${key}, 0, word_similarity($4, search_name) FROM ${table} WHERE $4 <> '' ORDER BY $4 <<-> search_name LIMIT $3 + ${NEAREST_MARGIN})`;
     const rows = await this.db.$queryRawUnsafe<Row[]>(
       `WITH communes AS (SELECT key, max(tier) AS tier, max(sim) AS sim FROM (${tiers("territory_communes", "insee_code", "insee_code = $1 OR siren = $1 OR postal_codes @> ARRAY[$1]")}) t GROUP BY key),
        epcis AS (SELECT key, max(tier) AS tier, max(sim) AS sim FROM (${tiers("territory_epci", "siren", "siren = $1")}) t GROUP BY key)
@@ -127,6 +133,51 @@ export class TerritoryService {
   async members(epciSiren: string): Promise<TerritoryEntry[]> {
     const rows = await this.db.$queryRawUnsafe<Row[]>(`${COMMUNES} WHERE c.epci_siren = $1 ORDER BY c.population DESC NULLS LAST, c.name`, epciSiren);
     return rows.map(entryOf);
+  }
+
+  /**
+   * The directory's entry of the codes a registration gives (an INSEE code
+   * must be in it; a SIREN may be outside it, a syndicat's say), refused as a
+   * CONFLICT when a collectivity of that SIREN is already registered.
+   */
+  async directoryFor(input: { officialCode?: string | null; inseeCode?: string | null }): Promise<DirectoryEntry | null> {
+    const siren = input.officialCode?.replace(/\s/g, "") || null;
+    const insee = input.inseeCode?.trim() || null;
+    let entry: TerritoryEntry | null = null;
+    if (insee !== null) {
+      await this.requireLoaded();
+      entry = await this.entry(insee);
+      if (!entry) throw badInput("inseeCode", `no commune or EPCI with code ${insee} in the official directory (millésime loaded: see territoryInfo)`);
+      if (siren !== null && entry.officialCode !== siren) {
+        throw badInput("officialCode", `officialCode contradicts the official directory, which gives ${insee} the SIREN ${entry.officialCode}`);
+      }
+    } else if (siren !== null && (await this.db.territoryInfo.findFirst())) {
+      // Without the territory loaded, a SIREN registers as outside the directory did, every value given.
+      entry = await this.entry(siren);
+    }
+    const registered = await this.registeredId(entry?.officialCode ?? siren ?? "");
+    if (registered) throw new DomainError("CONFLICT", `a collectivity with SIREN ${entry?.officialCode ?? siren} is already registered`, { id: registered });
+    return (
+      entry && {
+        inseeCode: entry.inseeCode,
+        officialCode: entry.officialCode,
+        name: entry.name,
+        kind: entry.kind,
+        population: entry.population,
+        departementCode: entry.departement?.code ?? null,
+        regionCode: entry.region?.code ?? null,
+        epciCode: entry.epciSiren,
+      }
+    );
+  }
+
+  /** A département or a région of the loaded millésime, by code. */
+  async area(level: "departement" | "region", code: string): Promise<{ code: string; name: string } | null> {
+    const row =
+      level === "departement"
+        ? await this.db.territoryDepartement.findFirst({ where: { code } })
+        : await this.db.territoryRegion.findFirst({ where: { code } });
+    return row && { code: row.code, name: row.name };
   }
 
   /** The registered collectivity of a SIREN, if any. */

@@ -1,5 +1,5 @@
 import { badInput, DomainError, notFound } from "./errors.ts";
-import { type Event, eventReader, type ReadEvent } from "./events.ts";
+import { type Event, eventReader, type ReadEvent, type Upcaster } from "./events.ts";
 import { isValidSiren } from "./siren.ts";
 import { COLLECTIVITY_KINDS, type CollectivityKind } from "./types.ts";
 import { intInRange, nonNegativeNumber, requiredText } from "./validation.ts";
@@ -12,6 +12,11 @@ export interface Collectivity {
   population: number;
   financialPotentialPerCapita: number | null;
   regionCode: string | null;
+  /** Its code in the Code officiel géographique (a commune's 5 characters), where it is in the official directory. */
+  inseeCode: string | null;
+  departementCode: string | null;
+  /** A commune's EPCI à fiscalité propre, by SIREN. */
+  epciCode: string | null;
   version: number;
   registeredAt: string;
   updatedAt: string;
@@ -24,21 +29,36 @@ export interface ProfileChanges {
   regionCode?: string;
 }
 
+/** What the official directory says of a collectivity (src/app/territory.ts finds it). */
+export interface DirectoryEntry {
+  inseeCode: string;
+  officialCode: string | null;
+  name: string;
+  kind: CollectivityKind;
+  population: number | null;
+  departementCode: string | null;
+  regionCode: string | null;
+  epciCode: string | null;
+}
+
 export type CollectivityCommand =
   | {
       type: "RegisterCollectivity";
       collectivityId: string;
-      name: string;
-      kind: CollectivityKind;
-      population: number;
+      /** Required unless the official directory gives them. */
+      name?: string | null;
+      kind?: CollectivityKind | null;
+      population?: number | null;
       officialCode?: string | null;
       financialPotentialPerCapita?: number | null;
       regionCode?: string | null;
+      /** The directory's entry of the officialCode or inseeCode given, if it has one: its values, and no contradiction. */
+      directory?: DirectoryEntry | null;
     }
   | ({ type: "UpdateCollectivityProfile"; collectivityId: string } & { [K in keyof ProfileChanges]?: ProfileChanges[K] | null });
 
 /** The shape of Collectivity as snapshots store it; bump it when the shape changes (see MATRIX_STATE_VERSION). */
-export const COLLECTIVITY_STATE_VERSION = 1;
+export const COLLECTIVITY_STATE_VERSION = 2;
 
 export type CollectivityEvent =
   | Event<"CollectivityRegistered", Omit<Collectivity, "version" | "registeredAt" | "updatedAt">>
@@ -55,6 +75,52 @@ function regionCode(value: string): string {
   return trimmed;
 }
 
+/** Folded as names are compared: "Saint-Etienne" typed without its accent says the same as the directory's "Saint-Étienne". */
+const folded = (name: string) =>
+  name
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()
+    .toLowerCase();
+
+/** The directory's values, with each one given checked against it; without an entry, every value must be given. */
+function registration(command: Extract<CollectivityCommand, { type: "RegisterCollectivity" }>) {
+  const entry = command.directory;
+  const given = <T>(field: string, value: T | null | undefined): T => {
+    if (value == null) throw badInput(field, `${field} is required for a collectivity outside the official directory`);
+    return value;
+  };
+  if (!entry) {
+    return {
+      name: requiredText("name", given("name", command.name), 200),
+      kind: given("kind", command.kind),
+      population: population(given("population", command.population)),
+      officialCode: command.officialCode == null ? null : officialCode(command.officialCode),
+      regionCode: command.regionCode == null ? null : regionCode(command.regionCode),
+      inseeCode: null,
+      departementCode: null,
+      epciCode: null,
+    };
+  }
+  const contradicts = (field: string, what: string) => badInput(field, `${field} contradicts the official directory, which says ${what}`);
+  if (command.name != null && folded(command.name) !== folded(entry.name)) throw contradicts("name", entry.name);
+  if (command.kind != null && command.kind !== entry.kind) throw contradicts("kind", entry.kind);
+  if (command.population != null && command.population !== entry.population) throw contradicts("population", String(entry.population));
+  if (command.officialCode != null && officialCode(command.officialCode) !== entry.officialCode) throw contradicts("officialCode", String(entry.officialCode));
+  if (command.regionCode != null && regionCode(command.regionCode) !== entry.regionCode) throw contradicts("regionCode", String(entry.regionCode));
+  return {
+    name: entry.name,
+    kind: entry.kind,
+    population: population(entry.population ?? given("population", command.population)),
+    officialCode: entry.officialCode,
+    regionCode: entry.regionCode,
+    inseeCode: entry.inseeCode,
+    departementCode: entry.departementCode,
+    epciCode: entry.epciCode,
+  };
+}
+
 function officialCode(value: string): string {
   const compact = value.replace(/\s/g, "");
   if (!isValidSiren(compact)) {
@@ -67,18 +133,14 @@ export function decideCollectivity(command: CollectivityCommand, state: Collecti
   switch (command.type) {
     case "RegisterCollectivity": {
       if (state) throw new DomainError("CONFLICT", `collectivity ${command.collectivityId} is already registered`, { actualVersion: state.version });
-      if (!COLLECTIVITY_KINDS.includes(command.kind)) throw badInput("kind", `unknown collectivity kind ${command.kind}`);
+      if (command.kind != null && !COLLECTIVITY_KINDS.includes(command.kind)) throw badInput("kind", `unknown collectivity kind ${command.kind}`);
       return [
         {
           type: "CollectivityRegistered",
           data: {
             id: command.collectivityId,
-            name: requiredText("name", command.name, 200),
-            kind: command.kind,
-            population: population(command.population),
-            officialCode: command.officialCode == null ? null : officialCode(command.officialCode),
+            ...registration(command),
             financialPotentialPerCapita: command.financialPotentialPerCapita == null ? null : potential(command.financialPotentialPerCapita),
-            regionCode: command.regionCode == null ? null : regionCode(command.regionCode),
           },
         },
       ];
@@ -97,8 +159,18 @@ export function decideCollectivity(command: CollectivityCommand, state: Collecti
   }
 }
 
+/** Before the official territory, no collectivity was registered from the directory: no INSEE code, département or EPCI. */
+const registeredBeforeTheTerritory: Upcaster = (event) => ({
+  ...event,
+  data: { inseeCode: null, departementCode: null, epciCode: null, ...(event.data as object) },
+});
+
 /** Reads a stored collectivity event (see eventReader). */
-export const readCollectivityEvent = eventReader<CollectivityEvent>("collectivity", { CollectivityRegistered: true, CollectivityProfileUpdated: true });
+export const readCollectivityEvent = eventReader<CollectivityEvent>(
+  "collectivity",
+  { CollectivityRegistered: true, CollectivityProfileUpdated: true },
+  { CollectivityRegistered: registeredBeforeTheTerritory },
+);
 
 export function evolveCollectivity(state: Collectivity | null, event: ReadEvent<CollectivityEvent>): Collectivity | null {
   switch (event.type) {

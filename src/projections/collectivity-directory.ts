@@ -21,6 +21,9 @@ interface DirectoryRow {
   official_code: string | null;
   financial_potential_per_capita: number | null;
   region_code: string | null;
+  insee_code: string | null;
+  departement_code: string | null;
+  epci_code: string | null;
   version: number;
   registered_at: string;
   updated_at: string;
@@ -34,6 +37,9 @@ const toState = (row: DirectoryRow): Collectivity => ({
   officialCode: row.official_code,
   financialPotentialPerCapita: row.financial_potential_per_capita,
   regionCode: row.region_code,
+  inseeCode: row.insee_code,
+  departementCode: row.departement_code,
+  epciCode: row.epci_code,
   version: row.version,
   registeredAt: new Date(row.registered_at).toISOString(),
   updatedAt: new Date(row.updated_at).toISOString(),
@@ -47,6 +53,9 @@ const toRow = (c: Collectivity): DirectoryRow => ({
   official_code: c.officialCode,
   financial_potential_per_capita: c.financialPotentialPerCapita,
   region_code: c.regionCode,
+  insee_code: c.inseeCode,
+  departement_code: c.departementCode,
+  epci_code: c.epciCode,
   version: c.version,
   registered_at: c.registeredAt,
   updated_at: c.updatedAt,
@@ -91,8 +100,8 @@ function tallyMatrixEvent(tally: Tally, e: ReadEvent<MatrixEvent>): boolean {
  */
 export const collectivityDirectory: Projector = {
   name: "collectivity-directory",
-  // 2: counts only matrices the network may read.
-  version: 2,
+  // 2: counts only matrices the network may read; 3: collectivities carry their INSEE code, département and EPCI.
+  version: 3,
 
   async apply(db, events) {
     const ids = [...new Set(events.filter(isCollectivityEvent).map(aggregateId))];
@@ -139,9 +148,9 @@ export const collectivityDirectory: Projector = {
       const rows = [...changedProfiles].map((id) => toRow(states.get(id)!));
       await db.query(
         `INSERT INTO collectivity_directory (collectivity_id, name, kind, population, official_code,
-           financial_potential_per_capita, region_code, version, registered_at, updated_at)
+           financial_potential_per_capita, region_code, insee_code, departement_code, epci_code, version, registered_at, updated_at)
          SELECT collectivity_id, name, kind, population, official_code, financial_potential_per_capita,
-           region_code, version, registered_at, updated_at
+           region_code, insee_code, departement_code, epci_code, version, registered_at, updated_at
          FROM jsonb_populate_recordset(NULL::collectivity_directory, $1::jsonb)
          ON CONFLICT (collectivity_id) DO UPDATE SET
            name = EXCLUDED.name, population = EXCLUDED.population,

@@ -10,7 +10,8 @@ import { sirenWithChecksum } from "../domain/siren.ts";
 import type { CollectivityKind, FactorKind, MatrixVisibility, Quadrant, StrategyStatus } from "../domain/types.ts";
 import { mulberry32 } from "../shared/random.ts";
 
-type Register = Extract<CollectivityCommand, { type: "RegisterCollectivity" }>;
+/** A synthetic collectivity is outside the official directory: every value given. */
+type Register = Extract<CollectivityCommand, { type: "RegisterCollectivity" }> & { name: string; kind: CollectivityKind; population: number };
 
 export interface MatrixSession {
   at: Date;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sirenWithChecksum } from "../../src/domain/siren.ts";
 import { importTerritory } from "../../src/territory/import.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
@@ -63,5 +64,56 @@ describe("the territory", () => {
     expect(sem.territoryEntry.members[0]).toEqual({ name: "Saint-Étienne" });
     expect(sem.territoryEntry.members.length).toBeGreaterThan(50);
     expect(sem.missing).toBeNull();
+  });
+
+  it("registers a collectivity from its INSEE code or SIREN alone, refuses a contradiction, an unknown code and a second registration, and still takes one outside the directory", async () => {
+    const REGISTER = `mutation($input: RegisterCollectivityInput!) { registerCollectivity(input: $input) {
+      collectivity { id name kind population officialCode inseeCode departement { code name } region { code name } epci { name kind } } } }`;
+    const refused = async (input: Record<string, unknown>, code: string, field?: string) => {
+      const before = await app.eventCount();
+      const result = await app.gql(REGISTER, { input });
+      expect(result.errors?.[0]?.extensions, JSON.stringify(input)).toMatchObject({ code, ...(field ? { field } : {}) });
+      expect(await app.eventCount()).toBe(before);
+    };
+    const commune = (await app.ok(REGISTER, { input: { inseeCode: "42218" } })).registerCollectivity.collectivity;
+    expect(commune).toMatchObject({
+      name: "Saint-Étienne",
+      kind: "COMMUNE",
+      population: 173_136,
+      officialCode: "214202186",
+      inseeCode: "42218",
+      departement: { code: "42", name: "Loire" },
+      region: { code: "84", name: "Auvergne-Rhône-Alpes" },
+      epci: { name: "Saint-Étienne Métropole", kind: "METROPOLE" },
+    });
+    const epci = (await app.ok(REGISTER, { input: { officialCode: "244200770" } })).registerCollectivity.collectivity;
+    expect(epci).toMatchObject({ name: "Saint-Étienne Métropole", kind: "METROPOLE", inseeCode: "244200770", officialCode: "244200770" });
+    // Typed without its accent, a name says what the directory says.
+    expect((await app.ok(REGISTER, { input: { inseeCode: "69202", name: "Sainte-Foy-les-Lyon" } })).registerCollectivity.collectivity.name).toBe(
+      "Sainte-Foy-lès-Lyon",
+    );
+
+    await refused({ inseeCode: "42218" }, "CONFLICT");
+    await refused({ officialCode: "214202186", name: "Saint-Étienne", kind: "COMMUNE", population: 173_136 }, "CONFLICT");
+    await refused({ inseeCode: "38193", population: 1 }, "BAD_USER_INPUT", "population");
+    await refused({ inseeCode: "38193", name: "Lyon" }, "BAD_USER_INPUT", "name");
+    await refused({ inseeCode: "38193", kind: "METROPOLE" }, "BAD_USER_INPUT", "kind");
+    await refused({ inseeCode: "38193", officialCode: "214202186" }, "BAD_USER_INPUT", "officialCode");
+    await refused({ inseeCode: "99999" }, "BAD_USER_INPUT", "inseeCode");
+
+    // A syndicat is in no directory of communes and EPCI: every value given.
+    const syndicat = sirenWithChecksum("25420001");
+    await refused({ officialCode: syndicat, kind: "ETABLISSEMENT_PUBLIC_TERRITORIAL", population: 40_000 }, "BAD_USER_INPUT", "name");
+    const outside = (
+      await app.ok(REGISTER, {
+        input: { officialCode: syndicat, name: "Syndicat des eaux du Furan", kind: "ETABLISSEMENT_PUBLIC_TERRITORIAL", population: 40_000 },
+      })
+    ).registerCollectivity.collectivity;
+    expect(outside).toMatchObject({ officialCode: syndicat, inseeCode: null, departement: null, epci: null });
+    await refused({ officialCode: syndicat, name: "Encore", kind: "ETABLISSEMENT_PUBLIC_TERRITORIAL", population: 1 }, "CONFLICT");
+
+    // The directory's entry names the registered collectivity, to a reader with a token.
+    const entry = await app.ok(`{ territoryEntry(code: "42218") { collectivity { id } } }`);
+    expect(entry.territoryEntry.collectivity).toEqual({ id: commune.id });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readCollectivityEvent } from "../../src/domain/collectivity.ts";
 import { type Event, eventReader, type RecordedEvent } from "../../src/domain/events.ts";
 import { MATRIX_EVENT_TYPES, readMatrixEvent } from "../../src/domain/matrix.ts";
 import { eventLabel } from "../../src/shared/french.ts";
@@ -69,5 +70,12 @@ describe("matrix events written before the action plan", () => {
 describe("the history a person reads", () => {
   it("names every matrix event in French", () => {
     expect(Object.keys(MATRIX_EVENT_TYPES).filter((type) => eventLabel(type) === type)).toEqual([]);
+  });
+});
+
+describe("collectivity events written before the official territory", () => {
+  it("read with no INSEE code, département or EPCI", () => {
+    const old = { id: "c", name: "Aubenas", kind: "COMMUNE", population: 12_000, officialCode: null, financialPotentialPerCapita: null, regionCode: "84" };
+    expect(readCollectivityEvent(recorded("CollectivityRegistered", old)).data).toEqual({ ...old, inseeCode: null, departementCode: null, epciCode: null });
   });
 });

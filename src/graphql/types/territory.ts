@@ -82,3 +82,19 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => ctx.territory.entry(args.code),
   }),
 }));
+
+builder.objectFields(Collectivity, (t) => ({
+  inseeCode: t.string({ nullable: true, description: "Its code in the Code officiel géographique, when registered from it", resolve: (c) => c.inseeCode }),
+  departement: t.field({
+    type: TerritoryArea,
+    nullable: true,
+    resolve: (c, _args, ctx) => (c.departementCode ? ctx.territory.area("departement", c.departementCode) : null),
+  }),
+  region: t.field({ type: TerritoryArea, nullable: true, resolve: (c, _args, ctx) => (c.regionCode ? ctx.territory.area("region", c.regionCode) : null) }),
+  epci: t.field({
+    type: TerritoryEntry,
+    nullable: true,
+    description: "A commune's EPCI à fiscalité propre",
+    resolve: (c, _args, ctx) => (c.epciCode ? ctx.territory.entry(c.epciCode) : null),
+  }),
+}));

@@ -5,10 +5,11 @@ import { CollectivityPayload, collectivityPayload, commandOptionFields } from ".
 
 const RegisterCollectivityInput = builder.inputType("RegisterCollectivityInput", {
   fields: (t) => ({
-    name: t.string({ required: true }),
-    kind: t.field({ type: CollectivityKindEnum, required: true }),
-    population: t.int({ required: true }),
-    officialCode: t.string({ description: "SIREN: 9 digits with a valid checksum" }),
+    officialCode: t.string({ description: "SIREN: 9 digits with a valid checksum; one collectivity per SIREN" }),
+    inseeCode: t.string({ description: "A commune's code in the Code officiel géographique (an EPCI's SIREN)" }),
+    name: t.string({ description: "Required outside the official directory; within it, the directory's, and a contradicting one is refused" }),
+    kind: t.field({ type: CollectivityKindEnum, description: "Likewise" }),
+    population: t.int({ description: "Likewise" }),
     financialPotentialPerCapita: t.float(),
     regionCode: t.string(),
     ...commandOptionFields(t),
@@ -32,7 +33,9 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RegisterCollectivityInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { fields, options } = splitOptions(input);
-      return collectivityPayload(ctx, await ctx.commands.registerCollectivity(fields, options, ctx));
+      const { inseeCode, ...given } = fields;
+      const directory = await ctx.territory.directoryFor({ officialCode: given.officialCode, inseeCode });
+      return collectivityPayload(ctx, await ctx.commands.registerCollectivity({ ...given, directory }, options, ctx));
     },
   }),
   updateCollectivityProfile: t.field({
