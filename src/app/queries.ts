@@ -120,27 +120,32 @@ export class QueryService {
   }
 
   async collectivityPage(
-    args: { kind?: CollectivityKind | null; first?: number | null; after?: string | null },
+    args: { kind?: CollectivityKind | null; search?: string | null; first?: number | null; after?: string | null },
     principal: Principal | null,
   ): Promise<Page<CollectivityListing>> {
     requirePrincipal(principal);
     const size = this.pageSize(args.first);
     const [name, id] = args.after ? decodeCursor(args.after, 2) : [];
     const after = name !== undefined && id !== undefined ? { name, id } : null;
-    const kind = args.kind ?? undefined;
+    const filter = { kind: args.kind ?? undefined, ...(args.search?.trim() ? await this.searchFilter(args.search.trim()) : {}) };
     const [rows, totalCount] = await Promise.all([
       this.db.collectivityDirectory.findMany({
         where: {
-          kind,
-          ...(after && { OR: [{ name: { gt: after.name } }, { name: after.name, collectivityId: { gt: after.id } }] }),
+          AND: [filter, ...(after ? [{ OR: [{ name: { gt: after.name } }, { name: after.name, collectivityId: { gt: after.id } }] }] : [])],
         },
         orderBy: [{ name: "asc" }, { collectivityId: "asc" }],
         take: size + 1,
       }),
-      this.db.collectivityDirectory.count({ where: { kind } }),
+      this.db.collectivityDirectory.count({ where: filter }),
     ]);
     const items = rows.slice(0, size).map(fromDirectory);
     return { items: items.map((c) => ({ cursor: encodeCursor(c.name, c.id), node: c })), hasNextPage: rows.length > size, totalCount };
+  }
+
+  /** Names holding the text as the territory's search reads it (accents, case, hyphens, "st" aside), or a SIREN or INSEE code. */
+  private async searchFilter(text: string) {
+    const [row] = await this.db.$queryRawUnsafe<{ form: string }[]>("SELECT pilotis_search_form($1) AS form", text);
+    return { OR: [{ searchName: { contains: row?.form ?? text } }, { officialCode: text }, { inseeCode: text }] };
   }
 
   /** The matrices of several collectivities in one query (a page of them), each list in opening order, only those the caller may read. */

@@ -112,6 +112,23 @@ describe("the territory", () => {
     expect(outside).toMatchObject({ officialCode: syndicat, inseeCode: null, departement: null, epci: null });
     await refused({ officialCode: syndicat, name: "Encore", kind: "ETABLISSEMENT_PUBLIC_TERRITORIAL", population: 1 }, "CONFLICT");
 
+    // The network's own list is searched the same way.
+    const listed = async (search: string, kind?: string) =>
+      (
+        await app.ok(
+          `query($search: String, $kind: CollectivityKind) { collectivities(search: $search, kind: $kind) { totalCount edges { node { name } } } }`,
+          {
+            search,
+            kind,
+          },
+        )
+      ).collectivities;
+    expect(await listed("st etienne")).toEqual({ totalCount: 2, edges: [{ node: { name: "Saint-Étienne" } }, { node: { name: "Saint-Étienne Métropole" } }] });
+    expect((await listed("st etienne", "METROPOLE")).edges).toEqual([{ node: { name: "Saint-Étienne Métropole" } }]);
+    expect((await listed("FOY LES")).edges).toEqual([{ node: { name: "Sainte-Foy-lès-Lyon" } }]);
+    expect((await listed("214202186")).edges).toEqual([{ node: { name: "Saint-Étienne" } }]);
+    expect((await listed("42218")).edges).toEqual([{ node: { name: "Saint-Étienne" } }]);
+
     // The directory's entry names the registered collectivity, to a reader with a token.
     const entry = await app.ok(`{ territoryEntry(code: "42218") { collectivity { id } } }`);
     expect(entry.territoryEntry.collectivity).toEqual({ id: commune.id });

@@ -29,7 +29,12 @@ builder.queryType({
     }),
     collectivities: t.field({
       type: CollectivityConnection,
-      args: { kind: t.arg({ type: CollectivityKindEnum }), first: t.arg.int(), after: t.arg.string() },
+      args: {
+        kind: t.arg({ type: CollectivityKindEnum }),
+        search: t.arg.string({ description: 'By name (accents, case, hyphens, apostrophes aside, "st" for "saint"), SIREN or INSEE code' }),
+        first: t.arg.int(),
+        after: t.arg.string(),
+      },
       resolve: (_root, args, ctx) => ctx.queries.collectivityPage(args, ctx.principal),
     }),
     matrix: t.field({
