@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importTerritory } from "../../src/territory/import.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { chromiumInstalled, launchChromium, SHARED_CHROMIUM, seriousViolations, type Watch, watchedPage } from "../support/browser.ts";
 import { admin, buildMatrix, registerCommune } from "../support/network.ts";
@@ -348,6 +349,25 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     await page.waitForURL(/\/matrices\/[^/]+$/);
     await expect.poll(() => page.locator(".swot-column.strength .factor-label").allTextContents()).toEqual(["Des agents motivés"]);
     expect(await page.locator("h1").textContent()).toBe("Atelier de mars");
+  });
+
+  it("the official territory: an admin finds a commune as they type, registers it, and its page shows its département, région and EPCI", async () => {
+    await importTerritory(app.pool);
+    const page = await signedIn({ role: "ADMIN", subject: "admin@exemple.fr" });
+    await page.getByLabel("Chercher une commune ou une intercommunalité (nom, code INSEE, SIREN ou code postal)").fill("st etienne");
+    await expect.poll(() => page.locator(".territory-results .territory-name").first().textContent()).toBe("Saint-Étienne");
+    expect(await page.locator(".territory-results li").first().textContent()).toContain("Commune · Loire · 173 136 habitants · Saint-Étienne Métropole");
+    expect({ path: "/ avec le territoire", violations: await seriousViolations(page) }).toEqual({ path: "/ avec le territoire", violations: [] });
+    await page.getByRole("button", { name: "Inscrire Saint-Étienne dans le réseau" }).click();
+    await page.waitForURL(/\/collectivites\/[^/]+$/);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Saint-Étienne");
+    await expect
+      .poll(() => page.locator(".territory").textContent())
+      .toBe("Département : Loire · Région : Auvergne-Rhône-Alpes · Intercommunalité : Saint-Étienne Métropole · code INSEE 42218");
+    // Registered, it is found again with a link to its page rather than a button.
+    await page.goto(`${origin}/`);
+    await page.getByLabel("Chercher une commune ou une intercommunalité (nom, code INSEE, SIREN ou code postal)").fill("42218");
+    await expect.poll(() => page.locator(".territory-results li").first().getByRole("link", { name: "Voir sa page" }).count()).toBe(1);
   });
 
   it("explains a CONFLICT and shows the fresh state", async () => {

@@ -18,7 +18,8 @@ import { canEdit, useSession } from "../session.ts";
 const COLLECTIVITY = graphql(`
   query Collectivity($id: ID!) {
     collectivity(id: $id) {
-      id name kind population
+      id name kind population inseeCode
+      departement { name } region { name } epci { name }
       peerGroup { label size }
       matrices { id title status visibility updatedAt publishedAt scores { internal external } }
       timeline(first: 20) { edges { node { position matrixId title fromStatus toStatus actor reason at } } }
@@ -91,6 +92,14 @@ export function CollectivityPage({ id }: { id: string }) {
         {COLLECTIVITY_KIND_LABELS[c.kind as keyof typeof COLLECTIVITY_KIND_LABELS]} · {frenchNumber(c.population, 0)} habitants · groupe de pairs :{" "}
         {c.peerGroup.label} ({c.peerGroup.size})
       </p>
+      {(c.departement || c.region || c.epci) && (
+        <p className="territory">
+          {[c.departement && `Département : ${c.departement.name}`, c.region && `Région : ${c.region.name}`, c.epci && `Intercommunalité : ${c.epci.name}`]
+            .filter(Boolean)
+            .join(" · ")}
+          {c.inseeCode && ` · code INSEE ${c.inseeCode}`}
+        </p>
+      )}
       <section aria-labelledby="matrices">
         <h2 id="matrices">Matrices</h2>
         {c.matrices.length === 0 && <p>Aucune matrice lisible.</p>}

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { type OperationResult, useClient } from "urql";
 import { Link } from "wouter";
+import { TerritorySearch } from "../components/TerritorySearch.tsx";
 import { COLLECTIVITY_KIND_LABELS, folded, frenchNumber } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
 import type { CollectivitiesQuery } from "../generated/graphql.ts";
@@ -92,6 +93,7 @@ export function Home() {
           {shown.length} collectivité{shown.length > 1 ? "s" : ""}
         </p>
       )}
+      <TerritorySearch canRegister={session.role === "ADMIN"} />
       <ul className="cards">
         {shown.map((r) => (
           <li key={r.id} className="card">
