@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
+import { CommandHandler } from "../../src/app/commands.ts";
+import { Repository } from "../../src/app/repository.ts";
+import { TerritoryService } from "../../src/app/territory.ts";
+import { collectivityStream } from "../../src/domain/streams.ts";
+import { PROJECTORS } from "../../src/projections/index.ts";
+import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { importTerritory, loadedMillesime } from "../../src/territory/import.ts";
+import { recordTerritoryChanges, TERRITORY_ACTOR } from "../../src/territory/sync.ts";
 import { useEventStore } from "../support/store.ts";
 
 // The pinned millésime of the Code officiel géographique into the reference
@@ -32,5 +40,26 @@ describe("territory import", () => {
     expect((await q("SELECT count(*)::int AS n FROM territory_info"))[0]).toEqual({ n: 1 });
     // Reference data is no decision: nothing in the log.
     expect((await q("SELECT count(*)::int AS n FROM events"))[0]).toEqual({ n: 0 });
+  });
+
+  it("records on a registered collectivity what a new millésime changes for it, once, as an event with the millésime as reason", async () => {
+    const commands = new CommandHandler(fx.store, new Repository(fx.store, CollectivityAggregate), new Repository(fx.store, MatrixAggregate));
+    const runner = new ProjectionRunner(fx.connection.pool, PROJECTORS);
+    const directory = await new TerritoryService(fx.db).directoryFor({ inseeCode: "07019" });
+    const { collectivityId } = (await commands.registerCollectivity({ directory }, {}, TERRITORY_ACTOR)).ids;
+    await runner.catchUp();
+    expect(await recordTerritoryChanges(fx.connection.pool, commands)).toBe(0);
+    // The next millésime, as a new import would bring it: Aubenas grows and is renamed.
+    await fx.connection.pool.query("UPDATE territory_communes SET population = population + 250, name = 'Aubenas-en-Ardèche' WHERE insee_code = '07019'");
+    expect(await recordTerritoryChanges(fx.connection.pool, commands)).toBe(1);
+    const events = await fx.store.readStream(collectivityStream(collectivityId!), {});
+    expect(events.at(-1)).toMatchObject({
+      type: "CollectivityProfileUpdated",
+      data: { name: "Aubenas-en-Ardèche", population: directory!.population! + 250 },
+      actor: "territoire-2026",
+      reason: "Millésime 2026 du Code officiel géographique",
+    });
+    await runner.catchUp();
+    expect(await recordTerritoryChanges(fx.connection.pool, commands)).toBe(0);
   });
 });

@@ -1,0 +1,48 @@
+import type pg from "pg";
+import type { CommandContext, CommandHandler } from "../app/commands.ts";
+import { MILLESIME } from "./cog.ts";
+
+// What a new millésime changes for collectivities already registered from
+// the directory (a name, a population) is a fact of their history: recorded
+// as an event on each, so that history and benchmarks see the figures as
+// they were before and after. Reference data itself stays out of the log.
+
+/** Who records these changes: the import itself, not a person. */
+export const TERRITORY_ACTOR: CommandContext = {
+  principal: { tokenId: "territory-import", role: "ADMIN", collectivityId: null, subject: `territoire-${MILLESIME}` },
+};
+
+interface Drift {
+  collectivity_id: string;
+  name: string | null;
+  population: number | null;
+}
+
+/** Registered collectivities whose name or population the loaded millésime says otherwise, with the directory's values where they differ. */
+async function drifts(pool: pg.Pool): Promise<Drift[]> {
+  const { rows } = await pool.query<Drift>(
+    `SELECT d.collectivity_id,
+            CASE WHEN t.name IS DISTINCT FROM d.name THEN t.name END AS name,
+            CASE WHEN t.population IS DISTINCT FROM d.population THEN t.population END AS population
+     FROM collectivity_directory d
+     JOIN (SELECT insee_code AS code, name, population FROM territory_communes
+           UNION ALL SELECT siren, name, population FROM territory_epci) t ON t.code = d.insee_code
+     WHERE t.name IS DISTINCT FROM d.name OR (t.population IS NOT NULL AND t.population IS DISTINCT FROM d.population)
+     ORDER BY d.collectivity_id`,
+  );
+  return rows;
+}
+
+/** Records each drift as a profile update with the millésime as its reason; returns how many collectivities changed. */
+export async function recordTerritoryChanges(pool: pg.Pool, commands: CommandHandler): Promise<number> {
+  let changed = 0;
+  for (const drift of await drifts(pool)) {
+    const outcome = await commands.updateCollectivityProfile(
+      { collectivityId: drift.collectivity_id, name: drift.name, population: drift.population },
+      { reason: `Millésime ${MILLESIME} du Code officiel géographique` },
+      TERRITORY_ACTOR,
+    );
+    if (outcome.events.length > 0) changed++;
+  }
+  return changed;
+}
