@@ -29,8 +29,13 @@ try {
     `territoire ${MILLESIME} chargé en ${((performance.now() - started) / 1000).toFixed(1)} s : ${counts.communes} communes, ${counts.epci} EPCI, ${counts.departements} départements, ${counts.regions} régions\n`,
   );
   const store = new EventStore(pool);
-  const changed = await recordTerritoryChanges(pool, new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate)));
-  process.stdout.write(`${changed} collectivité${changed > 1 ? "s" : ""} inscrite${changed > 1 ? "s" : ""} mise${changed > 1 ? "s" : ""} à jour d'après le millésime\n`);
+  const changed = await recordTerritoryChanges(
+    pool,
+    new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate)),
+  );
+  process.stdout.write(
+    `${changed} collectivité${changed > 1 ? "s" : ""} inscrite${changed > 1 ? "s" : ""} mise${changed > 1 ? "s" : ""} à jour d'après le millésime\n`,
+  );
 } finally {
   await pool.end();
   await database.embedded?.stop();
