@@ -331,6 +331,15 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
       .poll(() => page.locator(".history li").last().textContent())
       .toContain("Initiative retirée, par claire.martin@exemple.fr : « Doublon du projet régional »");
 
+    await page.getByText("Renommer la matrice").click();
+    await page.getByLabel("Nouvel intitulé").fill("Diagnostic du plan 2027");
+    await page.getByLabel("Motif du changement").fill("Titre voté en bureau");
+    await page.getByRole("button", { name: "Renommer" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Diagnostic du plan 2027");
+    await expect
+      .poll(() => page.locator(".history li").last().textContent())
+      .toContain("Matrice renommée, par claire.martin@exemple.fr : « Titre voté en bureau »");
+
     // A workshop's CSV: refused with the place of the problem, then accepted once corrected.
     const csv = (kind: string) => Buffer.from(`\uFEFFFacteurs\r\nType;Libellé\r\n${kind};Des agents motivés\r\n`);
     await page.goto(`${origin}/collectivites/${collectivityId}`);

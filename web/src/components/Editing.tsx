@@ -23,6 +23,7 @@ const REVISE_FACTOR = graphql(`mutation ReviseFactor($input: ReviseFactorInput!)
 const REMOVE_FACTOR = graphql(`mutation RemoveFactor($input: RemoveFactorInput!) { removeFactor(input: $input) { position } }`);
 const CHANGE_VISIBILITY = graphql(`mutation ChangeVisibility($input: ChangeMatrixVisibilityInput!) { changeMatrixVisibility(input: $input) { position } }`);
 const REORDER = graphql(`mutation ReorderFactors($input: ReorderFactorsInput!) { reorderFactors(input: $input) { position } }`);
+const RENAME = graphql(`mutation RenameMatrix($input: RenameMatrixInput!) { renameMatrix(input: $input) { position } }`);
 const PUBLISH = graphql(`mutation PublishMatrix($input: MatrixLifecycleInput!) { publishMatrix(input: $input) { position } }`);
 
 /** The next statuses a strategy may take from its current one, as the decider allows them. */
@@ -314,6 +315,32 @@ export function AddInitiative({ matrixId, version, settled }: Common) {
       </select>
       <button type="submit">Ajouter</button>
     </form>
+  );
+}
+
+/** A new title for the matrix, with the reason the history keeps; folded until asked for. */
+export function RenameMatrix({ matrixId, version, settled, title: current }: Common & { title: string }) {
+  const [title, setTitle] = useState(current);
+  const [reason, setReason] = useState("");
+  const [, rename] = useMutation(RENAME);
+  return (
+    <details className="edit-plan">
+      <summary>Renommer la matrice</summary>
+      <form
+        className="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const result = await rename({ input: { matrixId, title: title.trim(), reason: reason.trim() || null, expectedVersion: version } });
+          settled({ position: result.data?.renameMatrix.position, error: result.error });
+        }}
+      >
+        <label htmlFor="rename-title">Nouvel intitulé</label>
+        <input id="rename-title" value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} />
+        <label htmlFor="rename-reason">Motif du changement</label>
+        <input id="rename-reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+        <button type="submit">Renommer</button>
+      </form>
+    </details>
   );
 }
 

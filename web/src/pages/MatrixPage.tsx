@@ -3,7 +3,17 @@ import { type CombinedError, useQuery, useSubscription } from "urql";
 import { Link, useLocation, useSearch } from "wouter";
 import { Accountability, EditInitiative, EditStrategyPlan, Indicators, SetIndicator } from "../components/ActionPlan.tsx";
 import { CrossGrid, StrategyCard } from "../components/CrossGrid.tsx";
-import { AddFactor, AddInitiative, ChangeStatus, ChangeVisibility, EditFactor, MoveFactor, ProposeStrategy, Publish } from "../components/Editing.tsx";
+import {
+  AddFactor,
+  AddInitiative,
+  ChangeStatus,
+  ChangeVisibility,
+  EditFactor,
+  MoveFactor,
+  ProposeStrategy,
+  Publish,
+  RenameMatrix,
+} from "../components/Editing.tsx";
 import { Score, Swot } from "../components/Swot.tsx";
 import { eventLabel, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS, VISIBILITY_LABELS } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
@@ -153,6 +163,7 @@ export function MatrixPage({ id }: { id: string }) {
           {problem}
         </p>
       )}
+      {editing && <RenameMatrix key={`rename-${matrix.version}`} {...common} title={matrix.title} />}
       {editing && matrix.status === "DRAFT" && <Publish {...common} />}
       {editing && matrix.status === "PUBLISHED" && matrix.visibility && <ChangeVisibility {...common} visibility={matrix.visibility} />}
 
