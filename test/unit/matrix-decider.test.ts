@@ -359,6 +359,16 @@ describe("matrix decider, the action plan: given / when / then", () => {
       .given([opened, strength, opportunity, proposed, wt, initiative])
       .when({ type: "ReviseInitiative", matrixId: m, initiativeId: "i1", strategyIds: ["x2"] })
       .thenRefuses("BAD_USER_INPUT", { field: "strategyIds" });
+    // A link made while the strategy was in the plan stays when it is abandoned later; a new link to it is refused.
+    const x1Abandoned: MatrixEvent = { type: "StrategyStatusChanged", data: { strategyId: "x1", from: "PROPOSED", to: "ABANDONED" } };
+    spec
+      .given([opened, strength, opportunity, proposed, second, initiative, x1Abandoned])
+      .when({ type: "ReviseInitiative", matrixId: m, initiativeId: "i1", strategyIds: ["x1", "x3"] })
+      .thenRecords([{ type: "InitiativeRevised", data: { initiativeId: "i1", changes: { strategyIds: ["x1", "x3"] } } }]);
+    spec
+      .given([opened, strength, opportunity, proposed, second, like(initiative, { strategyIds: ["x3"] }), x1Abandoned])
+      .when({ type: "ReviseInitiative", matrixId: m, initiativeId: "i1", strategyIds: ["x1", "x3"] })
+      .thenRefuses("BAD_USER_INPUT", { field: "strategyIds" });
     const removed: MatrixEvent = { type: "InitiativeRemoved", data: { initiativeId: "i1" } };
     spec
       .given([opened, strength, opportunity, proposed, initiative])

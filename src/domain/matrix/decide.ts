@@ -116,10 +116,14 @@ function liveInitiative(state: Matrix, initiativeId: string, field = "initiative
   return initiative;
 }
 
-/** An initiative serves strategies of its own quadrant that are still in the plan. */
-function initiativeStrategies(state: Matrix, ids: readonly string[], quadrant: Quadrant): string[] {
+/**
+ * An initiative serves strategies of its own quadrant that are still in the
+ * plan when it is linked to them; a link it already has stays, even to a
+ * strategy abandoned since.
+ */
+function initiativeStrategies(state: Matrix, ids: readonly string[], quadrant: Quadrant, kept: readonly string[] = []): string[] {
   const unique = [...new Set(ids)];
-  for (const id of unique) {
+  for (const id of unique.filter((s) => !kept.includes(s))) {
     const strategy = strategyOf(state, id, "strategyIds");
     if (strategy.quadrant !== quadrant) throw badInput("strategyIds", `strategy ${id} belongs to ${strategy.quadrant}, not to the initiative's ${quadrant}`);
     if (strategy.status === "ABANDONED") throw badInput("strategyIds", `strategy ${id} was abandoned`);
@@ -335,7 +339,7 @@ const reviseInitiative: Decide<"ReviseInitiative"> = (command, state) => {
   if (Object.keys(requested).length === 0 && command.strategyIds == null) throw badInput("input", "give at least one field to revise");
   const changes: Partial<InitiativeFields> = changed(initiative, requested);
   if (command.strategyIds != null) {
-    const strategyIds = initiativeStrategies(state, command.strategyIds, initiative.quadrant);
+    const strategyIds = initiativeStrategies(state, command.strategyIds, initiative.quadrant, initiative.strategyIds);
     if (strategyIds.join() !== initiative.strategyIds.join()) changes.strategyIds = strategyIds;
   }
   return Object.keys(changes).length === 0 ? [] : [{ type: "InitiativeRevised", data: { initiativeId: initiative.id, changes } }];
