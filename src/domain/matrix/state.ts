@@ -246,6 +246,19 @@ const decisionOf = (event: EventMetadata, status: StrategyStatus): Decision => (
   version: event.version,
 });
 
+/** The entry of that id changed, in a copy of the record; the record itself when there is no such entry. */
+function changedEntry<T>(entries: Record<string, T>, id: string, change: (entry: T) => T): Record<string, T> {
+  const entry = entries[id];
+  return entry ? { ...entries, [id]: change(entry) } : entries;
+}
+
+/** A strategy or an initiative with a decision more: its new status, who, when, why. */
+const decided = <T extends { status: StrategyStatus; decisions: Decision[] }>(subject: T, event: EventMetadata, status: StrategyStatus): T => ({
+  ...subject,
+  status,
+  decisions: [...subject.decisions, decisionOf(event, status)],
+});
+
 function applyMatrixEvent(state: Matrix, e: ReadEvent<MatrixEvent>, at: string): Matrix {
   switch (e.type) {
     case "MatrixOpened":
@@ -264,14 +277,10 @@ function applyMatrixEvent(state: Matrix, e: ReadEvent<MatrixEvent>, at: string):
         factors: { ...state.factors, [e.data.id]: { ...e.data, removed: false } },
         order: { ...state.order, factors: [...state.order.factors, e.data.id] },
       };
-    case "FactorRevised": {
-      const factor = state.factors[e.data.factorId];
-      return factor ? { ...state, factors: { ...state.factors, [factor.id]: { ...factor, ...e.data.changes } } } : state;
-    }
-    case "FactorRemoved": {
-      const factor = state.factors[e.data.factorId];
-      return factor ? { ...state, factors: { ...state.factors, [factor.id]: { ...factor, removed: true } } } : state;
-    }
+    case "FactorRevised":
+      return { ...state, factors: changedEntry(state.factors, e.data.factorId, (f) => ({ ...f, ...e.data.changes })) };
+    case "FactorRemoved":
+      return { ...state, factors: changedEntry(state.factors, e.data.factorId, (f) => ({ ...f, removed: true })) };
     case "FactorsReordered": {
       const { kind, factorIds } = e.data;
       const others = state.order.factors.filter((id) => state.factors[id]?.kind !== kind || !factorIds.includes(id));
@@ -283,16 +292,10 @@ function applyMatrixEvent(state: Matrix, e: ReadEvent<MatrixEvent>, at: string):
         strategies: { ...state.strategies, [e.data.id]: { ...e.data, status: "PROPOSED", decisions: [decisionOf(e, "PROPOSED")] } },
         order: { ...state.order, strategies: [...state.order.strategies, e.data.id] },
       };
-    case "StrategyRevised": {
-      const strategy = state.strategies[e.data.strategyId];
-      return strategy ? { ...state, strategies: { ...state.strategies, [strategy.id]: { ...strategy, ...e.data.changes } } } : state;
-    }
-    case "StrategyStatusChanged": {
-      const strategy = state.strategies[e.data.strategyId];
-      if (!strategy) return state;
-      const next = { ...strategy, status: e.data.to, decisions: [...strategy.decisions, decisionOf(e, e.data.to)] };
-      return { ...state, strategies: { ...state.strategies, [strategy.id]: next } };
-    }
+    case "StrategyRevised":
+      return { ...state, strategies: changedEntry(state.strategies, e.data.strategyId, (s) => ({ ...s, ...e.data.changes })) };
+    case "StrategyStatusChanged":
+      return { ...state, strategies: changedEntry(state.strategies, e.data.strategyId, (s) => decided(s, e, e.data.to)) };
     case "InitiativeAdded":
       return {
         ...state,
@@ -302,36 +305,25 @@ function applyMatrixEvent(state: Matrix, e: ReadEvent<MatrixEvent>, at: string):
         },
         order: { ...state.order, initiatives: [...state.order.initiatives, e.data.id] },
       };
-    case "InitiativeRevised": {
-      const initiative = state.initiatives[e.data.initiativeId];
-      return initiative ? { ...state, initiatives: { ...state.initiatives, [initiative.id]: { ...initiative, ...e.data.changes } } } : state;
-    }
-    case "InitiativeRemoved": {
-      const initiative = state.initiatives[e.data.initiativeId];
-      return initiative ? { ...state, initiatives: { ...state.initiatives, [initiative.id]: { ...initiative, removed: true } } } : state;
-    }
-    case "InitiativeStatusChanged": {
-      const initiative = state.initiatives[e.data.initiativeId];
-      if (!initiative) return state;
-      const next = { ...initiative, status: e.data.to, decisions: [...initiative.decisions, decisionOf(e, e.data.to)] };
-      return { ...state, initiatives: { ...state.initiatives, [initiative.id]: next } };
-    }
+    case "InitiativeRevised":
+      return { ...state, initiatives: changedEntry(state.initiatives, e.data.initiativeId, (i) => ({ ...i, ...e.data.changes })) };
+    case "InitiativeRemoved":
+      return { ...state, initiatives: changedEntry(state.initiatives, e.data.initiativeId, (i) => ({ ...i, removed: true })) };
+    case "InitiativeStatusChanged":
+      return { ...state, initiatives: changedEntry(state.initiatives, e.data.initiativeId, (i) => decided(i, e, e.data.to)) };
     case "IndicatorAdded":
       return {
         ...state,
         indicators: { ...state.indicators, [e.data.id]: { ...e.data, measurements: [] } },
         order: { ...state.order, indicators: [...state.order.indicators, e.data.id] },
       };
-    case "IndicatorRevised": {
-      const indicator = state.indicators[e.data.indicatorId];
-      return indicator ? { ...state, indicators: { ...state.indicators, [indicator.id]: { ...indicator, ...e.data.changes } } } : state;
-    }
-    case "IndicatorMeasured": {
-      const indicator = state.indicators[e.data.indicatorId];
-      if (!indicator) return state;
-      const next = { ...indicator, measurements: [...indicator.measurements, { value: e.data.value, at }] };
-      return { ...state, indicators: { ...state.indicators, [indicator.id]: next } };
-    }
+    case "IndicatorRevised":
+      return { ...state, indicators: changedEntry(state.indicators, e.data.indicatorId, (n) => ({ ...n, ...e.data.changes })) };
+    case "IndicatorMeasured":
+      return {
+        ...state,
+        indicators: changedEntry(state.indicators, e.data.indicatorId, (n) => ({ ...n, measurements: [...n.measurements, { value: e.data.value, at }] })),
+      };
   }
 }
 
