@@ -15,8 +15,8 @@ import {
   readFigures,
 } from "../src/domain/benchmark/release.ts";
 import { discreteGaussian, variance } from "../src/domain/privacy/discrete-gaussian.ts";
-import type { CollectivityKind } from "../src/domain/types.ts";
-import { hasOwnUnit, type ReleasePolicy, releasePlanOf } from "../src/projections/benchmark-releases.ts";
+import { COLLECTIVITY_KINDS, type CollectivityKind } from "../src/domain/types.ts";
+import { ownUnits, type ReleasePolicy, releasePlanOf } from "../src/projections/benchmark-releases.ts";
 
 type Report = (name: string, value: string, target: string) => void;
 
@@ -57,7 +57,9 @@ export async function benchPrivacy(pool: pg.Pool, policy: ReleasePolicy, minGrou
     "SELECT kind, stratum, wealth_quartile, shared, factor_keys, adopted_strategy_keys FROM benchmark_members WHERE matrix_id IS NOT NULL",
   );
   const { rows: groups } = await pool.query<{ key: string; kind: string | null; stratum: string | null; wealth_quartile: number | null; contributors: number }>(
-    "SELECT key, kind, stratum, wealth_quartile, contributors FROM benchmark_groups WHERE contributors > 0",
+    // Groups of one kind or all, without a place: each reads one unit's noise or its cells'.
+    "SELECT key, kind, stratum, wealth_quartile, contributors FROM benchmark_groups WHERE contributors > 0 AND territory IS NULL AND (kind IS NULL OR kind = ANY($1))",
+    [COLLECTIVITY_KINDS],
   );
   const noise = () => discreteGaussian(variance(plan.sigma2));
   for (const target of [10, 50, 500, 5_000]) {
@@ -74,7 +76,7 @@ export async function benchPrivacy(pool: pg.Pool, policy: ReleasePolicy, minGrou
         (group.kind === null || m.kind === group.kind) &&
         (group.stratum === null || m.stratum === group.stratum) &&
         (group.wealth_quartile === null || m.wealth_quartile === group.wealth_quartile);
-      const own = hasOwnUnit({ kind: group.kind as CollectivityKind | null, populationStratum: group.stratum, wealthQuartile: group.wealth_quartile });
+      const own = ownUnits({ kind: group.kind as CollectivityKind | null, populationStratum: group.stratum, wealthQuartile: group.wealth_quartile }) !== null;
       const cells = new Map<string, { shared: Contribution[]; hidden: Contribution[] }>();
       for (const m of members.filter(inGroup)) {
         const key = `${m.kind}|${m.stratum}|${m.wealth_quartile}`;
@@ -88,7 +90,7 @@ export async function benchPrivacy(pool: pg.Pool, policy: ReleasePolicy, minGrou
       for (let release = 0; release < 20; release++) {
         const noisy = (f: Figures) => mapFigures(f, (n) => n + noise());
         const cellReleases: Release[] = exact.map((c) => ({ shared: c.shared, hidden: own ? c.hidden : noisy(c.hidden) }));
-        const ownRelease = own ? { shared: figuresOf([]), hidden: noisy(wholeHidden) } : null;
+        const ownRelease = own ? [{ shared: figuresOf([]), hidden: noisy(wholeHidden) }] : cellReleases;
         const answer = groupAnswer(groupRelease(cellReleases, ownRelease), plan.sigma2, minGroup);
         shown[answer.shown] += 1;
         if (answer.shown === "NONE") continue;

@@ -3,31 +3,48 @@ import type pg from "pg";
 import { AccessError, canEdit, canSeeMatrix, type Principal, requirePrincipal } from "../auth/principal.ts";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
 import {
+  familyOf,
   groupKey,
   groupLabel,
   groupsOf,
+  isReleased,
+  kindsOf,
   ownGroup,
   type PeerGroupKey,
+  type PeerGroupRequest,
   type Placement,
   parseGroupKey,
+  placePhrase,
   STRATA,
   stratumOf,
+  type Territory,
   validGroup,
 } from "../domain/benchmark/peer-groups.ts";
-import { distributionOf, type Figures, type GroupAnswer, type GroupRelease, groupAnswer, percentileIn, readFigures } from "../domain/benchmark/release.ts";
+import {
+  distributionOf,
+  type Figures,
+  type GroupAnswer,
+  type GroupRelease,
+  groupAnswer,
+  percentileIn,
+  readFigures,
+  sharedAnswer,
+} from "../domain/benchmark/release.ts";
 import type { Distribution } from "../domain/benchmark/statistics.ts";
 import { type CatalogueEntry, catalogueEntry } from "../domain/catalogue/index.ts";
 import { badInput, notFound } from "../domain/errors.ts";
 import type { Matrix } from "../domain/matrix.ts";
 import { releaseWindow } from "../domain/privacy/budget.ts";
 import type { CollectivityKind, StrategyStatus } from "../domain/types.ts";
-import { GROUP_FILTER, METRIC_SQL } from "../projections/benchmark-groups.ts";
-import { type ReleasePolicy, releasePlanOf } from "../projections/benchmark-releases.ts";
+import { groupFilter, METRIC_SQL } from "../projections/benchmark-groups.ts";
+import { type ReleasePolicy, releasePlanOf, sharedFigures } from "../projections/benchmark-releases.ts";
 import type { BenchmarkAnnouncement } from "./live.ts";
 
 export interface PeerGroupView extends PeerGroupKey {
   label: string;
   size: number;
+  /** Its kinds, a family's or its one kind's; null for every kind. */
+  kinds: readonly CollectivityKind[] | null;
 }
 
 export interface Prevalence {
@@ -42,7 +59,8 @@ export interface PrivacyView {
   /** Null when no figure came from a matrix kept private. */
   epsilon: number | null;
   releasedAt: Date | null;
-  nextReleaseAt: Date;
+  /** Null for figures computed when asked, which may change at any time. */
+  nextReleaseAt: Date | null;
 }
 
 export interface PeerGroupBenchmarkView {
@@ -91,6 +109,8 @@ export const SUPPRESSED_NOISY =
   "trop peu de collectivités contribuent pour que les chiffres restent lisibles sous le bruit qui protège leur anonymat : chiffres masqués";
 const MECHANISM = "confidentialité différentielle (bruit gaussien discret sur les contributions non partagées)";
 const SHARED_ONLY = "chiffres exacts des seules matrices partagées avec le réseau : les autres sont trop peu nombreuses pour être comptées sans être exposées";
+const SHARED_ONLY_PLACE =
+  "chiffres exacts des seules matrices partagées avec le réseau, calculés à la demande : à cette échelle, les autres ne peuvent être comptées sans être exposées";
 
 const STRATUM_ORDER = new Map(STRATA.map((s, i) => [s.code, i]));
 
@@ -118,14 +138,16 @@ export class BenchmarkService {
 
   private readonly plan: ReturnType<typeof releasePlanOf>;
 
+  /** The groups without a place, of a kind and its family, or all; a place's groups are asked for by their codes. */
   async peerGroups(kind: CollectivityKind | null, principal: Principal | null): Promise<PeerGroupView[]> {
     requirePrincipal(principal);
     const { rows } = await this.pool.query<{ key: string; size: number }>(
-      "SELECT key, size FROM benchmark_groups WHERE ($1::text IS NULL OR kind = $1) AND size > 0",
-      [kind],
+      "SELECT key, size FROM benchmark_groups WHERE territory IS NULL AND ($1::text[] IS NULL OR kind = ANY($1)) AND size > 0",
+      [kind ? [kind, familyOf(kind)].filter(Boolean) : null],
     );
     const views = rows.map((r) => this.view(parseGroupKey(r.key), r.size));
-    const rank = (g: PeerGroupView) => [g.kind ?? "", g.populationStratum ? STRATUM_ORDER.get(g.populationStratum)! + 1 : 0, g.wealthQuartile ?? 0] as const;
+    const rank = (g: PeerGroupView) =>
+      [g.kind ?? g.family ?? "", g.populationStratum ? STRATUM_ORDER.get(g.populationStratum)! + 1 : 0, g.wealthQuartile ?? 0] as const;
     return views.sort((a, b) => {
       const [ka, sa, qa] = rank(a);
       const [kb, sb, qb] = rank(b);
@@ -143,9 +165,20 @@ export class BenchmarkService {
     return rows;
   }
 
-  async benchmark(input: Partial<PeerGroupKey>, principal: Principal | null): Promise<PeerGroupBenchmarkView> {
+  async benchmark(input: PeerGroupRequest, principal: Principal | null): Promise<PeerGroupBenchmarkView> {
     await this.requireReciprocity(principal);
-    return this.groupBenchmark(validGroup(input));
+    return this.groupBenchmark(await this.knownGroup(input));
+  }
+
+  /** A group asked for, checked; a place must be one the loaded territory knows (any code passes while none is loaded). */
+  private async knownGroup(input: PeerGroupRequest): Promise<PeerGroupKey> {
+    const group = validGroup(input);
+    const known = group.territory ? await this.placeNames([group.territory]) : null;
+    if (group.territory && known!.loaded && !known!.names.has(placeKey(group.territory))) {
+      const field = { REGION: "regionCode", DEPARTEMENT: "departementCode", EPCI: "epciCode" }[group.territory.level];
+      throw badInput(field, `the official territory has no ${group.territory.level.toLowerCase()} ${group.territory.code}`);
+    }
+    return group;
   }
 
   /**
@@ -167,9 +200,14 @@ export class BenchmarkService {
   private readonly announcements = new LRUCache<string, Promise<PeerGroupBenchmarkView>>({ max: 1000, ttl: 60_000 });
 
   /** Checks a subscription's group and the caller's right to see peers; returns the group's key. */
-  async subscribable(input: Partial<PeerGroupKey> | null, principal: Principal | null): Promise<string | null> {
+  async subscribable(input: PeerGroupRequest | null, principal: Principal | null): Promise<string | null> {
     await this.requireReciprocity(principal);
-    return input ? groupKey(validGroup(input)) : null;
+    if (!input) return null;
+    const group = await this.knownGroup(input);
+    if (!isReleased(group)) {
+      throw badInput("peerGroup", "this group's figures are computed when asked, never released: subscribe to its région or département as a whole");
+    }
+    return groupKey(group);
   }
 
   /** Several collectivities' own groups in two queries (a page of them); one the projection has not met yet is placed from its profile, without a quartile. */
@@ -182,7 +220,7 @@ export class BenchmarkService {
     const groups = collectivities.map(
       (c) => placed.get(c.id) ?? { kind: c.kind, populationStratum: stratumOf(c.kind, c.population).code, wealthQuartile: null },
     );
-    const sizes = await this.groupSizes(groups.map(groupKey));
+    const sizes = await this.groupSizes(groups);
     return groups.map((group) => this.view(group, sizes.get(groupKey(group)) ?? 0));
   }
 
@@ -191,11 +229,7 @@ export class BenchmarkService {
    * the group asked for or else the finest of its own groups whose figures
    * are released (kind, stratum and quartile, then wider). Null when none is.
    */
-  async collectivityBenchmark(
-    collectivityId: string,
-    input: Partial<PeerGroupKey> | null,
-    principal: Principal | null,
-  ): Promise<CollectivityBenchmarkView | null> {
+  async collectivityBenchmark(collectivityId: string, input: PeerGroupRequest | null, principal: Principal | null): Promise<CollectivityBenchmarkView | null> {
     const who = requirePrincipal(principal);
     if (!canEdit(who, collectivityId)) {
       throw new AccessError(
@@ -205,7 +239,7 @@ export class BenchmarkService {
     }
     await this.requireReciprocity(who);
     const own = await this.ownGroupOf(collectivityId);
-    const candidates = input ? [validGroup(input)] : own ? groupsOf(own) : [];
+    const candidates = input ? [await this.knownGroup(input)] : own ? groupsOf(own) : [];
     // Every candidate in one read, then the first released: a small collectivity's finest groups are often not.
     const [answers, values] = await Promise.all([this.releasedMany(candidates), this.ownValues(collectivityId)]);
     for (const { view, figures: released } of answers) {
@@ -250,7 +284,7 @@ export class BenchmarkService {
    * suppress the answer.
    */
   async peerPractices(
-    input: { matrixId: string; factorKey: string; peerGroup?: Partial<PeerGroupKey> | null },
+    input: { matrixId: string; factorKey: string; peerGroup?: PeerGroupRequest | null },
     principal: Principal | null,
   ): Promise<PeerPracticesView> {
     const who = requirePrincipal(principal);
@@ -263,24 +297,25 @@ export class BenchmarkService {
       throw badInput("factorKey", `the matrix holds no factor with catalogue key ${factor.key}`);
     }
     await this.requireReciprocity(who);
-    const group = input.peerGroup ? validGroup(input.peerGroup) : await this.ownGroupOf(matrix.collectivityId);
+    const group = input.peerGroup ? await this.knownGroup(input.peerGroup) : await this.ownGroupOf(matrix.collectivityId);
     if (!group) throw notFound("collectivity", matrix.collectivityId);
+    const filter = groupFilter(group);
     const { rows } = await this.pool.query<{ peers: number; strategies: Uptake[]; tools: Uptake[] }>(
       `WITH peers AS (
          SELECT strategy_statuses, tool_statuses FROM benchmark_members
-         WHERE ${GROUP_FILTER} AND matrix_id IS NOT NULL AND shared AND factor_keys @> ARRAY[$4]::text[] AND collectivity_id <> $5
+         WHERE ${filter.sql} AND matrix_id IS NOT NULL AND shared AND factor_keys @> ARRAY[$5]::text[] AND collectivity_id <> $6
        )
        SELECT (SELECT count(*)::int FROM peers) AS peers,
               (SELECT coalesce(jsonb_agg(x), '[]') FROM (SELECT s.key, s.value AS status, count(*)::int AS n FROM peers, jsonb_each_text(strategy_statuses) s GROUP BY 1, 2) x) AS strategies,
               (SELECT coalesce(jsonb_agg(x), '[]') FROM (SELECT s.key, s.value AS status, count(*)::int AS n FROM peers, jsonb_each_text(tool_statuses) s GROUP BY 1, 2) x) AS tools`,
-      [group.kind, group.populationStratum, group.wealthQuartile, factor.key, matrix.collectivityId],
+      [...filter.params, factor.key, matrix.collectivityId],
     );
     const { peers, strategies, tools } = rows[0]!;
-    const size = (await this.groupSizes([groupKey(group)])).get(groupKey(group)) ?? 0;
+    const size = (await this.groupSizes([group])).get(groupKey(group)) ?? 0;
     const suppressed = peers < this.minGroup;
     return {
       factor,
-      peerGroup: this.view(group, size),
+      peerGroup: await this.namedView(group, size),
       peersWithFactor: suppressed ? null : peers,
       suppressed,
       strategies: suppressed ? null : ranked(strategies),
@@ -301,25 +336,43 @@ export class BenchmarkService {
     return (await this.releasedMany([group]))[0]!;
   }
 
+  /**
+   * Released groups read their release; the others (a place with a stratum
+   * or a quartile, an EPCI's communes) their shared matrices' exact figures,
+   * computed now.
+   */
   private async releasedMany(groups: PeerGroupKey[]): Promise<{ view: PeerGroupBenchmarkView; figures: Figures | null }[]> {
     const { rows } = await this.pool.query<{ key: string; size: number; released: GroupRelease | null; released_at: Date | null }>(
       "SELECT key, size, released, released_at FROM benchmark_groups WHERE key = ANY($1::text[])",
-      [groups.map(groupKey)],
+      [groups.filter(isReleased).map(groupKey)],
     );
     const byKey = new Map(rows.map((r) => [r.key, r]));
-    return groups.map((group) => this.answerOf(group, byKey.get(groupKey(group))));
+    const places = await this.placeNames(groups.flatMap((g) => g.territory ?? []));
+    return Promise.all(
+      groups.map(async (group) => {
+        const place = group.territory ? places.names.get(placeKey(group.territory)) : undefined;
+        if (isReleased(group)) return this.answerOf(group, place, byKey.get(groupKey(group)));
+        const now = new Date();
+        const [shared, sizes] = await Promise.all([sharedFigures(this.pool, groupFilter(group), now), this.groupSizes([group])]);
+        return this.answerOf(group, place, { size: sizes.get(groupKey(group)) ?? 0, released: null, released_at: now }, sharedAnswer(shared, this.minGroup));
+      }),
+    );
   }
 
   private answerOf(
     group: PeerGroupKey,
+    place: string | undefined,
     row: { size: number; released: GroupRelease | null; released_at: Date | null } | undefined,
+    computedNow?: GroupAnswer,
   ): { view: PeerGroupBenchmarkView; figures: Figures | null } {
-    const peerGroup = this.view(group, row?.size ?? 0);
+    const peerGroup = this.view(group, row?.size ?? 0, place);
     const releasedAt = row?.released_at ?? null;
-    const nextReleaseAt = releaseWindow(new Date(), this.policy.releaseSeconds).next;
-    const result: GroupAnswer = row?.released ? groupAnswer(row.released, this.plan.sigma2, this.minGroup) : { shown: "NONE", reason: "FEW" };
+    const nextReleaseAt = computedNow ? null : releaseWindow(new Date(), this.policy.releaseSeconds).next;
+    const result: GroupAnswer =
+      computedNow ??
+      (row?.released ? groupAnswer(row.released, group.territory ? this.plan.placeSigma2 : this.plan.sigma2, this.minGroup) : { shown: "NONE", reason: "FEW" });
     const privacy: PrivacyView = {
-      mechanism: result.shown === "SHARED_ONLY" ? SHARED_ONLY : MECHANISM,
+      mechanism: result.shown === "SHARED_ONLY" ? (computedNow ? SHARED_ONLY_PLACE : SHARED_ONLY) : MECHANISM,
       epsilon: result.shown === "SHARED_ONLY" ? null : this.plan.epsilonPerRelease,
       releasedAt,
       nextReleaseAt,
@@ -375,16 +428,55 @@ export class BenchmarkService {
     return rows[0] ? { kind: rows[0].kind, populationStratum: rows[0].stratum, wealthQuartile: rows[0].wealth_quartile } : null;
   }
 
-  /** Members per group (collectivities, contributing or not): the directory's figures, public. */
-  private async groupSizes(keys: string[]): Promise<Map<string, number>> {
-    const { rows } = await this.pool.query<{ key: string; size: number }>("SELECT key, size FROM benchmark_groups WHERE key = ANY($1::text[])", [keys]);
-    return new Map(rows.map((r) => [r.key, r.size]));
+  /** Members per group (collectivities, contributing or not): the directory's figures, public. Groups released are counted by the refresher, the others now. */
+  private async groupSizes(groups: PeerGroupKey[]): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ key: string; size: number }>("SELECT key, size FROM benchmark_groups WHERE key = ANY($1::text[])", [
+      groups.filter(isReleased).map(groupKey),
+    ]);
+    const sizes = new Map(rows.map((r) => [r.key, r.size]));
+    for (const group of groups.filter((g) => !isReleased(g))) {
+      const filter = groupFilter(group);
+      const { rows: counted } = await this.pool.query<{ size: number }>(
+        `SELECT count(*)::int AS size FROM benchmark_members WHERE ${filter.sql}`,
+        filter.params,
+      );
+      sizes.set(groupKey(group), counted[0]!.size);
+    }
+    return sizes;
   }
 
-  private view(group: PeerGroupKey, size: number): PeerGroupView {
-    return { ...group, label: groupLabel(group), size };
+  /**
+   * How each place reads in a label ("du Rhône", "de l'intercommunalité CC
+   * du Pays de Gex"), by placeKey, for the places the loaded territory knows;
+   * and whether one is loaded.
+   */
+  private async placeNames(places: Territory[]): Promise<{ loaded: boolean; names: Map<string, string> }> {
+    if (places.length === 0) return { loaded: false, names: new Map() };
+    const { rows } = await this.pool.query<{ level: string; code: string; name: string; tncc: number }>(
+      `SELECT 'REGION' AS level, code, name, tncc FROM territory_regions WHERE code = ANY($1::text[])
+       UNION ALL SELECT 'DEPARTEMENT', code, name, tncc FROM territory_departements WHERE code = ANY($1::text[])
+       UNION ALL SELECT 'EPCI', siren, name, 0 FROM territory_epci WHERE siren = ANY($1::text[])
+       UNION ALL SELECT 'LOADED', '', '', 0 FROM territory_info`,
+      [places.map((p) => p.code)],
+    );
+    const phrase = (r: (typeof rows)[number]) => (r.level === "EPCI" ? `de l'intercommunalité ${r.name}` : placePhrase(r.name, r.tncc));
+    return {
+      loaded: rows.some((r) => r.level === "LOADED"),
+      names: new Map(rows.filter((r) => r.level !== "LOADED").map((r) => [`${r.level}:${r.code}`, phrase(r)])),
+    };
+  }
+
+  private async namedView(group: PeerGroupKey, size: number): Promise<PeerGroupView> {
+    const place = group.territory ? (await this.placeNames([group.territory])).names.get(placeKey(group.territory)) : undefined;
+    return this.view(group, size, place);
+  }
+
+  private view(group: PeerGroupKey, size: number, place?: string): PeerGroupView {
+    return { ...group, kinds: kindsOf(group), label: groupLabel(group, place), size };
   }
 }
+
+const placeKey = (p: Territory) => `${p.level}:${p.code}`;
 
 interface Uptake {
   key: string;

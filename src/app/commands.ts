@@ -74,7 +74,7 @@ const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve
  * without one, a lost race is decided again on the fresh state.
  */
 /** Profile fields that decide a collectivity's peer groups. */
-const PLACEMENT_FIELDS = ["population", "financialPotentialPerCapita", "regionCode"] as const;
+const PLACEMENT_FIELDS = ["population", "financialPotentialPerCapita", "regionCode", "departementCode", "epciCode"] as const;
 
 /** The id of the collectivity of a SIREN: a UUID-shaped digest, the same for every process. */
 export function idOfSiren(siren: string): string {
@@ -226,6 +226,8 @@ export class CommandHandler {
       population?: number | null;
       financialPotentialPerCapita?: number | null;
       regionCode?: string | null;
+      departementCode?: string | null;
+      epciCode?: string | null;
     },
     options: CommandOptions,
     ctx: CommandContext,

@@ -34,8 +34,10 @@ const COMMUNES = `SELECT 'COMMUNE' AS kind, c.insee_code, c.siren AS official_co
   LEFT JOIN territory_departements d ON d.code = c.departement_code
   LEFT JOIN territory_regions r ON r.code = c.region_code`;
 const EPCIS = `SELECT ${EPCI_KIND} AS kind, e.siren AS insee_code, e.siren AS official_code, e.name, e.population, NULL AS epci_siren,
-    NULL AS departement_code, NULL AS departement_name, NULL AS region_code, NULL AS region_name
-  FROM territory_epci e`;
+    e.departement_code, d.name AS departement_name, e.region_code, r.name AS region_name
+  FROM territory_epci e
+  LEFT JOIN territory_departements d ON d.code = e.departement_code
+  LEFT JOIN territory_regions r ON r.code = e.region_code`;
 
 interface Row {
   kind: CollectivityKind;

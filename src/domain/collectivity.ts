@@ -27,6 +27,9 @@ export interface ProfileChanges {
   population?: number;
   financialPotentialPerCapita?: number;
   regionCode?: string;
+  /** Given by a millésime of the official territory only (see src/territory/sync.ts). */
+  departementCode?: string;
+  epciCode?: string;
 }
 
 /** What the official directory says of a collectivity (src/app/territory.ts finds it). */
@@ -68,6 +71,18 @@ const MAX_POPULATION = 100_000_000;
 
 const population = (value: number) => intInRange("population", value, 1, MAX_POPULATION);
 const potential = (value: number) => nonNegativeNumber("financialPotentialPerCapita", value, 1_000_000);
+
+function departementCode(value: string): string {
+  const trimmed = value.trim().toUpperCase();
+  if (!/^(\d{2}|2A|2B|97\d)$/.test(trimmed)) throw badInput("departementCode", "departementCode must be an INSEE département code (01, 2A, 974…)");
+  return trimmed;
+}
+
+function epciCode(value: string): string {
+  const trimmed = value.trim();
+  if (!isValidSiren(trimmed)) throw badInput("epciCode", "epciCode must be an EPCI's SIREN");
+  return trimmed;
+}
 
 function regionCode(value: string): string {
   const trimmed = value.trim();
@@ -152,6 +167,8 @@ export function decideCollectivity(command: CollectivityCommand, state: Collecti
       if (command.population != null) requested.population = population(command.population);
       if (command.financialPotentialPerCapita != null) requested.financialPotentialPerCapita = potential(command.financialPotentialPerCapita);
       if (command.regionCode != null) requested.regionCode = regionCode(command.regionCode);
+      if (command.departementCode != null) requested.departementCode = departementCode(command.departementCode);
+      if (command.epciCode != null) requested.epciCode = epciCode(command.epciCode);
       if (Object.keys(requested).length === 0) throw badInput("input", "give at least one of name, population, financialPotentialPerCapita, regionCode");
       const changes = Object.fromEntries(Object.entries(requested).filter(([key, value]) => state[key as keyof ProfileChanges] !== value)) as ProfileChanges;
       return Object.keys(changes).length === 0 ? [] : [{ type: "CollectivityProfileUpdated", data: changes }];

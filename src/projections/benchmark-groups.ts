@@ -2,7 +2,7 @@ import type pg from "pg";
 import { lockSql } from "../db/locks.ts";
 import { withClient } from "../db/with-client.ts";
 import { BENCHMARK_METRICS, type BenchmarkMetric, RECENT_DAYS } from "../domain/benchmark/metrics.ts";
-import { type PeerGroupKey, parseGroupKey } from "../domain/benchmark/peer-groups.ts";
+import { kindsOf, type PeerGroupKey, parseGroupKey, type TerritoryLevel } from "../domain/benchmark/peer-groups.ts";
 import type { Distribution } from "../domain/benchmark/statistics.ts";
 import { releaseWindow } from "../domain/privacy/budget.ts";
 import { canonicalJson } from "../shared/canonical-json.ts";
@@ -32,10 +32,20 @@ export const METRIC_SQL: Record<BenchmarkMetric, string> = {
   EXTERNAL_SCORE: "external_score",
 };
 
-/** The members of a group, as a WHERE clause on benchmark_members over $1 (kind), $2 (stratum), $3 (quartile). */
-export const GROUP_FILTER = "($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR stratum = $2) AND ($3::smallint IS NULL OR wealth_quartile = $3)";
+const PLACE_COLUMN: Record<TerritoryLevel, string> = { REGION: "region_code", DEPARTEMENT: "departement_code", EPCI: "epci_code" };
 
-const groupParams = (g: PeerGroupKey) => [g.kind, g.populationStratum, g.wealthQuartile];
+/**
+ * The members of a group, as a WHERE clause on benchmark_members over
+ * $1 (kinds), $2 (stratum), $3 (quartile) and $4 (place), and those four
+ * parameters; the place's column is written in, so that its index serves.
+ */
+export function groupFilter(g: PeerGroupKey): { sql: string; params: unknown[] } {
+  const place = g.territory ? `${PLACE_COLUMN[g.territory.level]} = $4` : "$4::text IS NULL";
+  return {
+    sql: `($1::text[] IS NULL OR kind = ANY($1)) AND ($2::text IS NULL OR stratum = $2) AND ($3::smallint IS NULL OR wealth_quartile = $3) AND ${place}`,
+    params: [kindsOf(g), g.populationStratum, g.wealthQuartile, g.territory?.code ?? null],
+  };
+}
 
 /**
  * A group's size, contributors (members with a published matrix) and
@@ -47,7 +57,8 @@ export async function computeGroup(db: pg.PoolClient | pg.Pool, group: PeerGroup
   // Each metric computed once per member, then aggregated; means over sorted
   // input, because a float sum depends on the order of its terms and a
   // rebuild must give the same figures to the last bit.
-  const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m]} AS "${m}"`).join(", ");
+  const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m].replaceAll("$4", "$5")} AS "${m}"`).join(", ");
+  const filter = groupFilter(group);
   const metrics = BENCHMARK_METRICS.map(
     (m) => `'${m}', jsonb_build_array(avg("${m}" ORDER BY "${m}"), percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY "${m}"))`,
   ).join(",\n");
@@ -58,14 +69,14 @@ export async function computeGroup(db: pg.PoolClient | pg.Pool, group: PeerGroup
     adoption: Record<string, number>;
     metrics: Record<BenchmarkMetric, [number | null, number[] | null]>;
   }>(
-    `WITH m AS MATERIALIZED (SELECT matrix_id, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members WHERE ${GROUP_FILTER}),
+    `WITH m AS MATERIALIZED (SELECT matrix_id, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members WHERE ${filter.sql}),
           c AS MATERIALIZED (SELECT * FROM m WHERE matrix_id IS NOT NULL)
      SELECT (SELECT count(*)::int FROM m) AS size,
             (SELECT count(*)::int FROM c) AS contributors,
             (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT k, count(*)::int AS n FROM c, unnest(c.factor_keys) AS k GROUP BY k) f) AS prevalence,
             (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (SELECT k, count(*)::int AS n FROM c, unnest(c.adopted_strategy_keys) AS k GROUP BY k) a) AS adoption,
             (SELECT jsonb_build_object(${metrics}) FROM c) AS metrics`,
-    [...groupParams(group), now.toISOString()],
+    [...filter.params, now.toISOString()],
   );
   const row = rows[0]!;
   const distributions = Object.fromEntries(

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { BENCHMARK_METRICS, type BenchmarkMetric } from "../domain/benchmark/metrics.ts";
-import { cellKey, groupKey, groupsOf, type PeerGroupKey, parseGroupKey } from "../domain/benchmark/peer-groups.ts";
+import { cellKey, familyOf, groupKey, groupsOf, kindsOf, type PeerGroupKey, parseGroupKey } from "../domain/benchmark/peer-groups.ts";
 import {
   type Contribution,
   type Figures,
@@ -14,7 +14,7 @@ import {
 } from "../domain/benchmark/release.ts";
 import { releasePlan, releaseWindow } from "../domain/privacy/budget.ts";
 import { discreteGaussian, variance } from "../domain/privacy/discrete-gaussian.ts";
-import type { CollectivityKind } from "../domain/types.ts";
+import { COLLECTIVITY_KINDS, type CollectivityKind } from "../domain/types.ts";
 import { canonicalJson } from "../shared/canonical-json.ts";
 import { METRIC_SQL } from "./benchmark-groups.ts";
 
@@ -25,22 +25,50 @@ export interface ReleasePolicy {
   rhoPerRelease: number;
 }
 
-/** One release puts each collectivity in one unit per level: its sensitivity, summed over the levels. */
-export const releasePlanOf = (policy: ReleasePolicy) => releasePlan({ ...policy, sensitivitySquared: RELEASE_LEVELS * SENSITIVITY_SQUARED });
+/**
+ * The share of a release's ρ spent on the places' units (levels 4 and 5).
+ * zCDP adds up over the units a collectivity sits in, whatever the noise of
+ * each, so the budget may be split: the comparisons by kind and size keep
+ * nearly the noise they had before places (σ 24.9 against 23.7 at the
+ * default ρ), and places, readable mostly at the scale of a région, take a
+ * tenth, with more noise (σ 52.9).
+ */
+export const PLACE_SHARE = 0.1;
 
 /**
- * Release units, at four levels: every contributor sits in exactly one unit
- * of each, so one release spends each collectivity's privacy four times.
- * Level 0, cells (kind, stratum, quartile or none declared): the shared
- * figures of every group are sums of these, exact. Levels 1 (kind and
- * stratum), 2 (kind) and 3 (the network): their noisy figures serve those
- * groups directly, which a sum of many cells' noise would drown.
+ * One release puts each collectivity in one unit per level: the noise of
+ * levels 0 to 3 (`sigma2`) and of levels 4 and 5 (`placeSigma2`) from their
+ * shares of ρ and their sensitivities; the (ε, δ) figures from the whole ρ.
  */
-export const RELEASE_LEVELS = 4;
+export function releasePlanOf(policy: ReleasePolicy) {
+  const share = (part: number, levels: number) =>
+    releasePlan({ ...policy, rhoPerRelease: policy.rhoPerRelease * part, sensitivitySquared: levels * SENSITIVITY_SQUARED }).sigma2;
+  return {
+    ...releasePlan({ ...policy, sensitivitySquared: RELEASE_LEVELS * SENSITIVITY_SQUARED }),
+    sigma2: share(1 - PLACE_SHARE, KIND_LEVELS),
+    placeSigma2: share(PLACE_SHARE, RELEASE_LEVELS - KIND_LEVELS),
+  };
+}
 
-type Level = 0 | 1 | 2 | 3;
+/**
+ * Release units, at six levels: every contributor sits in at most one unit
+ * of each, so one release spends each collectivity's privacy six times.
+ * Level 0, cells (kind, stratum, quartile or none declared): the shared
+ * figures of every group without a place are sums of these, exact. Levels 1
+ * (kind and stratum), 2 (kind) and 3 (the network): their noisy figures
+ * serve those groups directly, which a sum of many cells' noise would
+ * drown; a family's groups sum their kinds'. Levels 4 (kind and
+ * département) and 5 (kind and région), summed from territorial cells
+ * (kind × région × département): all the figures of a place's groups.
+ */
+export const RELEASE_LEVELS = 6;
+/** Levels 0 to 3: kinds, strata, quartiles and the network. */
+const KIND_LEVELS = 4;
 
-type Place = { kind: CollectivityKind; stratum: string; wealth_quartile: number | null };
+type Level = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** A cell, or a territorial cell (no stratum, a région and maybe a département). */
+type Place = { kind: CollectivityKind; stratum: string | null; wealth_quartile: number | null; region_code: string | null; departement_code: string | null };
 
 interface Unit {
   key: string;
@@ -48,28 +76,67 @@ interface Unit {
   kind: CollectivityKind | null;
   stratum: string | null;
   quartile: number | null;
+  /** 'D69', 'R84' at levels 4 and 5. */
+  territory: string | null;
 }
 
-const unitsOf = (cell: Place): Unit[] => [
-  {
-    key: cellKey({ kind: cell.kind, populationStratum: cell.stratum, wealthQuartile: cell.wealth_quartile }),
-    level: 0,
-    kind: cell.kind,
-    stratum: cell.stratum,
-    quartile: cell.wealth_quartile,
-  },
-  { key: `${cell.kind}|${cell.stratum}|*`, level: 1, kind: cell.kind, stratum: cell.stratum, quartile: null },
-  { key: `${cell.kind}|*|*`, level: 2, kind: cell.kind, stratum: null, quartile: null },
-  { key: "*|*|*", level: 3, kind: null, stratum: null, quartile: null },
-];
+const placementOf = (cell: Place) => ({
+  kind: cell.kind,
+  populationStratum: cell.stratum ?? "",
+  wealthQuartile: cell.wealth_quartile,
+  regionCode: cell.region_code,
+  departementCode: cell.departement_code,
+});
 
-/** Whether a group has a unit of its own (kind and stratum, kind, or the network): its key is then the unit's. */
-export const hasOwnUnit = (group: PeerGroupKey): boolean => group.wealthQuartile === null && (group.populationStratum === null || group.kind !== null);
+const unit = (level: Level, kind: CollectivityKind | null, stratum: string | null, territory: string | null): Unit => ({
+  key: `${kind ?? "*"}|${stratum ?? "*"}|*${territory ? `|${territory}` : ""}`,
+  level,
+  kind,
+  stratum,
+  quartile: null,
+  territory,
+});
+
+function unitsOf(cell: Place): Unit[] {
+  if (cell.stratum === null) {
+    return [...(cell.departement_code ? [unit(4, cell.kind, null, `D${cell.departement_code}`)] : []), unit(5, cell.kind, null, `R${cell.region_code}`)];
+  }
+  return [
+    { key: cellKey(placementOf(cell)), level: 0, kind: cell.kind, stratum: cell.stratum, quartile: cell.wealth_quartile, territory: null },
+    unit(1, cell.kind, cell.stratum, null),
+    unit(2, cell.kind, null, null),
+    unit(3, null, null, null),
+  ];
+}
+
+/**
+ * The units whose noisy figures a group reads, when it has its own: its
+ * kinds' units at its stratum (kinds and stratum, kinds), the network's, or
+ * its place's for each of its kinds. Null when it reads its cells' instead
+ * (a quartile, or every kind at one stratum).
+ */
+export function ownUnits(group: PeerGroupKey): string[] | null {
+  if (group.wealthQuartile !== null) return null;
+  const kinds = kindsOf(group);
+  const territory = group.territory ? `${group.territory.level === "REGION" ? "R" : "D"}${group.territory.code}` : null;
+  if (territory) return (kinds ?? COLLECTIVITY_KINDS).map((kind) => unit(group.territory!.level === "REGION" ? 5 : 4, kind, null, territory).key);
+  if (!kinds) return group.populationStratum === null ? [unit(3, null, null, null).key] : null;
+  return kinds.map((kind) => unit(group.populationStratum === null ? 2 : 1, kind, group.populationStratum, null).key);
+}
 
 /** The groups whose released figures a unit's release changes. */
 function groupsReleasedBy(unit: Unit): string[] {
   if (unit.level === 0) return groupsOf({ kind: unit.kind!, populationStratum: unit.stratum!, wealthQuartile: unit.quartile }).map(groupKey);
-  return [groupKey({ kind: unit.kind, populationStratum: unit.stratum, wealthQuartile: null })];
+  if (unit.level === 3) return [unit.key];
+  const family = familyOf(unit.kind!);
+  const kindParts = [
+    { kind: unit.kind, family: null },
+    ...(family ? [{ kind: null, family }] : []),
+    ...(unit.level >= 4 ? [{ kind: null, family: null }] : []),
+  ];
+  return kindParts.map((kinds) =>
+    groupKey({ ...kinds, populationStratum: unit.stratum, wealthQuartile: null, territory: unit.territory ? parseGroupKey(unit.key).territory : null }),
+  );
 }
 
 interface MemberRow extends Place, Record<BenchmarkMetric, number | null> {
@@ -83,6 +150,20 @@ const contribution = (row: MemberRow): Contribution => ({
   adoptedStrategyKeys: row.adopted_strategy_keys,
   metrics: Object.fromEntries(BENCHMARK_METRICS.map((m) => [m, row[m] === null ? null : Number(row[m])])) as Contribution["metrics"],
 });
+
+/**
+ * The exact figures of a group's NETWORK and PUBLIC contributors, now: what
+ * groups no release serves show (their members' matrices are readable
+ * anyway, so this costs no privacy). The filter is groupFilter's.
+ */
+export async function sharedFigures(db: pg.Pool, filter: { sql: string; params: unknown[] }, now: Date): Promise<Figures> {
+  const values = BENCHMARK_METRICS.map((m) => `${METRIC_SQL[m].replaceAll("$4", "$5")} AS "${m}"`).join(", ");
+  const { rows } = await db.query<MemberRow>(
+    `SELECT factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members WHERE ${filter.sql} AND matrix_id IS NOT NULL AND shared`,
+    [...filter.params, now.toISOString()],
+  );
+  return figuresOf(rows.map(contribution));
+}
 
 /** A unit's release: NETWORK and PUBLIC contributions exactly, AGGREGATES_ONLY ones with discrete Gaussian noise on every count. */
 export const releaseOf = (shared: Figures, hidden: Figures, noise: () => number): Release => ({ shared, hidden: mapFigures(hidden, (n) => n + noise()) });
@@ -104,7 +185,7 @@ interface CellInputs extends Place {
  */
 export async function cellInputs(client: pg.PoolClient, now: Date): Promise<CellInputs[]> {
   const { rows: cells } = await client.query<Place & { key: string; shared: Figures | null; hidden: Figures | null; generation: string; due: boolean }>(
-    `SELECT key, kind, stratum, wealth_quartile, shared, hidden, generation,
+    `SELECT key, kind, stratum, wealth_quartile, region_code, departement_code, shared, hidden, generation,
             stale OR computed_at IS NULL OR computed_at < date_trunc('day', $1::timestamptz) AS due
      FROM benchmark_cell_inputs ORDER BY key`,
     [now.toISOString()],
@@ -117,14 +198,20 @@ export async function cellInputs(client: pg.PoolClient, now: Date): Promise<Cell
   // catch-ups in the same process go on between the batches.
   for (let i = 0; i < due.length; i += CELLS_PER_BATCH) {
     const batch = due.slice(i, i + CELLS_PER_BATCH);
-    const { rows: members } = await client.query<MemberRow>(
-      `SELECT kind, stratum, wealth_quartile, shared, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members
-       WHERE matrix_id IS NOT NULL AND kind || '|' || stratum || '|' || coalesce(wealth_quartile::text, '-') = ANY($2::text[])`,
+    // Each member is read once per cell it sits in: its cell, and its territorial cell.
+    const { rows: members } = await client.query<MemberRow & { cell: string }>(
+      `SELECT kind || '|' || stratum || '|' || coalesce(wealth_quartile::text, '-') AS cell,
+              shared, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members
+       WHERE matrix_id IS NOT NULL AND kind || '|' || stratum || '|' || coalesce(wealth_quartile::text, '-') = ANY($2::text[])
+       UNION ALL
+       SELECT 'T|' || kind || '|' || region_code || '|' || coalesce(departement_code, '-') AS cell,
+              shared, factor_keys, adopted_strategy_keys, ${values} FROM benchmark_members
+       WHERE matrix_id IS NOT NULL AND region_code IS NOT NULL AND 'T|' || kind || '|' || region_code || '|' || coalesce(departement_code, '-') = ANY($2::text[])`,
       [now.toISOString(), batch.map((c) => c.key)],
     );
     const byCell = new Map<string, { shared: Contribution[]; hidden: Contribution[] }>(batch.map((c) => [c.key, { shared: [], hidden: [] }]));
     for (const row of members) {
-      const cell = byCell.get(cellKey({ kind: row.kind, populationStratum: row.stratum, wealthQuartile: row.wealth_quartile }))!;
+      const cell = byCell.get(row.cell)!;
       (row.shared ? cell.shared : cell.hidden).push(contribution(row));
     }
     const written = batch.map((c) => {
@@ -141,7 +228,16 @@ export async function cellInputs(client: pg.PoolClient, now: Date): Promise<Cell
       [JSON.stringify(written), now.toISOString()],
     );
   }
-  return cells.map((c) => ({ key: c.key, kind: c.kind, stratum: c.stratum, wealth_quartile: c.wealth_quartile, shared: c.shared!, hidden: c.hidden! }));
+  return cells.map((c) => ({
+    key: c.key,
+    kind: c.kind,
+    stratum: c.stratum,
+    wealth_quartile: c.wealth_quartile,
+    region_code: c.region_code,
+    departement_code: c.departement_code,
+    shared: c.shared!,
+    hidden: c.hidden!,
+  }));
 }
 
 /**
@@ -176,8 +272,10 @@ export async function releaseCells(
   client: pg.PoolClient,
   options: { policy: ReleasePolicy; now: Date; onlyNew: boolean; noise?: () => number },
 ): Promise<string[]> {
-  const sigma2 = variance(releasePlanOf(options.policy).sigma2);
-  const noise = options.noise ?? (() => discreteGaussian(sigma2));
+  const plan = releasePlanOf(options.policy);
+  const sigma2 = variance(plan.sigma2);
+  const placeSigma2 = variance(plan.placeSigma2);
+  const noiseAt = (level: Level) => options.noise ?? (() => discreteGaussian(level >= KIND_LEVELS ? placeSigma2 : sigma2));
   const { opened } = releaseWindow(options.now, options.policy.releaseSeconds);
   const cells = await cellInputs(client, options.now);
   const units = new Map<string, Unit & { shared: Figures[]; hidden: Figures[] }>();
@@ -199,6 +297,7 @@ export async function releaseCells(
     kind: string | null;
     stratum: string | null;
     wealth_quartile: number | null;
+    territory: string | null;
     inputs_hash: string;
     released: Release;
   }[] = [];
@@ -218,15 +317,16 @@ export async function releaseCells(
       kind: unit.kind,
       stratum: unit.stratum,
       wealth_quartile: unit.quartile,
+      territory: unit.territory,
       inputs_hash: inputsHash,
-      released: releaseOf(shared, hidden, noise),
+      released: releaseOf(shared, hidden, noiseAt(unit.level)),
     });
     for (const group of groupsReleasedBy(unit)) groups.add(group);
   }
   if (released.length > 0) {
     await client.query(
-      `INSERT INTO benchmark_cells (key, level, kind, stratum, wealth_quartile, inputs_hash, released, released_at)
-       SELECT key, level, kind, stratum, wealth_quartile, inputs_hash, released, $2 FROM jsonb_populate_recordset(NULL::benchmark_cells, $1::jsonb)
+      `INSERT INTO benchmark_cells (key, level, kind, stratum, wealth_quartile, territory, inputs_hash, released, released_at)
+       SELECT key, level, kind, stratum, wealth_quartile, territory, inputs_hash, released, $2 FROM jsonb_populate_recordset(NULL::benchmark_cells, $1::jsonb)
        ON CONFLICT (key) DO UPDATE SET inputs_hash = EXCLUDED.inputs_hash, released = EXCLUDED.released, released_at = EXCLUDED.released_at`,
       [JSON.stringify(released), options.now.toISOString()],
     );
@@ -250,21 +350,24 @@ async function storeGroupReleases(client: pg.PoolClient, keys: string[]): Promis
   const cells = units.filter((u) => u.level === 0);
   const rows = keys.map((key) => {
     const group = parseGroupKey(key);
-    const mine = cells.filter(
-      (c) =>
-        (group.kind === null || c.kind === group.kind) &&
-        (group.populationStratum === null || c.stratum === group.populationStratum) &&
-        (group.wealthQuartile === null || c.wealth_quartile === group.wealthQuartile),
-    );
-    const own = hasOwnUnit(group) ? (byKey.get(key) ?? null) : null;
-    const read = [...mine, ...(own ? [own] : [])];
+    const kinds = kindsOf(group);
+    const own = ownUnits(group)?.flatMap((k) => byKey.get(k) ?? []) ?? null;
+    // A place's groups read their units whole; the others their cells' exact shared figures.
+    const mine = group.territory
+      ? []
+      : cells.filter(
+          (c) =>
+            (kinds === null || kinds.includes(c.kind as CollectivityKind)) &&
+            (group.populationStratum === null || c.stratum === group.populationStratum) &&
+            (group.wealthQuartile === null || c.wealth_quartile === group.wealthQuartile),
+        );
+    const noisy = own && own.length > 0 ? own : mine;
+    const read = [...mine, ...noisy];
     const releasedAt = read.reduce<Date | null>((latest, u) => (latest && latest >= u.released_at ? latest : u.released_at), null);
+    const release = (list: typeof units) => list.map((u) => u.released);
     return {
       key,
-      released: groupRelease(
-        mine.map((c) => c.released),
-        own?.released ?? null,
-      ),
+      released: groupRelease(release(group.territory ? noisy : mine), release(noisy)),
       released_at: releasedAt,
     };
   });

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { comparableScores, type MemberFacts, memberFacts, type ScoredFactor } from "../domain/benchmark/member-facts.ts";
-import { cellKey, groupKey, groupsOf, type Placement, stratumOf } from "../domain/benchmark/peer-groups.ts";
+import { cellKey, groupKey, groupsOf, type Placement, stratumOf, territorialCellKey, territorialGroupsOf } from "../domain/benchmark/peer-groups.ts";
 import type { Collectivity, CollectivityEvent } from "../domain/collectivity.ts";
 import type { ReadEvent } from "../domain/events.ts";
 import type { Matrix, MatrixEvent } from "../domain/matrix.ts";
@@ -28,25 +28,43 @@ interface ProfileRow {
   stratum: string;
   financial_potential: number | null;
   wealth_quartile: number | null;
+  region_code: string | null;
+  departement_code: string | null;
+  epci_code: string | null;
 }
 
-const placementOf = (row: { kind: CollectivityKind; stratum: string; wealth_quartile: number | null }): Placement => ({
+interface PlaceRow {
+  kind: CollectivityKind;
+  stratum: string;
+  wealth_quartile: number | null;
+  region_code: string | null;
+  departement_code: string | null;
+}
+
+const placementOf = (row: PlaceRow): Placement => ({
   kind: row.kind,
   populationStratum: row.stratum,
   wealthQuartile: row.wealth_quartile,
+  regionCode: row.region_code,
+  departementCode: row.departement_code,
 });
 
 const markGroups = (work: Work, placement: Placement) => {
-  for (const group of groupsOf(placement)) work.dirty.add(groupKey(group));
+  for (const group of [...groupsOf(placement), ...territorialGroupsOf(placement)]) work.dirty.add(groupKey(group));
   work.cells.add(cellKey(placement));
+  const territorial = territorialCellKey(placement);
+  if (territorial) work.cells.add(territorial);
 };
+
+const PLACE_COLUMNS = ["population", "financial_potential", "region_code", "departement_code", "epci_code"] as const;
 
 /** Registrations and profile changes: where each collectivity sits, and what that moves. */
 async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEvent>[], work: Work): Promise<void> {
   if (events.length === 0) return;
   const ids = [...new Set(events.map(aggregateId))];
   const { rows } = await db.query<ProfileRow>(
-    "SELECT collectivity_id, kind, population, stratum, financial_potential, wealth_quartile FROM benchmark_members WHERE collectivity_id = ANY($1::text[])",
+    `SELECT collectivity_id, kind, population, stratum, financial_potential, wealth_quartile, region_code, departement_code, epci_code
+     FROM benchmark_members WHERE collectivity_id = ANY($1::text[])`,
     [ids],
   );
   const before = new Map(rows.map((r) => [r.collectivity_id, r]));
@@ -67,8 +85,11 @@ async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEv
       stratum: stratumOf(profile.kind, profile.population).code,
       financial_potential: profile.financialPotentialPerCapita,
       wealth_quartile: old?.wealth_quartile ?? null,
+      region_code: profile.regionCode,
+      departement_code: profile.departementCode,
+      epci_code: profile.epciCode,
     };
-    if (old && old.population === row.population && old.financial_potential === row.financial_potential) continue;
+    if (old && PLACE_COLUMNS.every((column) => old[column] === row[column])) continue;
     if (old) markGroups(work, placementOf(old));
     markGroups(work, placementOf(row));
     if (old?.financial_potential !== row.financial_potential) work.quartiles.add(row.kind);
@@ -76,33 +97,37 @@ async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEv
   }
   if (written.length === 0) return;
   await db.query(
-    `INSERT INTO benchmark_members (collectivity_id, kind, population, stratum, financial_potential)
-     SELECT collectivity_id, kind, population, stratum, financial_potential
+    `INSERT INTO benchmark_members (collectivity_id, kind, population, stratum, financial_potential, region_code, departement_code, epci_code)
+     SELECT collectivity_id, kind, population, stratum, financial_potential, region_code, departement_code, epci_code
      FROM jsonb_populate_recordset(NULL::benchmark_members, $1::jsonb)
      ON CONFLICT (collectivity_id) DO UPDATE SET
-       population = EXCLUDED.population, stratum = EXCLUDED.stratum, financial_potential = EXCLUDED.financial_potential`,
+       population = EXCLUDED.population, stratum = EXCLUDED.stratum, financial_potential = EXCLUDED.financial_potential,
+       region_code = EXCLUDED.region_code, departement_code = EXCLUDED.departement_code, epci_code = EXCLUDED.epci_code`,
     [JSON.stringify(written)],
   );
 }
 
 /** What the benchmarks keep of a collectivity: where it sits among its peers. */
-type Profile = Pick<Collectivity, "kind" | "population" | "financialPotentialPerCapita">;
+type Profile = Pick<Collectivity, "kind" | "population" | "financialPotentialPerCapita" | "regionCode" | "departementCode" | "epciCode">;
 
-const fromRow = (row: ProfileRow): Profile => ({ kind: row.kind, population: row.population, financialPotentialPerCapita: row.financial_potential });
+const fromRow = (row: ProfileRow): Profile => ({
+  kind: row.kind,
+  population: row.population,
+  financialPotentialPerCapita: row.financial_potential,
+  regionCode: row.region_code,
+  departementCode: row.departement_code,
+  epciCode: row.epci_code,
+});
 
 function evolveProfile(state: Profile | null, event: ReadEvent<CollectivityEvent>): Profile | null {
   switch (event.type) {
-    case "CollectivityRegistered":
-      return { kind: event.data.kind, population: event.data.population, financialPotentialPerCapita: event.data.financialPotentialPerCapita };
+    case "CollectivityRegistered": {
+      const { kind, population, financialPotentialPerCapita, regionCode, departementCode, epciCode } = event.data;
+      return { kind, population, financialPotentialPerCapita, regionCode, departementCode, epciCode };
+    }
     case "CollectivityProfileUpdated": {
-      const { population, financialPotentialPerCapita } = event.data;
-      return (
-        state && {
-          ...state,
-          ...(population === undefined ? {} : { population }),
-          ...(financialPotentialPerCapita === undefined ? {} : { financialPotentialPerCapita }),
-        }
-      );
+      const changes = Object.entries(event.data).filter(([key, value]) => value !== undefined && key !== "name");
+      return state && { ...state, ...Object.fromEntries(changes) };
     }
   }
 }
@@ -158,14 +183,21 @@ async function applyReferenceWeights(db: pg.PoolClient, events: ReadEvent<Refere
  */
 async function applyQuartiles(db: pg.PoolClient, work: Work): Promise<void> {
   for (const kind of work.quartiles) {
-    const { rows } = await db.query<{ collectivity_id: string; stratum: string; before: number | null; after: number | null }>(
+    const { rows } = await db.query<{
+      collectivity_id: string;
+      stratum: string;
+      region_code: string | null;
+      departement_code: string | null;
+      before: number | null;
+      after: number | null;
+    }>(
       `WITH ranked AS (
          SELECT collectivity_id, CASE WHEN financial_potential IS NULL THEN NULL
                 ELSE ntile(4) OVER (PARTITION BY financial_potential IS NULL ORDER BY financial_potential, collectivity_id) END AS quartile
          FROM benchmark_members WHERE kind = $1
        ),
        moved AS (
-         SELECT m.collectivity_id, m.stratum, m.wealth_quartile AS before, r.quartile AS after
+         SELECT m.collectivity_id, m.stratum, m.region_code, m.departement_code, m.wealth_quartile AS before, r.quartile AS after
          FROM benchmark_members m JOIN ranked r USING (collectivity_id)
          WHERE m.wealth_quartile IS DISTINCT FROM r.quartile
        ),
@@ -176,8 +208,8 @@ async function applyQuartiles(db: pg.PoolClient, work: Work): Promise<void> {
       [kind],
     );
     for (const row of rows) {
-      markGroups(work, { kind, populationStratum: row.stratum, wealthQuartile: row.before });
-      markGroups(work, { kind, populationStratum: row.stratum, wealthQuartile: row.after });
+      markGroups(work, placementOf({ ...row, kind, wealth_quartile: row.before }));
+      markGroups(work, placementOf({ ...row, kind, wealth_quartile: row.after }));
     }
   }
 }
@@ -249,7 +281,7 @@ const canonical = (row: FactsRow) => canonicalJson({ ...row, decision_dates: row
  */
 async function applyMembers(db: pg.PoolClient, work: Work): Promise<void> {
   if (work.members.size === 0) return;
-  const { rows } = await db.query<FactsRow & { kind: CollectivityKind; stratum: string; wealth_quartile: number | null; state: Matrix | null }>(
+  const { rows } = await db.query<FactsRow & PlaceRow & { state: Matrix | null }>(
     `SELECT m.*, latest.state FROM benchmark_members m
      LEFT JOIN LATERAL (
        SELECT state FROM benchmark_matrices b
@@ -299,8 +331,9 @@ export async function referenceWeights(db: pg.PoolClient | pg.Pool, kinds: strin
 async function markDirty(db: pg.PoolClient, keys: Set<string>): Promise<void> {
   if (keys.size === 0) return;
   await db.query(
-    `INSERT INTO benchmark_groups (key, kind, stratum, wealth_quartile, dirty, generation)
-     SELECT k, NULLIF(split_part(k, '|', 1), '*'), NULLIF(split_part(k, '|', 2), '*'), NULLIF(split_part(k, '|', 3), '*')::smallint, true, 1
+    `INSERT INTO benchmark_groups (key, kind, stratum, wealth_quartile, territory, dirty, generation)
+     SELECT k, NULLIF(split_part(k, '|', 1), '*'), NULLIF(split_part(k, '|', 2), '*'), NULLIF(split_part(k, '|', 3), '*')::smallint,
+            NULLIF(split_part(k, '|', 4), ''), true, 1
      FROM unnest($1::text[]) AS k
      ON CONFLICT (key) DO UPDATE SET dirty = true, generation = benchmark_groups.generation + 1`,
     [[...keys].sort()],
@@ -311,9 +344,13 @@ async function markDirty(db: pg.PoolClient, keys: Set<string>): Promise<void> {
 async function markCellsStale(db: pg.PoolClient, keys: Set<string>): Promise<void> {
   if (keys.size === 0) return;
   await db.query(
-    `INSERT INTO benchmark_cell_inputs (key, kind, stratum, wealth_quartile, stale, generation)
-     SELECT k, split_part(k, '|', 1), split_part(k, '|', 2), NULLIF(split_part(k, '|', 3), '-')::smallint, true, 1
-     FROM unnest($1::text[]) AS k
+    `INSERT INTO benchmark_cell_inputs (key, kind, stratum, wealth_quartile, region_code, departement_code, stale, generation)
+     SELECT k, split_part(k, '|', 1), split_part(k, '|', 2), NULLIF(split_part(k, '|', 3), '-')::smallint, NULL, NULL, true, 1
+     FROM unnest($1::text[]) AS k WHERE k NOT LIKE 'T|%'
+     UNION ALL
+     SELECT k, split_part(k, '|', 2), NULL, NULL, split_part(k, '|', 3), NULLIF(split_part(k, '|', 4), '-'), true, 1
+     FROM unnest($1::text[]) AS k WHERE k LIKE 'T|%'
+     ORDER BY 1
      ON CONFLICT (key) DO UPDATE SET stale = true, generation = benchmark_cell_inputs.generation + 1`,
     [[...keys].sort()],
   );
@@ -328,8 +365,9 @@ async function markCellsStale(db: pg.PoolClient, keys: Set<string>): Promise<voi
 export const benchmarks: Projector = {
   name: "benchmarks",
   // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2); 3: members say whether their matrix is shared;
-  // 4: matrices keep their order of entry, accountability and indicators, and removed initiatives are not counted (3).
-  version: 4,
+  // 4: matrices keep their order of entry, accountability and indicators, and removed initiatives are not counted (3);
+  // 5: members carry their région, département and EPCI.
+  version: 5,
 
   async apply(db, events, context) {
     const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set(), cells: new Set() };
@@ -352,10 +390,14 @@ export const benchmarks: Projector = {
 
   async afterRebuild(db) {
     await db.query("UPDATE benchmark_groups SET dirty = true, generation = generation + 1");
-    const { rows } = await db.query<{ key: string }>(
-      `SELECT DISTINCT kind || '|' || stratum || '|' || coalesce(wealth_quartile::text, '-') AS key FROM benchmark_members
-       UNION SELECT key FROM benchmark_cell_inputs`,
-    );
-    await markCellsStale(db, new Set(rows.map((r) => r.key)));
+    // Groups no member had before the rebuild (a new kind of group: a place's) get their rows.
+    const { rows: places } = await db.query<PlaceRow>("SELECT DISTINCT kind, stratum, wealth_quartile, region_code, departement_code FROM benchmark_members");
+    const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set(), cells: new Set() };
+    for (const place of places) markGroups(work, placementOf(place));
+    await markDirty(db, work.dirty);
+    // Cells of the members, and those that emptied.
+    const { rows } = await db.query<{ key: string }>("SELECT key FROM benchmark_cell_inputs");
+    for (const row of rows) work.cells.add(row.key);
+    await markCellsStale(db, work.cells);
   },
 };

@@ -47,11 +47,12 @@ export async function importTerritory(pool: pg.Pool, options: { batchByBatch?: b
   const rows: TerritoryRows = territoryRows(await readFiles());
   const load = async (query: Query) => {
     await query("DELETE FROM territory_info");
-    await query("TRUNCATE territory_communes, territory_epci, territory_departements, territory_regions");
+    await query("TRUNCATE territory_communes, territory_epci, territory_departements, territory_regions, territory_former_communes");
     await insertAll(query, "territory_regions", rows.regions);
     await insertAll(query, "territory_departements", rows.departements);
     await insertAll(query, "territory_epci", rows.epci);
     await insertAll(query, "territory_communes", rows.communes);
+    await insertAll(query, "territory_former_communes", rows.formerCommunes);
     await query("INSERT INTO territory_info (one, millesime, source, imported_at) VALUES (true, $1, $2, now())", [MILLESIME, SOURCE]);
   };
   if (options.batchByBatch) {

@@ -16,18 +16,28 @@ interface Drift {
   collectivity_id: string;
   name: string | null;
   population: number | null;
+  departement_code: string | null;
+  epci_code: string | null;
 }
 
-/** Registered collectivities whose name or population the loaded millésime says otherwise, with the directory's values where they differ. */
+/**
+ * Registered collectivities whose name, population, département or EPCI
+ * the loaded millésime says otherwise, with the directory's values where
+ * they differ.
+ */
 async function drifts(pool: pg.Pool): Promise<Drift[]> {
   const { rows } = await pool.query<Drift>(
     `SELECT d.collectivity_id,
             CASE WHEN t.name IS DISTINCT FROM d.name THEN t.name END AS name,
-            CASE WHEN t.population IS DISTINCT FROM d.population THEN t.population END AS population
+            CASE WHEN t.population IS DISTINCT FROM d.population THEN t.population END AS population,
+            CASE WHEN t.departement_code IS DISTINCT FROM d.departement_code THEN t.departement_code END AS departement_code,
+            CASE WHEN t.epci_code IS DISTINCT FROM d.epci_code THEN t.epci_code END AS epci_code
      FROM collectivity_directory d
-     JOIN (SELECT insee_code AS code, name, population FROM territory_communes
-           UNION ALL SELECT siren, name, population FROM territory_epci) t ON t.code = d.insee_code
+     JOIN (SELECT insee_code AS code, name, population, departement_code, epci_siren AS epci_code FROM territory_communes
+           UNION ALL SELECT siren, name, population, departement_code, NULL FROM territory_epci) t ON t.code = d.insee_code
      WHERE t.name IS DISTINCT FROM d.name OR (t.population IS NOT NULL AND t.population IS DISTINCT FROM d.population)
+        OR (t.departement_code IS NOT NULL AND t.departement_code IS DISTINCT FROM d.departement_code)
+        OR (t.epci_code IS NOT NULL AND t.epci_code IS DISTINCT FROM d.epci_code)
      ORDER BY d.collectivity_id`,
   );
   return rows;
@@ -38,7 +48,13 @@ export async function recordTerritoryChanges(pool: pg.Pool, commands: CommandHan
   let changed = 0;
   for (const drift of await drifts(pool)) {
     const outcome = await commands.updateCollectivityProfile(
-      { collectivityId: drift.collectivity_id, name: drift.name, population: drift.population },
+      {
+        collectivityId: drift.collectivity_id,
+        name: drift.name,
+        population: drift.population,
+        departementCode: drift.departement_code,
+        epciCode: drift.epci_code,
+      },
       { reason: `Millésime ${MILLESIME} du Code officiel géographique` },
       TERRITORY_ACTOR,
     );

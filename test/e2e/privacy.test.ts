@@ -1,5 +1,7 @@
+import { createRequire } from "node:module";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { catalogueEntries } from "../../src/domain/catalogue/index.ts";
+import { importTerritory } from "../../src/territory/import.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { createTestDatabase } from "../support/database.ts";
 import { admin, buildMatrix, type MatrixSpec, registerCommune } from "../support/network.ts";
@@ -10,6 +12,7 @@ import { admin, buildMatrix, type MatrixSpec, registerCommune } from "../support
 // per-release ρ of 10 (σ about 3) so that groups of a few dozen show noisy
 // figures rather than only the shared ones: the harder case.
 
+const require = createRequire(import.meta.url);
 const apps: TestApp[] = [];
 afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
@@ -129,6 +132,38 @@ describe("a determined member cannot recover what an AGGREGATES_ONLY matrix hold
     const { privacy } = (await app.gql(`query($g: PeerGroupInput!) { benchmark(peerGroup: $g) { privacy { nextReleaseAt } } }`, { g: group }, observer)).data!
       .benchmark;
     expect(Date.parse(privacy.nextReleaseAt)).toBeGreaterThan(Date.now());
+  });
+
+  it("by subtraction across places: a région minus its other département, or a département cut by stratum", async () => {
+    // Places get a tenth of ρ (σ about 8 here): groups of eighty-odd (ten σ) show noisy figures rather than shared ones only.
+    const app = await start({ PILOTIS_BENCHMARK_MIN_GROUP: "2" });
+    await importTerritory(app.pool);
+    const register = async (inseeCode: string, spec: MatrixSpec) => {
+      const id = (await app.ok(`mutation($i: RegisterCollectivityInput!) { registerCollectivity(input: $i) { collectivity { id } } }`, { i: { inseeCode } }))
+        .registerCollectivity.collectivity.id;
+      await buildMatrix(app.services.commands, id, spec);
+    };
+    // Eighty communes of the Loire share their matrix; three of the Rhône keep theirs private.
+    const communes = require("@etalab/decoupage-administratif/data/communes.json") as { code: string; type: string; departement?: string }[];
+    const of = (departement: string, n: number) =>
+      communes
+        .filter((c) => c.type === "commune-actuelle" && c.departement === departement)
+        .slice(0, n)
+        .map((c) => c.code);
+    for (const code of of("42", 80)) await register(code, SHARED);
+    for (const code of of("69", 3)) await register(code, HIDDEN);
+    await app.release();
+    const observer = await app.token("OBSERVER");
+    const read = async (g: object) => vector((await app.gql(BENCHMARK, { g }, observer)).data!.benchmark);
+    const region = await read({ kind: "COMMUNE", regionCode: "84" });
+    const loire = await read({ kind: "COMMUNE", departementCode: "42" });
+    // Both show noisy figures (else they would be the Loire's shared ones alike), and their difference is not the Rhône's.
+    expect(region).not.toEqual(loire);
+    expect(region.map((n, i) => n - loire[i]!)).not.toEqual(hiddenVector(3));
+    // Finer places show shared matrices only: the private ones count nowhere.
+    for (const populationStratum of ["COM-01", "COM-02", "COM-03", "COM-04", "COM-05"]) {
+      expect(await read({ kind: "COMMUNE", departementCode: "69", populationStratum })).toEqual(hiddenVector(0));
+    }
   });
 
   it("by padding its group with colluders' empty matrices", async () => {

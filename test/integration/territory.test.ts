@@ -14,9 +14,10 @@ import { useEventStore } from "../support/store.ts";
 // tables: the figures ENVIRONMENT.md verified on the package, twice over.
 const fx = useEventStore();
 
+const q = async (sql: string, values: unknown[] = []) => (await fx.connection.pool.query(sql, values)).rows;
+
 describe("territory import", () => {
   it("loads the 2026 millésime, communes with their EPCI, and a second run changes nothing", { timeout: 180_000 }, async () => {
-    const q = async (sql: string) => (await fx.connection.pool.query(sql)).rows;
     expect(await loadedMillesime(fx.connection.pool)).toBeNull();
     const counts = await importTerritory(fx.connection.pool);
     expect(counts).toEqual({ communes: 34_969, epci: 1255, departements: 109, regions: 26 });
@@ -61,5 +62,16 @@ describe("territory import", () => {
     });
     await runner.catchUp();
     expect(await recordTerritoryChanges(fx.connection.pool, commands)).toBe(0);
+    // A commune moving to another EPCI: recorded, and its benchmark groups follow.
+    const other = (
+      await q("SELECT siren FROM territory_epci WHERE siren <> (SELECT epci_siren FROM territory_communes WHERE insee_code = '07019') LIMIT 1")
+    )[0]!.siren as string;
+    await fx.connection.pool.query("UPDATE territory_communes SET epci_siren = $1 WHERE insee_code = '07019'", [other]);
+    expect(await recordTerritoryChanges(fx.connection.pool, commands)).toBe(1);
+    expect((await fx.store.readStream(collectivityStream(collectivityId!), {})).at(-1)!.data).toEqual({ epciCode: other });
+    await runner.catchUp();
+    expect(await q("SELECT epci_code, departement_code, region_code FROM benchmark_members WHERE collectivity_id = $1", [collectivityId])).toEqual([
+      { epci_code: other, departement_code: "07", region_code: "84" },
+    ]);
   });
 });

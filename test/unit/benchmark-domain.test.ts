@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { comparableScores, memberFacts } from "../../src/domain/benchmark/member-facts.ts";
-import { groupKey, groupLabel, groupsOf, parseGroupKey, STRATA, stratumOf, validGroup } from "../../src/domain/benchmark/peer-groups.ts";
+import {
+  groupKey,
+  groupLabel,
+  groupsOf,
+  isReleased,
+  parseGroupKey,
+  placePhrase,
+  STRATA,
+  stratumOf,
+  territorialGroupsOf,
+  validGroup,
+} from "../../src/domain/benchmark/peer-groups.ts";
 import { midRankPercentile } from "../../src/domain/benchmark/statistics.ts";
 import { DomainError } from "../../src/domain/errors.ts";
 import { type Matrix, NO_ACCOUNTABILITY } from "../../src/domain/matrix.ts";
@@ -65,14 +76,70 @@ describe("population strata", () => {
       "Régions, 6 000 000 habitants et plus, 1er quartile de potentiel financier",
     );
   });
+
+  it("name families and places as French does, with the article the COG gives each name", () => {
+    expect(groupLabel({ kind: null, family: "EPCI_A_FISCALITE_PROPRE", populationStratum: null, wealthQuartile: null })).toBe(
+      "Intercommunalités à fiscalité propre",
+    );
+    const rhone = { level: "DEPARTEMENT", code: "69" } as const;
+    expect(groupLabel({ kind: "COMMUNE", populationStratum: "COM-03", wealthQuartile: null, territory: rhone }, placePhrase("Rhône", 2))).toBe(
+      "Communes du Rhône, de 1 000 à 1 999 habitants",
+    );
+    expect(placePhrase("Ain", 5)).toBe("de l'Ain");
+    expect(placePhrase("Guadeloupe", 3)).toBe("de la Guadeloupe");
+    expect(placePhrase("Bouches-du-Rhône", 4)).toBe("des Bouches-du-Rhône");
+    expect(placePhrase("Paris", 0)).toBe("de Paris");
+    expect(placePhrase("Auvergne-Rhône-Alpes", 1)).toBe("d'Auvergne-Rhône-Alpes");
+    // Before the territory is loaded, a place still reads.
+    expect(groupLabel({ kind: null, populationStratum: null, wealthQuartile: null, territory: rhone })).toBe("Toutes collectivités du département 69");
+  });
 });
 
 describe("peer groups", () => {
-  it("a collectivity belongs to every group that leaves its dimensions open or matches them", () => {
+  it("a collectivity belongs to every group that leaves its dimensions open or matches them, its family's included", () => {
     const groups = groupsOf({ kind: "COMMUNE", populationStratum: "COM-02", wealthQuartile: 3 }).map(groupKey).sort();
-    expect(groups).toEqual(["*|*|*", "*|*|3", "*|COM-02|*", "*|COM-02|3", "COMMUNE|*|*", "COMMUNE|*|3", "COMMUNE|COM-02|*", "COMMUNE|COM-02|3"]);
+    expect(groups).toEqual([
+      "*|*|*",
+      "*|*|3",
+      "*|COM-02|*",
+      "*|COM-02|3",
+      "COMMUNES|*|*",
+      "COMMUNES|*|3",
+      "COMMUNES|COM-02|*",
+      "COMMUNES|COM-02|3",
+      "COMMUNE|*|*",
+      "COMMUNE|*|3",
+      "COMMUNE|COM-02|*",
+      "COMMUNE|COM-02|3",
+    ]);
+    // Régions form no family.
     expect(groupsOf({ kind: "REGION", populationStratum: "REG-01", wealthQuartile: null })).toHaveLength(4);
-    expect(parseGroupKey("COMMUNE|*|3")).toEqual({ kind: "COMMUNE", populationStratum: null, wealthQuartile: 3 });
+    expect(parseGroupKey("COMMUNE|*|3")).toEqual({ kind: "COMMUNE", family: null, populationStratum: null, wealthQuartile: 3, territory: null });
+    expect(parseGroupKey("EPCI_A_FISCALITE_PROPRE|EPCI-03|*|D2A")).toEqual({
+      kind: null,
+      family: "EPCI_A_FISCALITE_PROPRE",
+      populationStratum: "EPCI-03",
+      wealthQuartile: null,
+      territory: { level: "DEPARTEMENT", code: "2A" },
+    });
+  });
+
+  it("a collectivity belongs to its département's and its région's groups, of its kind, its family and all kinds", () => {
+    const place = { kind: "COMMUNAUTE_D_AGGLOMERATION", populationStratum: "EPCI-04", wealthQuartile: 2, regionCode: "84", departementCode: "42" } as const;
+    expect(territorialGroupsOf(place).map(groupKey)).toEqual([
+      "COMMUNAUTE_D_AGGLOMERATION|*|*|D42",
+      "EPCI_A_FISCALITE_PROPRE|*|*|D42",
+      "*|*|*|D42",
+      "COMMUNAUTE_D_AGGLOMERATION|*|*|R84",
+      "EPCI_A_FISCALITE_PROPRE|*|*|R84",
+      "*|*|*|R84",
+    ]);
+    expect(territorialGroupsOf({ ...place, regionCode: null, departementCode: null })).toEqual([]);
+    // Released on the schedule: a place as a whole; the rest is computed when asked, from shared matrices.
+    expect(territorialGroupsOf(place).every(isReleased)).toBe(true);
+    expect(isReleased(validGroup({ departementCode: "42", populationStratum: "COM-01" }))).toBe(false);
+    expect(isReleased(validGroup({ epciCode: "244200770" }))).toBe(false);
+    expect(isReleased(validGroup({ kinds: ["COMMUNE", "COMMUNE_NOUVELLE"], wealthQuartile: 2 }))).toBe(true);
   });
 
   it("refuses a stratum of another kind, an unknown stratum and a quartile outside 1..4, naming the field", () => {
@@ -88,10 +155,34 @@ describe("peer groups", () => {
     expect(refusal({ populationStratum: "COM-99" })).toBe("populationStratum");
     expect(refusal({ wealthQuartile: 5 })).toBe("wealthQuartile");
     expect(refusal({ wealthQuartile: 0 })).toBe("wealthQuartile");
+    // A set of kinds that is neither one kind nor a family could cut a group down to one collectivity.
+    expect(refusal({ kinds: ["COMMUNE", "METROPOLE"] })).toBe("kinds");
+    expect(refusal({ kinds: ["COMMUNAUTE_DE_COMMUNES", "COMMUNAUTE_D_AGGLOMERATION"] })).toBe("kinds");
+    expect(refusal({ kind: "COMMUNE", kinds: ["METROPOLE"] })).toBe("kinds");
+    expect(refusal({ kinds: ["METROPOLE", "COMMUNAUTE_URBAINE", "COMMUNAUTE_D_AGGLOMERATION", "COMMUNAUTE_DE_COMMUNES"], populationStratum: "COM-01" })).toBe(
+      "populationStratum",
+    );
+    expect(refusal({ regionCode: "84", departementCode: "42" })).toBe("departementCode");
+    expect(refusal({ departementCode: "420" })).toBe("departementCode");
+    expect(refusal({ regionCode: "8" })).toBe("regionCode");
+    expect(refusal({ epciCode: "24420077" })).toBe("epciCode");
+    expect(refusal({ kind: "DEPARTEMENT", epciCode: "244200770" })).toBe("epciCode");
+    expect(validGroup({ kinds: ["METROPOLE", "COMMUNAUTE_URBAINE", "COMMUNAUTE_D_AGGLOMERATION", "COMMUNAUTE_DE_COMMUNES"], departementCode: " 2a " })).toEqual(
+      {
+        kind: null,
+        family: "EPCI_A_FISCALITE_PROPRE",
+        populationStratum: null,
+        wealthQuartile: null,
+        territory: { level: "DEPARTEMENT", code: "2A" },
+      },
+    );
+    expect(validGroup({ kinds: ["COMMUNE"] }).kind).toBe("COMMUNE");
     expect(validGroup({ kind: "COMMUNE", populationStratum: " COM-01 ", wealthQuartile: 4 })).toEqual({
       kind: "COMMUNE",
+      family: null,
       populationStratum: "COM-01",
       wealthQuartile: 4,
+      territory: null,
     });
   });
 });

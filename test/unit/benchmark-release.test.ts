@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { validGroup } from "../../src/domain/benchmark/peer-groups.ts";
 import {
   binOf,
   type Contribution,
@@ -15,6 +16,7 @@ import {
   sumFigures,
 } from "../../src/domain/benchmark/release.ts";
 import { epsilonOf, releasePlan, releaseWindow } from "../../src/domain/privacy/budget.ts";
+import { ownUnits, PLACE_SHARE, releasePlanOf } from "../../src/projections/benchmark-releases.ts";
 
 const member = (factorKeys: string[], adopted: string[], factorCount: number | null, adoptionRate: number | null = null): Contribution => ({
   factorKeys,
@@ -84,6 +86,27 @@ describe("the privacy budget", () => {
     expect(epsilonOf(0.25, 1e-6)).toBeCloseTo(3.967, 3);
   });
 
+  it("splits a release's ρ between kinds and places so that, summed over the six units a collectivity sits in, it costs ρ", () => {
+    const plan = releasePlanOf({ releaseSeconds: 7_889_400, rhoPerRelease: 0.25 });
+    const cost = (units: number, sigma2: number) => (units * SENSITIVITY_SQUARED) / (2 * sigma2);
+    expect(cost(4, plan.sigma2) + cost(2, plan.placeSigma2)).toBeCloseTo(0.25, 12);
+    expect(cost(2, plan.placeSigma2) / 0.25).toBeCloseTo(PLACE_SHARE, 12);
+    expect(Math.sqrt(plan.sigma2)).toBeCloseTo(24.94, 2);
+    expect(Math.sqrt(plan.placeSigma2)).toBeCloseTo(52.92, 2);
+    expect(plan.epsilonPerYear).toBeCloseTo(8.43, 2);
+  });
+
+  it("reads each group's noise from the fewest units: its own, one per kind of a family, one per kind in a place", () => {
+    expect(ownUnits(validGroup({ kind: "COMMUNE", populationStratum: "COM-02" }))).toEqual(["COMMUNE|COM-02|*"]);
+    expect(ownUnits(validGroup({}))).toEqual(["*|*|*"]);
+    expect(ownUnits(validGroup({ kinds: ["COMMUNE", "COMMUNE_NOUVELLE"] }))).toEqual(["COMMUNE|*|*", "COMMUNE_NOUVELLE|*|*"]);
+    expect(ownUnits(validGroup({ kind: "METROPOLE", departementCode: "69" }))).toEqual(["METROPOLE|*|*|D69"]);
+    expect(ownUnits(validGroup({ regionCode: "84" }))).toHaveLength(10);
+    // A quartile, or every kind at one stratum: the sum of the cells.
+    expect(ownUnits(validGroup({ kind: "COMMUNE", wealthQuartile: 2 }))).toBeNull();
+    expect(ownUnits(validGroup({ populationStratum: "COM-02" }))).toBeNull();
+  });
+
   it("releases at multiples of the period: every group changes at the same instants", () => {
     const w = releaseWindow(new Date("2026-11-26T14:00:00Z"), 86_400);
     expect(w).toEqual({ opened: new Date("2026-11-26T00:00:00Z"), next: new Date("2026-11-27T00:00:00Z") });
@@ -97,24 +120,24 @@ describe("what a group answers from its released units", () => {
   });
 
   it("shared and noisy figures together once contributors outnumber six standard deviations of the noise", () => {
-    const answer = groupAnswer(groupRelease([unit(40, 80), unit(0, 10)], null), 100, 5);
+    const answer = groupAnswer(groupRelease([unit(40, 80), unit(0, 10)], [unit(40, 80), unit(0, 10)]), 100, 5);
     expect(answer.shown).toBe("ALL");
     if (answer.shown === "ALL") expect(answer.figures.contributors).toBe(130);
     // Two cells' noise is √2 times one: 130 < 6 × √(2 × 900).
-    expect(groupAnswer(groupRelease([unit(40, 80), unit(0, 10)], null), 900, 5).shown).toBe("SHARED_ONLY");
+    expect(groupAnswer(groupRelease([unit(40, 80), unit(0, 10)], [unit(40, 80), unit(0, 10)]), 900, 5).shown).toBe("SHARED_ONLY");
   });
 
   it("a kind or the network reads the noise of its own unit, not the sum of its cells'", () => {
     const cells = Array.from({ length: 50 }, () => unit(1, 2));
-    expect(groupAnswer(groupRelease(cells, null), 100, 5).shown).toBe("SHARED_ONLY");
+    expect(groupAnswer(groupRelease(cells, cells), 100, 5).shown).toBe("SHARED_ONLY");
     const own = { shared: figuresOf([]), hidden: sumFigures(cells.map((c) => c.hidden)) };
-    const answer = groupAnswer(groupRelease(cells, own), 100, 5);
+    const answer = groupAnswer(groupRelease(cells, [own]), 100, 5);
     expect(answer.shown).toBe("ALL");
     if (answer.shown === "ALL") expect(answer.figures.contributors).toBe(150);
   });
 
   it("nothing below k, saying whether too few contribute or the noise would drown them", () => {
-    expect(groupAnswer(groupRelease([unit(2, 1)], null), 100, 5)).toEqual({ shown: "NONE", reason: "FEW" });
-    expect(groupAnswer(groupRelease([unit(2, 30)], null), 100, 5)).toEqual({ shown: "NONE", reason: "NOISY" });
+    expect(groupAnswer(groupRelease([unit(2, 1)], [unit(2, 1)]), 100, 5)).toEqual({ shown: "NONE", reason: "FEW" });
+    expect(groupAnswer(groupRelease([unit(2, 30)], [unit(2, 30)]), 100, 5)).toEqual({ shown: "NONE", reason: "NOISY" });
   });
 });

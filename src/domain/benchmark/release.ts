@@ -204,13 +204,17 @@ export interface GroupRelease {
 }
 
 /**
- * What a group reads from the release units: its cells' shared counts, and
- * the noisy counts of its own unit when it has one (kind × stratum, kind,
- * network: one unit's noise), else of its cells (a sum of their noise).
+ * What a group reads from the release units: the shared counts of some
+ * (its cells, or its place's units), and the noisy counts of others (its
+ * own units when it has them, one per kind: the fewer, the less noise; else
+ * its cells, a sum of their noise).
  */
-export function groupRelease(cells: readonly Release[], own: Release | null): GroupRelease {
-  const hiddenUnits = own ? [own] : cells;
-  return { shared: sumFigures(cells.map((u) => u.shared)), hidden: sumFigures(hiddenUnits.map((u) => u.hidden)), hiddenUnits: hiddenUnits.length };
+export function groupRelease(sharedFrom: readonly Release[], hiddenFrom: readonly Release[]): GroupRelease {
+  return {
+    shared: sumFigures(sharedFrom.map((u) => u.shared)),
+    hidden: sumFigures(hiddenFrom.map((u) => u.hidden)),
+    hiddenUnits: hiddenFrom.length,
+  };
 }
 
 /**
@@ -229,3 +233,7 @@ export function groupAnswer(release: GroupRelease, sigma2: number, minGroup: num
   if (release.shared.contributors >= minGroup) return { shown: "SHARED_ONLY", figures: release.shared };
   return { shown: "NONE", reason: total < minGroup ? "FEW" : "NOISY" };
 }
+
+/** The answer of a group no release serves: its shared matrices' exact figures when at least k share, else nothing. */
+export const sharedAnswer = (shared: Figures, minGroup: number): GroupAnswer =>
+  shared.contributors >= minGroup ? { shown: "SHARED_ONLY", figures: shared } : { shown: "NONE", reason: "FEW" };

@@ -31,16 +31,30 @@ export const BenchmarkMetricEnum = builder.enumType("BenchmarkMetric", {
 export const PeerGroupInput = builder.inputType("PeerGroupInput", {
   fields: (t) => ({
     kind: t.field({ type: CollectivityKindEnum }),
+    kinds: t.field({
+      type: [CollectivityKindEnum],
+      description:
+        "One kind, or a whole family: every EPCI à fiscalité propre (CC, CA, CU, métropoles), communes and communes nouvelles, départements and collectivités à statut particulier",
+    }),
     populationStratum: t.string({ description: "Stratum code, see peerGroups" }),
     wealthQuartile: t.int({ description: "1..4 within the kind" }),
+    regionCode: t.string({ description: "The members of a région (INSEE code)" }),
+    departementCode: t.string({ description: "The members of a département (INSEE code)" }),
+    epciCode: t.string({ description: "The member communes of an EPCI à fiscalité propre (SIREN)" }),
   }),
 });
+
+const placeCode = (level: "REGION" | "DEPARTEMENT" | "EPCI") => (g: PeerGroupView) => (g.territory?.level === level ? g.territory.code : null);
 
 export const PeerGroup = builder.objectRef<PeerGroupView>("PeerGroup").implement({
   fields: (t) => ({
     kind: t.expose("kind", { type: CollectivityKindEnum, nullable: true }),
+    kinds: t.field({ type: [CollectivityKindEnum], nullable: true, resolve: (g) => (g.kinds ? [...g.kinds] : null) }),
     populationStratum: t.exposeString("populationStratum", { nullable: true }),
     wealthQuartile: t.exposeInt("wealthQuartile", { nullable: true }),
+    regionCode: t.string({ nullable: true, resolve: placeCode("REGION") }),
+    departementCode: t.string({ nullable: true, resolve: placeCode("DEPARTEMENT") }),
+    epciCode: t.string({ nullable: true, resolve: placeCode("EPCI") }),
     label: t.exposeString("label"),
     size: t.exposeInt("size", { description: "Collectivities in the group" }),
   }),
