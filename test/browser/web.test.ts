@@ -473,4 +473,27 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     await page.getByLabel("Groupe de pairs").selectOption({ label: small! });
     await expect.poll(() => page.locator(".notice").textContent()).toBe("Moins de 5 collectivités contribuent : chiffres masqués pour protéger leur anonymat.");
   });
+
+  it("the benchmark page compares by family and by place: every EPCI à fiscalité propre of a département found by typing a commune", async () => {
+    // The territory is loaded by the test before; a métropole and an agglomération of the Loire join.
+    for (const officialCode of ["244200770", "200065886"]) {
+      await app.ok(`mutation($i: RegisterCollectivityInput!) { registerCollectivity(input: $i) { collectivity { id } } }`, { i: { officialCode } });
+    }
+    await app.caughtUp();
+    const page = await signedIn({ role: "OBSERVER", subject: "observatoire@exemple.fr" });
+    await page.goto(`${origin}/parangonnage`);
+    const family = "Intercommunalités à fiscalité propre (2)";
+    await expect.poll(() => page.locator("#groupe option").allTextContents()).toContain(family);
+    await page.getByLabel("Groupe de pairs").selectOption({ label: family });
+    await expect.poll(() => page.locator("#chiffres").textContent()).toBe("Intercommunalités à fiscalité propre");
+    await page.getByLabel("Autre territoire : tapez une commune ou une intercommunalité").fill("st etienne");
+    await page.getByRole("button", { name: "Département : Loire" }).first().click();
+    await expect.poll(() => page.locator("#chiffres").textContent()).toBe("Intercommunalités à fiscalité propre de la Loire");
+    expect(await page.getByLabel("Comparer avec les pairs de").inputValue()).toBe("D42");
+    await expect.poll(() => page.locator("[aria-labelledby=chiffres] p").first().textContent()).toContain("2 collectivités dans le groupe");
+    expect({ path: "/parangonnage par territoire", violations: await seriousViolations(page) }).toEqual({
+      path: "/parangonnage par territoire",
+      violations: [],
+    });
+  });
 });

@@ -20,7 +20,7 @@ const TERRITORY = graphql(`
 const REGISTER = graphql(`mutation RegisterFromTerritory($input: RegisterCollectivityInput!) { registerCollectivity(input: $input) { collectivity { id } } }`);
 
 /** What was typed, once the person paused: a search per pause, not per key. */
-function useSettled(value: string, ms = 200): string {
+export function useSettled(value: string, ms = 200): string {
   const [settled, setSettled] = useState(value);
   useEffect(() => {
     const timer = setTimeout(() => setSettled(value), ms);

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { useQuery, useSubscription } from "urql";
 import { Link } from "wouter";
 import { Chart } from "../components/Chart.tsx";
+import { PlaceChoice, placeInput, placesOf } from "../components/PlaceChoice.tsx";
 import { frenchDate, frenchNumber, METRIC_LABELS } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
 import type { CollectivityKind, GroupBenchmarkQuery } from "../generated/graphql.ts";
@@ -11,7 +12,7 @@ import { useSession } from "../session.ts";
 
 type Metric = keyof typeof METRIC_LABELS;
 interface GroupKey {
-  kind: CollectivityKind | null;
+  kinds: CollectivityKind[] | null;
   populationStratum: string | null;
   wealthQuartile: number | null;
 }
@@ -19,10 +20,11 @@ type Answer = GroupBenchmarkQuery["benchmark"];
 type MetricRow = NonNullable<Answer["metrics"]>[number];
 type Prevalence = NonNullable<Answer["factorPrevalence"]>[number];
 
-const GROUPS = graphql(`query PeerGroups { peerGroups { kind populationStratum wealthQuartile label size } }`);
+const GROUPS = graphql(`query PeerGroups { peerGroups { kinds populationStratum wealthQuartile label size } }`);
 const OWN = graphql(`query OwnCollectivity($id: ID!) { collectivity(id: $id) {
-  id
-  benchmark { peerGroup { kind populationStratum wealthQuartile } }
+  id kind inseeCode name
+  departement { code name } region { code name } epci { inseeCode name }
+  benchmark { peerGroup { kinds populationStratum wealthQuartile } }
   matrices { id status factors { catalogueKey label } }
 } }`);
 const MINE = graphql(
@@ -42,15 +44,17 @@ const PRACTICES = graphql(`query PeerPractices($m: ID!, $f: String!, $g: PeerGro
 } }`);
 
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const keyOf = (g: GroupKey) => `${g.kind ?? "*"}|${g.populationStratum ?? "*"}|${g.wealthQuartile ?? "*"}`;
+const keyOf = (g: GroupKey) => `${g.kinds?.join(",") ?? "*"}|${g.populationStratum ?? "*"}|${g.wealthQuartile ?? "*"}`;
 const fromKey = (key: string): GroupKey => {
-  const [kind, stratum, quartile] = key.split("|");
+  const [kinds, stratum, quartile] = key.split("|");
   return {
-    kind: kind === "*" ? null : (kind as CollectivityKind),
+    kinds: kinds === "*" ? null : (kinds!.split(",") as CollectivityKind[]),
     populationStratum: stratum === "*" ? null : stratum!,
     wealthQuartile: quartile === "*" ? null : Number(quartile),
   };
 };
+/** A place cut by stratum or quartile, or an EPCI's communes: computed when asked, never announced (see the API's README). */
+const announced = (g: GroupKey, place: string) => place === "" || (!place.startsWith("E") && g.populationStratum === null && g.wealthQuartile === null);
 
 function shares(list: Prevalence[], title: string) {
   const top = [...list].sort((a, b) => b.share - a.share).slice(0, 14);
@@ -69,7 +73,7 @@ function shares(list: Prevalence[], title: string) {
 }
 
 /** Among peers who share one of its matrix's catalogue factors, what they adopted. */
-function Practices({ matrixId, factors, group }: { matrixId: string; factors: { key: string; label: string }[]; group: GroupKey }) {
+function Practices({ matrixId, factors, group }: { matrixId: string; factors: { key: string; label: string }[]; group: object }) {
   const [factor, setFactor] = useState(factors[0]!.key);
   const [{ data, error }] = useQuery({ query: PRACTICES, variables: { m: matrixId, f: factor, g: group } });
   const practices = data?.peerPractices;
@@ -119,13 +123,16 @@ export function Benchmarks() {
   const [{ data: groups }] = useQuery({ query: GROUPS, pause: !session.signedIn });
   const [{ data: ownData }] = useQuery({ query: OWN, variables: { id: own ?? "" }, pause: !own });
   const [chosen, setChosen] = useState<string | null>(null);
+  const [place, setPlace] = useState("");
   // By default, the finest of its own groups whose figures are released (the API picks it); else the whole network.
   const released = ownData?.collectivity?.benchmark?.peerGroup;
   const groupKey = chosen ?? (released ? keyOf(released) : "*|*|*");
-  const group = useMemo(() => fromKey(groupKey), [groupKey]);
+  const kindsAndSize = useMemo(() => fromKey(groupKey), [groupKey]);
+  const group = useMemo(() => ({ ...kindsAndSize, ...placeInput(place) }), [kindsAndSize, place]);
+  const ownPlaces = useMemo(() => (ownData?.collectivity ? placesOf(ownData.collectivity) : []), [ownData]);
   const [{ data, error }, refetch] = useQuery({ query: BENCHMARK, variables: { g: group }, pause: !session.signedIn });
   const [{ data: mine }] = useQuery({ query: MINE, variables: { id: own ?? "", g: group }, pause: !own });
-  useSubscription({ query: UPDATED, variables: { g: group }, pause: !session.signedIn }, () => {
+  useSubscription({ query: UPDATED, variables: { g: group }, pause: !session.signedIn || !announced(kindsAndSize, place) }, () => {
     refetch({ requestPolicy: "network-only" });
     return null;
   });
@@ -179,12 +186,13 @@ export function Benchmarks() {
       <label htmlFor="groupe">Groupe de pairs</label>
       <select id="groupe" value={groupKey} onChange={(e) => setChosen(e.target.value)}>
         {!groups?.peerGroups.some((g: GroupKey) => keyOf(g) === groupKey) && <option value={groupKey}>{b?.peerGroup.label ?? "…"}</option>}
-        {(groups?.peerGroups ?? []).map((g: GroupKey & { label: string; size: number }) => (
+        {(groups?.peerGroups ?? []).map((g) => (
           <option key={keyOf(g)} value={keyOf(g)}>
             {g.label} ({g.size})
           </option>
         ))}
       </select>
+      <PlaceChoice own={ownPlaces} value={place} onChange={setPlace} />
       {error && (
         <p role="alert" className="error">
           {errorMessage(error)}
@@ -202,11 +210,13 @@ export function Benchmarks() {
             )}
             .{b.privacy.releasedAt && <> Chiffres publiés le {frenchDate(b.privacy.releasedAt)}</>}
             {b.privacy.nextReleaseAt && <>, prochaine publication le {frenchDate(b.privacy.nextReleaseAt)}</>}.
-            {b.privacy.epsilon !== null && (
+            {b.privacy.epsilon !== null ? (
               <>
                 {" "}
                 Protection : {b.privacy.mechanism} (ε = {frenchNumber(b.privacy.epsilon)}).
               </>
+            ) : (
+              !b.suppressed && <> {capitalised(b.privacy.mechanism)}.</>
             )}
           </p>
           {b.suppressed ? (
