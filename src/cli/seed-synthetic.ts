@@ -1,5 +1,6 @@
 // `npm run seed:synthetic -- --collectivities N --seed S`: writes a synthetic
-// network of N collectivities with three years of history through the
+// network of N collectivities (by default as many as the official territory
+// holds, drawn on it) with three years of history through the
 // command handler, then brings every projection and benchmark group up to
 // date, and reports how long each took.
 import { parseArgs } from "node:util";
@@ -15,7 +16,8 @@ import { EventStore } from "../eventstore/store.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
 import { PROJECTORS } from "../projections/index.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
-import { derivedId } from "../seed/synthetic.ts";
+import { loadDirectoryFrame } from "../seed/frame.ts";
+import { derivedId, directorySize } from "../seed/synthetic.ts";
 import { writeSyntheticNetwork } from "../seed/write.ts";
 
 const usage = "usage: npm run seed:synthetic -- --collectivities N [--seed S] [--concurrency C] [--skip-projections]";
@@ -41,7 +43,8 @@ function parseArguments() {
   }
 }
 const args = parseArguments();
-const collectivities = positive("collectivities", args.collectivities, 36_000);
+// By default, the whole official territory: every peer group at its real size.
+const collectivities = positive("collectivities", args.collectivities, directorySize(await loadDirectoryFrame()));
 const seed = positive("seed", args.seed, 1);
 const concurrency = positive("concurrency", args.concurrency, 8);
 

@@ -8,18 +8,20 @@ import { catalogueEntry } from "../domain/catalogue/index.ts";
 import type { FactorKind, MatrixVisibility, StrategyStatus } from "../domain/types.ts";
 import { writeSyntheticNetwork } from "../seed/write.ts";
 
-/** Synthetic peers loaded with the demo: enough for some groups to pass k = 5, few enough for a first start on PGlite in seconds. */
 /**
- * The demo's peers, by kind: enough of every family (communes, EPCI,
- * départements, régions) that each shows released benchmark figures, at
- * least those of the matrices they share (k = 5 shared contributors).
+ * The demo's peers, by kind, drawn on the official territory (real kinds,
+ * populations and places, fictional names): enough of every family
+ * (communes, EPCI, départements, régions: all 18 of them) that each shows
+ * released benchmark figures, at least those of the matrices they share
+ * (k = 5 shared contributors), few enough for a first start on PGlite in
+ * seconds.
  */
 export const DEMO_PEER_KINDS = {
   COMMUNE: 130,
   COMMUNAUTE_DE_COMMUNES: 25,
   COMMUNAUTE_D_AGGLOMERATION: 35,
   DEPARTEMENT: 25,
-  REGION: 20,
+  REGION: 18,
 } as const;
 export const DEMO_PEERS = Object.values(DEMO_PEER_KINDS).reduce((a, b) => a + b, 0);
 

@@ -55,6 +55,9 @@ export type CollectivityCommand =
       officialCode?: string | null;
       financialPotentialPerCapita?: number | null;
       regionCode?: string | null;
+      /** Outside the directory only (its entry gives them otherwise): where the collectivity sits. */
+      departementCode?: string | null;
+      epciCode?: string | null;
       /** The directory's entry of the officialCode or inseeCode given, if it has one: its values, and no contradiction. */
       directory?: DirectoryEntry | null;
     }
@@ -114,8 +117,8 @@ function registration(command: Extract<CollectivityCommand, { type: "RegisterCol
       officialCode: command.officialCode == null ? null : officialCode(command.officialCode),
       regionCode: command.regionCode == null ? null : regionCode(command.regionCode),
       inseeCode: null,
-      departementCode: null,
-      epciCode: null,
+      departementCode: command.departementCode == null ? null : departementCode(command.departementCode),
+      epciCode: command.epciCode == null ? null : epciCode(command.epciCode),
     };
   }
   const contradicts = (field: string, what: string) => badInput(field, `${field} contradicts the official directory, which says ${what}`);
@@ -124,6 +127,10 @@ function registration(command: Extract<CollectivityCommand, { type: "RegisterCol
   if (command.population != null && command.population !== entry.population) throw contradicts("population", String(entry.population));
   if (command.officialCode != null && officialCode(command.officialCode) !== entry.officialCode) throw contradicts("officialCode", String(entry.officialCode));
   if (command.regionCode != null && regionCode(command.regionCode) !== entry.regionCode) throw contradicts("regionCode", String(entry.regionCode));
+  if (command.departementCode != null && departementCode(command.departementCode) !== entry.departementCode) {
+    throw contradicts("departementCode", String(entry.departementCode));
+  }
+  if (command.epciCode != null && epciCode(command.epciCode) !== entry.epciCode) throw contradicts("epciCode", String(entry.epciCode));
   return {
     name: entry.name,
     kind: entry.kind,

@@ -1,7 +1,12 @@
 // A synthetic network of collectivities at national scale, for load and
 // benchmark figures: deterministic for a given seed, each collectivity drawn
 // from its own random stream (so the network does not depend on the order or
-// the concurrency in which it is written). Names and labels stay in French.
+// the concurrency in which it is written). Each takes a real place of the
+// official territory (frame.ts): its kind, population, région, département
+// and EPCI, so that peer groups have their real sizes; its name and SIREN
+// are fictional, and it carries no INSEE code, so that no real collectivity
+// appears to have decided what it never decided. Names and labels stay in
+// French.
 import { createHash } from "node:crypto";
 import { type CatalogueEntry, catalogueEntries } from "../domain/catalogue/index.ts";
 import type { CollectivityCommand } from "../domain/collectivity.ts";
@@ -9,6 +14,7 @@ import type { MatrixCommand } from "../domain/matrix.ts";
 import { sirenWithChecksum } from "../domain/siren.ts";
 import type { CollectivityKind, FactorKind, MatrixVisibility, Quadrant, StrategyStatus } from "../domain/types.ts";
 import { mulberry32 } from "../shared/random.ts";
+import { type DirectoryFrame, slotsInDrawOrder } from "./frame.ts";
 
 /** A synthetic collectivity is outside the official directory: every value given. */
 type Register = Extract<CollectivityCommand, { type: "RegisterCollectivity" }> & { name: string; kind: CollectivityKind; population: number };
@@ -42,34 +48,31 @@ export function derivedId(seed: number, name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** France's mix at 36,000: about 34,600 communes (800 of them communes nouvelles), 1,267 EPCI, 101 départements and collectivités à statut particulier, 18 régions. */
-const NATIONAL: [CollectivityKind, number][] = [
-  ["REGION", 18],
-  ["DEPARTEMENT", 96],
-  ["COLLECTIVITE_A_STATUT_PARTICULIER", 5],
-  ["METROPOLE", 21],
-  ["COMMUNAUTE_URBAINE", 14],
-  ["COMMUNAUTE_D_AGGLOMERATION", 229],
-  ["COMMUNAUTE_DE_COMMUNES", 992],
-  ["ETABLISSEMENT_PUBLIC_TERRITORIAL", 11],
-  ["COMMUNE_NOUVELLE", 800],
-];
-
-/** How many of each kind in a network of n: the national mix scaled, never more than France has above communes; communes fill the rest. */
-/** The kinds of a network: as its options say, or in national proportions. */
-export function countsOf(options: Pick<NetworkOptions, "collectivities" | "kinds">): Map<CollectivityKind, number> {
-  if (!options.kinds) return kindCounts(options.collectivities);
-  const counts = new Map(Object.entries(options.kinds) as [CollectivityKind, number][]);
+/** The kinds of a network: as its options say, or in the directory's proportions. */
+export function countsOf(network: Network): Map<CollectivityKind, number> {
+  if (!network.kinds) return kindCounts(network.collectivities, network.frame);
+  const counts = new Map(Object.entries(network.kinds) as [CollectivityKind, number][]);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  if (total !== options.collectivities) throw new Error(`kinds add up to ${total}, not ${options.collectivities}`);
+  if (total !== network.collectivities) throw new Error(`kinds add up to ${total}, not ${network.collectivities}`);
+  for (const [kind, count] of counts) {
+    const real = network.frame.slots.get(kind)?.length ?? 0;
+    if (count > real) throw new Error(`the official territory holds ${real} of kind ${kind}, not ${count}`);
+  }
   return counts;
 }
 
-export function kindCounts(n: number): Map<CollectivityKind, number> {
+/** The size of the whole directory: a network of that size is the whole of France. */
+export const directorySize = (frame: DirectoryFrame): number => [...frame.slots.values()].reduce((n, slots) => n + slots.length, 0);
+
+/** How many of each kind in a network of n: the directory's mix scaled, at least one of each kind above communes; communes fill the rest. */
+export function kindCounts(n: number, frame: DirectoryFrame): Map<CollectivityKind, number> {
+  const size = directorySize(frame);
+  if (n > size) throw new Error(`the official territory holds ${size} collectivities, fewer than ${n}`);
   const counts = new Map<CollectivityKind, number>();
   let others = 0;
-  for (const [kind, national] of NATIONAL) {
-    const count = Math.min(national, Math.round((n * national) / 36_000));
+  for (const [kind, slots] of frame.slots) {
+    if (kind === "COMMUNE") continue;
+    const count = Math.min(slots.length, Math.max(1, Math.round((n * slots.length) / size)));
     counts.set(kind, count);
     others += count;
   }
@@ -86,25 +89,11 @@ function kindAt(index: number, counts: Map<CollectivityKind, number>): { kind: C
   throw new Error(`index ${index} is outside the network`);
 }
 
-/** Log-normal: the median and the spread of its logarithm. Populations and potentials are skewed this way. */
+/** Log-normal: the median and the spread of its logarithm. Potentials are skewed this way. */
 function logNormal(next: () => number, median: number, sigma: number): number {
   const gaussian = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   return median * Math.exp(sigma * gaussian);
 }
-
-// Median, spread, bounds: close to INSEE's figures (most communes under 1,000 inhabitants).
-const POPULATION: Record<CollectivityKind, [number, number, number, number]> = {
-  COMMUNE: [430, 1.25, 5, 2_150_000],
-  COMMUNE_NOUVELLE: [2_000, 0.9, 100, 120_000],
-  COMMUNAUTE_DE_COMMUNES: [20_000, 0.55, 3_000, 150_000],
-  COMMUNAUTE_D_AGGLOMERATION: [85_000, 0.45, 40_000, 450_000],
-  COMMUNAUTE_URBAINE: [230_000, 0.35, 100_000, 600_000],
-  METROPOLE: [550_000, 0.6, 250_000, 2_300_000],
-  ETABLISSEMENT_PUBLIC_TERRITORIAL: [420_000, 0.3, 250_000, 700_000],
-  DEPARTEMENT: [520_000, 0.6, 75_000, 2_600_000],
-  COLLECTIVITE_A_STATUT_PARTICULIER: [300_000, 0.7, 150_000, 2_200_000],
-  REGION: [3_500_000, 0.8, 250_000, 12_300_000],
-};
 
 // Potentiel financier per inhabitant (euros): median and spread per kind.
 const POTENTIAL: Record<CollectivityKind, [number, number]> = {
@@ -134,7 +123,6 @@ const SIREN_PREFIX: Record<CollectivityKind, string> = {
   REGION: "23",
 };
 
-const REGION_CODES = ["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94", "01", "02", "03", "04", "06"];
 const ROOTS = ["Mont", "Val", "Bourg", "Fontaine", "Champ", "Roche", "Lac", "Bois", "Pré", "Château", "Pont", "Lande", "Rivière", "Chêne", "Vigne"];
 const ENDINGS = ["", "", "-sur-Loire", "-en-Bresse", "-le-Grand", "-les-Bains", "-sur-Mer", "-en-Vexin", "-la-Forêt", "-d'Arrée"];
 const NAMED: Partial<Record<CollectivityKind, string>> = {
@@ -163,31 +151,47 @@ export interface NetworkOptions {
   now: Date;
 }
 
+/** A network's options and the territory it is drawn on. */
+export interface Network extends NetworkOptions {
+  frame: DirectoryFrame;
+}
+
+/**
+ * A SIREN of the kind's range, unique in the network (its index), and none
+ * a real collectivity holds: theirs read the kind's range, the département,
+ * then 0 (Saint-Étienne: 21 42 0 218, then the Luhn digit), where these read 9.
+ */
+function fictionalSiren(kind: CollectivityKind, index: number, frame: DirectoryFrame): string {
+  const digits = String(index).padStart(5, "0");
+  const siren = sirenWithChecksum(`${SIREN_PREFIX[kind]}${digits.slice(0, 2)}9${digits.slice(2)}`);
+  if (frame.realSirens.has(siren)) throw new Error(`the fictional SIREN ${siren} is a real one`);
+  return siren;
+}
+
 /** A collectivity of the network: who it is and when it joined. Cheap: no matrices drawn. */
-export function profileAt(index: number, options: NetworkOptions, counts = countsOf(options)) {
-  const next = randomStream(options.seed, `collectivity:${index}`);
+export function profileAt(index: number, network: Network, counts = countsOf(network)) {
+  const next = randomStream(network.seed, `collectivity:${index}`);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const { kind, rank } = kindAt(index, counts);
-  const [median, sigma, low, high] = POPULATION[kind];
-  // Big cities sit on a heavier tail than the log-normal's (France has 42 communes above 100,000).
-  const tail = kind === "COMMUNE" && next() < 0.004;
-  const drawn = tail ? 15_000 * (1 - next()) ** (-1 / 1.1) : logNormal(next, median, sigma);
-  const population = Math.round(Math.min(high, Math.max(low, drawn)));
+  const slot = slotsInDrawOrder(network.frame, kind, network.seed)[rank]!;
+  const { population } = slot;
   const [potentialMedian, potentialSigma] = POTENTIAL[kind];
   // Larger communes tend to be richer per inhabitant; a few have declared nothing.
   const scale = kind === "COMMUNE" ? 1 + 0.06 * Math.log10(population / 500) : 1;
   const declared = kind !== "COMMUNE" || next() > 0.03;
   const register: Register = {
     type: "RegisterCollectivity",
-    collectivityId: derivedId(options.seed, `collectivity:${index}`),
+    collectivityId: derivedId(network.seed, `collectivity:${index}`),
     name: nameOf(kind, rank, pick),
     kind,
     population,
-    officialCode: sirenWithChecksum(`${SIREN_PREFIX[kind]}${String(index).padStart(6, "0")}`),
+    officialCode: fictionalSiren(kind, index, network.frame),
     financialPotentialPerCapita: declared ? Math.round(logNormal(next, potentialMedian * scale, potentialSigma) * 100) / 100 : null,
-    regionCode: pick(REGION_CODES),
+    regionCode: slot.regionCode,
+    departementCode: slot.departementCode,
+    epciCode: slot.epciCode,
   };
-  const registeredAt = new Date(options.now.getTime() - 3 * YEAR - next() * 30 * DAY);
+  const registeredAt = new Date(network.now.getTime() - 3 * YEAR - next() * 30 * DAY);
   return { register, registeredAt, next, pick };
 }
 
@@ -337,7 +341,7 @@ function matrixHistory(
  * its matrices over three years. One in five started a first matrix that it
  * later archived when it opened the current one.
  */
-export function collectivityPlan(index: number, options: NetworkOptions, counts = countsOf(options)): CollectivityPlan {
+export function collectivityPlan(index: number, options: Network, counts = countsOf(options)): CollectivityPlan {
   const { register, registeredAt, next } = profileAt(index, options, counts);
   const [median] = POTENTIAL[register.kind];
   const potential = register.financialPotentialPerCapita ?? null;

@@ -1,4 +1,5 @@
 import type { CommandContext, CommandHandler } from "../app/commands.ts";
+import { loadDirectoryFrame } from "./frame.ts";
 import { collectivityPlan, countsOf, type NetworkOptions } from "./synthetic.ts";
 
 export const seeder: CommandContext = { principal: { tokenId: "seed", role: "ADMIN", collectivityId: null, subject: "seed:synthetic" } };
@@ -18,13 +19,14 @@ export async function writeSyntheticNetwork(
   options: NetworkOptions,
   run: { concurrency: number; onProgress?: (progress: SeedProgress) => void; ctx?: CommandContext },
 ): Promise<SeedProgress> {
-  const counts = countsOf(options);
+  const network = { ...options, frame: await loadDirectoryFrame() };
+  const counts = countsOf(network);
   const ctx = run.ctx ?? seeder;
   const progress: SeedProgress = { collectivities: 0, events: 0 };
   let next = 0;
   const writer = async () => {
     for (let index = next++; index < options.collectivities; index = next++) {
-      const plan = collectivityPlan(index, options, counts);
+      const plan = collectivityPlan(index, network, counts);
       // Counted after each await: `progress.events += await …` would add to a stale total.
       const registered = await commands.importCollectivity(plan.register, plan.registeredAt, ctx);
       progress.events += registered.events.length;

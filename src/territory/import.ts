@@ -14,6 +14,11 @@ import { type CogFiles, MILLESIME, SOURCE, type TerritoryRows, territoryRows } f
 
 const require = createRequire(import.meta.url);
 
+/** The pinned millésime's files as rows, read from the package (no database). */
+export async function readTerritoryRows(): Promise<TerritoryRows> {
+  return territoryRows(await readFiles());
+}
+
 async function readFiles(): Promise<CogFiles> {
   const read = async (name: string) => JSON.parse(await readFile(require.resolve(`@etalab/decoupage-administratif/data/${name}.json`), "utf8"));
   const [communes, epci, departements, regions] = await Promise.all(["communes", "epci", "departements", "regions"].map(read));
@@ -44,7 +49,7 @@ export interface TerritoryCounts {
 
 /** Replaces the reference tables with the pinned millésime; needs the tables' owner (the migration role). */
 export async function importTerritory(pool: pg.Pool, options: { batchByBatch?: boolean } = {}): Promise<TerritoryCounts> {
-  const rows: TerritoryRows = territoryRows(await readFiles());
+  const rows = await readTerritoryRows();
   const load = async (query: Query) => {
     await query("DELETE FROM territory_info");
     await query("TRUNCATE territory_communes, territory_epci, territory_departements, territory_regions, territory_former_communes");

@@ -57,6 +57,16 @@ it("a first start loads the demo network, whose benchmarks show figures, not onl
   }
   expect((await gql(`{ collectivities(first: 1) { totalCount } }`)).collectivities.totalCount).toBe(DEMO_NETWORK.length + DEMO_PEERS);
   expect((await gql(`{ peerGroups(kind: COMMUNE) { size } }`)).peerGroups.length).toBeGreaterThan(5);
+  // The peers stand on the real territory (all 18 régions; communes in theirs), under fictional names and no INSEE code.
+  const of = async (kind: string) =>
+    (await gql(`{ collectivities(kind: ${kind}, first: 100) { edges { node { name inseeCode regionCode } } } }`)).collectivities.edges.map(
+      (e: { node: { name: string; inseeCode: string | null; regionCode: string | null } }) => e.node,
+    );
+  const regions = await of("REGION");
+  expect(new Set(regions.map((r: { regionCode: string | null }) => r.regionCode)).size).toBe(18);
+  const communes = await of("COMMUNE");
+  expect(communes.length).toBe(100);
+  expect(communes.every((c: { regionCode: string | null; inseeCode: string | null }) => c.regionCode && c.inseeCode === null)).toBe(true);
 });
 
 it("a real database gets no demo data and no secret on stdout unless asked", async () => {

@@ -7,6 +7,7 @@ import { CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import { DomainError } from "../../src/domain/errors.ts";
 import { matrixStream } from "../../src/domain/streams.ts";
+import { loadDirectoryFrame } from "../../src/seed/frame.ts";
 import { collectivityPlan, kindCounts } from "../../src/seed/synthetic.ts";
 import { seeder, writeSyntheticNetwork } from "../../src/seed/write.ts";
 import { postgresAnswers } from "../support/database.ts";
@@ -23,7 +24,8 @@ it("writes the synthetic network through the command handler, one event per comm
   const options = { collectivities: 40, seed: 21, now: new Date("2026-06-01T00:00:00Z") };
   const before = await count("SELECT count(*)::int AS n FROM events");
   const written = await writeSyntheticNetwork(handler(), options, { concurrency: 4 });
-  const plans = Array.from({ length: 40 }, (_, i) => collectivityPlan(i, options, kindCounts(40)));
+  const frame = await loadDirectoryFrame();
+  const plans = Array.from({ length: 40 }, (_, i) => collectivityPlan(i, { ...options, frame }, kindCounts(40, frame)));
   const commands = plans.reduce((n, p) => n + 1 + p.matrices.reduce((m, x) => m + x.sessions.reduce((k, s) => k + s.commands.length, 0), 0), 0);
   expect(written).toEqual({ collectivities: 40, events: commands });
   expect(await count("SELECT count(*)::int AS n FROM events")).toBe(before + commands);
@@ -40,7 +42,7 @@ it("writes the synthetic network through the command handler, one event per comm
 it("a session is appended whole or not at all: one refused command refuses the session", async () => {
   const commands = handler();
   const options = { collectivities: 1, seed: 22, now: new Date("2026-06-01T00:00:00Z") };
-  const plan = collectivityPlan(0, options);
+  const plan = collectivityPlan(0, { ...options, frame: await loadDirectoryFrame() });
   await commands.importCollectivity(plan.register, plan.registeredAt, seeder);
   const matrixId = "import-all-or-nothing";
   const refused = commands.importMatrixSession(
