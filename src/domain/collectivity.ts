@@ -77,7 +77,7 @@ const potential = (value: number) => nonNegativeNumber("financialPotentialPerCap
 
 function departementCode(value: string): string {
   const trimmed = value.trim().toUpperCase();
-  if (!/^(\d{2}|2A|2B|97\d)$/.test(trimmed)) throw badInput("departementCode", "departementCode must be an INSEE département code (01, 2A, 974…)");
+  if (!/^(\d{2}|2A|2B|97\d|98\d)$/.test(trimmed)) throw badInput("departementCode", "departementCode must be an INSEE département code (01, 2A, 974, 987…)");
   return trimmed;
 }
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { decideCollectivity } from "../../src/domain/collectivity.ts";
 import { isValidSiren } from "../../src/domain/siren.ts";
 import { type DirectoryFrame, directoryFrame } from "../../src/seed/frame.ts";
 import { collectivityPlan, directorySize, kindCounts, type Network, profileAt } from "../../src/seed/synthetic.ts";
@@ -47,6 +48,8 @@ describe("the synthetic network", () => {
     const realNames = new Set(rows.communes.map((c) => c.name));
     expect(profiles.filter((p) => realNames.has(p.name) || !/ \d+$/.test(p.name))).toEqual([]);
     expect(profiles.every((p) => p.directory == null)).toBe(true);
+    // Every registration is one the domain takes (the collectivités d'outre-mer's codes included).
+    for (const register of profiles) decideCollectivity(register, null);
     expect(profiles.every((p) => isValidSiren(p.officialCode!) && !frame.realSirens.has(p.officialCode!))).toBe(true);
     expect(new Set(profiles.map((p) => p.officialCode)).size).toBe(profiles.length);
     const potentials = profiles
