@@ -165,6 +165,7 @@ describe("peer groups", () => {
     expect(refusal({ regionCode: "84", departementCode: "42" })).toBe("departementCode");
     expect(refusal({ departementCode: "420" })).toBe("departementCode");
     expect(refusal({ regionCode: "8" })).toBe("regionCode");
+    expect(validGroup({ regionCode: "987" }).territory).toEqual({ level: "REGION", code: "987" });
     expect(refusal({ epciCode: "24420077" })).toBe("epciCode");
     expect(refusal({ kind: "DEPARTEMENT", epciCode: "244200770" })).toBe("epciCode");
     expect(validGroup({ kinds: ["METROPOLE", "COMMUNAUTE_URBAINE", "COMMUNAUTE_D_AGGLOMERATION", "COMMUNAUTE_DE_COMMUNES"], departementCode: " 2a " })).toEqual(

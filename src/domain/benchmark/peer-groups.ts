@@ -196,7 +196,7 @@ function kindsPart(input: PeerGroupRequest): { kind: CollectivityKind | null; fa
 }
 
 const TERRITORY_FORMAT: Record<TerritoryLevel, { field: string; pattern: RegExp; what: string }> = {
-  REGION: { field: "regionCode", pattern: /^\d{2}$/, what: "an INSEE région code (2 digits)" },
+  REGION: { field: "regionCode", pattern: /^\d{2,3}$/, what: "an INSEE région code (2 digits; 3 for a collectivité d'outre-mer)" },
   DEPARTEMENT: { field: "departementCode", pattern: /^(\d{2}|2A|2B|97\d|98\d)$/, what: "an INSEE département code (01, 2A, 974, 987…)" },
   EPCI: { field: "epciCode", pattern: /^\d{9}$/, what: "an EPCI's SIREN (9 digits)" },
 };
