@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { AccessError, canSeeMatrix, type Principal, requireAdmin, requireEditor, requirePrincipal } from "../auth/principal.ts";
 import { catalogueEntries } from "../domain/catalogue/index.ts";
-import type { Collectivity, CollectivityCommand, DirectoryEntry } from "../domain/collectivity.ts";
+import type { Collectivity, CollectivityCommand, DirectoryEntry, Merger } from "../domain/collectivity.ts";
 import { badInput, DomainError, notFound } from "../domain/errors.ts";
 import type { Event, RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand, MatrixStart } from "../domain/matrix.ts";
@@ -250,6 +250,23 @@ export class CommandHandler {
           }
         },
         command: { type: "UpdateCollectivityProfile", ...input },
+      },
+      ctx,
+    );
+  }
+
+  /** Records that a collectivity merged into a commune nouvelle (the territory's import does, from a new millésime); admins only. */
+  recordMerger(input: { collectivityId: string; into: Merger }, options: CommandOptions, ctx: CommandContext) {
+    return this.execute(
+      {
+        repo: this.collectivities,
+        aggregateId: input.collectivityId,
+        name: "recordMerger",
+        input,
+        options,
+        ids: { collectivityId: input.collectivityId },
+        authorize: (_state, principal) => requireAdmin(principal),
+        command: { type: "RecordMerger", ...input },
       },
       ctx,
     );

@@ -1,6 +1,6 @@
 import { canEdit, canSeeMatrix, type Principal, requireAdmin, requirePrincipal } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
-import type { Collectivity, CollectivityCommand } from "../domain/collectivity.ts";
+import type { Collectivity, CollectivityCommand, Merger } from "../domain/collectivity.ts";
 import { badInput } from "../domain/errors.ts";
 import type { RecordedEvent } from "../domain/events.ts";
 import type { Matrix, MatrixCommand } from "../domain/matrix.ts";
@@ -49,6 +49,7 @@ const fromDirectory = (row: CollectivityDirectory): CollectivityListing => ({
   inseeCode: row.inseeCode,
   departementCode: row.departementCode,
   epciCode: row.epciCode,
+  mergedInto: row.mergedInto as Merger | null,
   version: row.version,
   registeredAt: row.registeredAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),

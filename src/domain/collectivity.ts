@@ -17,9 +17,18 @@ export interface Collectivity {
   departementCode: string | null;
   /** A commune's EPCI à fiscalité propre, by SIREN. */
   epciCode: string | null;
+  /** The commune nouvelle it merged into, as a millésime of the official territory recorded it. */
+  mergedInto: Merger | null;
   version: number;
   registeredAt: string;
   updatedAt: string;
+}
+
+/** A commune nouvelle a commune merged into: its INSEE code, name and SIREN as the directory gives them. */
+export interface Merger {
+  inseeCode: string;
+  name: string;
+  officialCode: string | null;
 }
 
 export interface ProfileChanges {
@@ -61,14 +70,17 @@ export type CollectivityCommand =
       /** The directory's entry of the officialCode or inseeCode given, if it has one: its values, and no contradiction. */
       directory?: DirectoryEntry | null;
     }
-  | ({ type: "UpdateCollectivityProfile"; collectivityId: string } & { [K in keyof ProfileChanges]?: ProfileChanges[K] | null });
+  | ({ type: "UpdateCollectivityProfile"; collectivityId: string } & { [K in keyof ProfileChanges]?: ProfileChanges[K] | null })
+  | { type: "RecordMerger"; collectivityId: string; into: Merger };
 
 /** The shape of Collectivity as snapshots store it; bump it when the shape changes (see MATRIX_STATE_VERSION). */
-export const COLLECTIVITY_STATE_VERSION = 2;
+export const COLLECTIVITY_STATE_VERSION = 3;
 
 export type CollectivityEvent =
-  | Event<"CollectivityRegistered", Omit<Collectivity, "version" | "registeredAt" | "updatedAt">>
-  | Event<"CollectivityProfileUpdated", ProfileChanges>;
+  | Event<"CollectivityRegistered", Omit<Collectivity, "mergedInto" | "version" | "registeredAt" | "updatedAt">>
+  | Event<"CollectivityProfileUpdated", ProfileChanges>
+  /** It merged into a commune nouvelle that took another code: it is no longer a collectivity of its own. */
+  | Event<"CollectivityMerged", Merger>;
 
 const MAX_POPULATION = 100_000_000;
 
@@ -180,6 +192,18 @@ export function decideCollectivity(command: CollectivityCommand, state: Collecti
       const changes = Object.fromEntries(Object.entries(requested).filter(([key, value]) => state[key as keyof ProfileChanges] !== value)) as ProfileChanges;
       return Object.keys(changes).length === 0 ? [] : [{ type: "CollectivityProfileUpdated", data: changes }];
     }
+    case "RecordMerger": {
+      if (!state) throw notFound("collectivity", command.collectivityId);
+      const into: Merger = {
+        inseeCode: requiredText("into.inseeCode", command.into.inseeCode, 5),
+        name: requiredText("into.name", command.into.name, 200),
+        officialCode: command.into.officialCode == null ? null : officialCode(command.into.officialCode),
+      };
+      if (into.inseeCode === state.inseeCode) throw badInput("into.inseeCode", "a collectivity cannot merge into itself");
+      const known = state.mergedInto;
+      const same = known && known.inseeCode === into.inseeCode && known.name === into.name && known.officialCode === into.officialCode;
+      return same ? [] : [{ type: "CollectivityMerged", data: into }];
+    }
   }
 }
 
@@ -192,15 +216,23 @@ const registeredBeforeTheTerritory: Upcaster = (event) => ({
 /** Reads a stored collectivity event (see eventReader). */
 export const readCollectivityEvent = eventReader<CollectivityEvent>(
   "collectivity",
-  { CollectivityRegistered: true, CollectivityProfileUpdated: true },
+  { CollectivityRegistered: true, CollectivityProfileUpdated: true, CollectivityMerged: true },
   { CollectivityRegistered: registeredBeforeTheTerritory },
 );
 
 export function evolveCollectivity(state: Collectivity | null, event: ReadEvent<CollectivityEvent>): Collectivity | null {
   switch (event.type) {
     case "CollectivityRegistered":
-      return { ...event.data, version: event.version, registeredAt: event.occurredAt.toISOString(), updatedAt: event.occurredAt.toISOString() };
+      return {
+        ...event.data,
+        mergedInto: null,
+        version: event.version,
+        registeredAt: event.occurredAt.toISOString(),
+        updatedAt: event.occurredAt.toISOString(),
+      };
     case "CollectivityProfileUpdated":
       return state && { ...state, ...event.data, version: event.version, updatedAt: event.occurredAt.toISOString() };
+    case "CollectivityMerged":
+      return state && { ...state, mergedInto: event.data, version: event.version, updatedAt: event.occurredAt.toISOString() };
   }
 }

@@ -75,9 +75,19 @@ async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEv
     profiles.set(id, evolveProfile(known ?? (before.has(id) ? fromRow(before.get(id)!) : null), event));
   }
   const written: ProfileRow[] = [];
+  const merged: string[] = [];
   for (const [id, profile] of profiles) {
     if (!profile) continue;
     const old = before.get(id);
+    // Merged into a commune nouvelle, it is a peer no more: it leaves its groups.
+    if (profile.merged) {
+      if (old) {
+        markGroups(work, placementOf(old));
+        work.quartiles.add(old.kind);
+        merged.push(id);
+      }
+      continue;
+    }
     const row: ProfileRow = {
       collectivity_id: id,
       kind: profile.kind,
@@ -95,6 +105,7 @@ async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEv
     if (old?.financial_potential !== row.financial_potential) work.quartiles.add(row.kind);
     written.push(row);
   }
+  if (merged.length > 0) await db.query("DELETE FROM benchmark_members WHERE collectivity_id = ANY($1::text[])", [merged]);
   if (written.length === 0) return;
   await db.query(
     `INSERT INTO benchmark_members (collectivity_id, kind, population, stratum, financial_potential, region_code, departement_code, epci_code)
@@ -107,8 +118,10 @@ async function applyProfiles(db: pg.PoolClient, events: ReadEvent<CollectivityEv
   );
 }
 
-/** What the benchmarks keep of a collectivity: where it sits among its peers. */
-type Profile = Pick<Collectivity, "kind" | "population" | "financialPotentialPerCapita" | "regionCode" | "departementCode" | "epciCode">;
+/** What the benchmarks keep of a collectivity: where it sits among its peers, and whether it merged into another. */
+type Profile = Pick<Collectivity, "kind" | "population" | "financialPotentialPerCapita" | "regionCode" | "departementCode" | "epciCode"> & {
+  merged?: true;
+};
 
 const fromRow = (row: ProfileRow): Profile => ({
   kind: row.kind,
@@ -129,6 +142,8 @@ function evolveProfile(state: Profile | null, event: ReadEvent<CollectivityEvent
       const changes = Object.entries(event.data).filter(([key, value]) => value !== undefined && key !== "name");
       return state && { ...state, ...Object.fromEntries(changes) };
     }
+    case "CollectivityMerged":
+      return state && { ...state, merged: true };
   }
 }
 
@@ -366,7 +381,7 @@ export const benchmarks: Projector = {
   name: "benchmarks",
   // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2); 3: members say whether their matrix is shared;
   // 4: matrices keep their order of entry, accountability and indicators, and removed initiatives are not counted (3);
-  // 5: members carry their région, département and EPCI.
+  // 5: members carry their région, département and EPCI; a collectivity merged into a commune nouvelle is none.
   version: 5,
 
   async apply(db, events, context) {

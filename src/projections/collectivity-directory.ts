@@ -1,4 +1,4 @@
-import { type Collectivity, evolveCollectivity, readCollectivityEvent } from "../domain/collectivity.ts";
+import { type Collectivity, evolveCollectivity, type Merger, readCollectivityEvent } from "../domain/collectivity.ts";
 import type { ReadEvent } from "../domain/events.ts";
 import { type MatrixEvent, readMatrixEvent } from "../domain/matrix.ts";
 import type { StrategyStatus } from "../domain/types.ts";
@@ -24,6 +24,7 @@ interface DirectoryRow {
   insee_code: string | null;
   departement_code: string | null;
   epci_code: string | null;
+  merged_into: Merger | null;
   version: number;
   registered_at: string;
   updated_at: string;
@@ -40,6 +41,7 @@ const toState = (row: DirectoryRow): Collectivity => ({
   inseeCode: row.insee_code,
   departementCode: row.departement_code,
   epciCode: row.epci_code,
+  mergedInto: row.merged_into,
   version: row.version,
   registeredAt: new Date(row.registered_at).toISOString(),
   updatedAt: new Date(row.updated_at).toISOString(),
@@ -56,6 +58,7 @@ const toRow = (c: Collectivity): DirectoryRow => ({
   insee_code: c.inseeCode,
   departement_code: c.departementCode,
   epci_code: c.epciCode,
+  merged_into: c.mergedInto,
   version: c.version,
   registered_at: c.registeredAt,
   updated_at: c.updatedAt,
@@ -100,8 +103,9 @@ function tallyMatrixEvent(tally: Tally, e: ReadEvent<MatrixEvent>): boolean {
  */
 export const collectivityDirectory: Projector = {
   name: "collectivity-directory",
-  // 2: counts only matrices the network may read; 3: collectivities carry their INSEE code, département and EPCI.
-  version: 3,
+  // 2: counts only matrices the network may read; 3: collectivities carry their INSEE code, département and EPCI;
+  // 4: and the commune nouvelle they merged into.
+  version: 4,
 
   async apply(db, events) {
     const ids = [...new Set(events.filter(isCollectivityEvent).map(aggregateId))];
@@ -148,14 +152,15 @@ export const collectivityDirectory: Projector = {
       const rows = [...changedProfiles].map((id) => toRow(states.get(id)!));
       await db.query(
         `INSERT INTO collectivity_directory (collectivity_id, name, kind, population, official_code,
-           financial_potential_per_capita, region_code, insee_code, departement_code, epci_code, version, registered_at, updated_at)
+           financial_potential_per_capita, region_code, insee_code, departement_code, epci_code, merged_into, version, registered_at, updated_at)
          SELECT collectivity_id, name, kind, population, official_code, financial_potential_per_capita,
-           region_code, insee_code, departement_code, epci_code, version, registered_at, updated_at
+           region_code, insee_code, departement_code, epci_code, merged_into, version, registered_at, updated_at
          FROM jsonb_populate_recordset(NULL::collectivity_directory, $1::jsonb)
          ON CONFLICT (collectivity_id) DO UPDATE SET
            name = EXCLUDED.name, population = EXCLUDED.population,
            financial_potential_per_capita = EXCLUDED.financial_potential_per_capita,
-           region_code = EXCLUDED.region_code, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
+           region_code = EXCLUDED.region_code, departement_code = EXCLUDED.departement_code, epci_code = EXCLUDED.epci_code,
+           merged_into = EXCLUDED.merged_into, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
         [JSON.stringify(rows)],
       );
     }

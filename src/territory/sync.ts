@@ -3,7 +3,8 @@ import type { CommandContext, CommandHandler } from "../app/commands.ts";
 import { MILLESIME } from "./cog.ts";
 
 // What a new millésime changes for collectivities already registered from
-// the directory (a name, a population) is a fact of their history: recorded
+// the directory (a name, a population, an EPCI, a merger into a commune
+// nouvelle) is a fact of their history: recorded
 // as an event on each, so that history and benchmarks see the figures as
 // they were before and after. Reference data itself stays out of the log.
 
@@ -43,9 +44,41 @@ async function drifts(pool: pg.Pool): Promise<Drift[]> {
   return rows;
 }
 
-/** Records each drift as a profile update with the millésime as its reason; returns how many collectivities changed. */
+interface MergerRow {
+  collectivity_id: string;
+  insee_code: string;
+  name: string;
+  official_code: string | null;
+}
+
+/** Registered communes the loaded millésime lists as merged into a commune nouvelle they are not recorded in yet. */
+async function mergers(pool: pg.Pool): Promise<MergerRow[]> {
+  const { rows } = await pool.query<MergerRow>(
+    `SELECT d.collectivity_id, c.insee_code, c.name, c.siren AS official_code
+     FROM collectivity_directory d
+     JOIN territory_former_communes f ON f.insee_code = d.insee_code
+     JOIN territory_communes c ON c.insee_code = f.successor_code
+     WHERE d.merged_into IS NULL OR d.merged_into->>'inseeCode' IS DISTINCT FROM c.insee_code
+     ORDER BY d.collectivity_id`,
+  );
+  return rows;
+}
+
+/**
+ * Records each drift as a profile update, and each merger into a commune
+ * nouvelle, with the millésime as reason; returns how many collectivities
+ * changed.
+ */
 export async function recordTerritoryChanges(pool: pg.Pool, commands: CommandHandler): Promise<number> {
   let changed = 0;
+  for (const merger of await mergers(pool)) {
+    const outcome = await commands.recordMerger(
+      { collectivityId: merger.collectivity_id, into: { inseeCode: merger.insee_code, name: merger.name, officialCode: merger.official_code } },
+      { reason: `Millésime ${MILLESIME} du Code officiel géographique : fusion dans la commune nouvelle ${merger.name}` },
+      TERRITORY_ACTOR,
+    );
+    if (outcome.events.length > 0) changed++;
+  }
   for (const drift of await drifts(pool)) {
     const outcome = await commands.updateCollectivityProfile(
       {

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importTerritory } from "../../src/territory/import.ts";
+import { recordTerritoryChanges } from "../../src/territory/sync.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { chromiumInstalled, launchChromium, SHARED_CHROMIUM, seriousViolations, type Watch, watchedPage } from "../support/browser.ts";
 import { admin, buildMatrix, registerCommune } from "../support/network.ts";
@@ -373,6 +374,17 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     await expect
       .poll(() => page.locator(".territory").textContent())
       .toBe("Département : Loire · Région : Auvergne-Rhône-Alpes · Intercommunalité : Saint-Étienne Métropole · code INSEE 42218");
+    // A neighbour merged into it by a new millésime: its page says so.
+    const firminy = (await app.ok(`mutation { registerCollectivity(input: { inseeCode: "42095" }) { collectivity { id } } }`)).registerCollectivity.collectivity
+      .id;
+    await app.caughtUp();
+    await app.pool.query("DELETE FROM territory_communes WHERE insee_code = '42095'");
+    await app.pool.query("INSERT INTO territory_former_communes (insee_code, name, successor_code) VALUES ('42095', 'Firminy', '42218')");
+    await recordTerritoryChanges(app.pool, app.services.commands);
+    await app.caughtUp();
+    await page.goto(`${origin}/collectivites/${firminy}`);
+    await expect.poll(() => page.locator(".notice").textContent()).toContain("Fusionnée dans la commune nouvelle Saint-Étienne (code INSEE 42218)");
+    expect({ path: "une commune fusionnée", violations: await seriousViolations(page) }).toEqual({ path: "une commune fusionnée", violations: [] });
     // Registered, it is found again with a link to its page rather than a button.
     await page.goto(`${origin}/`);
     await page.getByLabel("Chercher une commune ou une intercommunalité (nom, code INSEE, SIREN ou code postal)").fill("42218");

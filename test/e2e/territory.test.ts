@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sirenWithChecksum } from "../../src/domain/siren.ts";
 import { importTerritory } from "../../src/territory/import.ts";
+import { recordTerritoryChanges } from "../../src/territory/sync.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
 // The official territory over HTTP, without a token: search as a person
@@ -132,5 +133,22 @@ describe("the territory", () => {
     // The directory's entry names the registered collectivity, to a reader with a token.
     const entry = await app.ok(`{ territoryEntry(code: "42218") { collectivity { id } } }`);
     expect(entry.territoryEntry.collectivity).toEqual({ id: commune.id });
+  });
+
+  it("a millésime's merger shows on the collectivity, which leaves its peer groups", async () => {
+    const REGISTER = `mutation($input: RegisterCollectivityInput!) { registerCollectivity(input: $input) { collectivity { id } } }`;
+    const { id } = (await app.ok(REGISTER, { input: { inseeCode: "42095" } })).registerCollectivity.collectivity;
+    await app.caughtUp();
+    const group = `query { benchmark(peerGroup: { kind: COMMUNE, departementCode: "42" }) { peerGroup { size } } }`;
+    const before = (await app.ok(group)).benchmark.peerGroup.size;
+    // As a new millésime would bring it: Firminy merged into Saint-Étienne.
+    await app.pool.query("DELETE FROM territory_communes WHERE insee_code = '42095'");
+    await app.pool.query("INSERT INTO territory_former_communes (insee_code, name, successor_code) VALUES ('42095', 'Firminy', '42218')");
+    expect(await recordTerritoryChanges(app.pool, app.services.commands)).toBe(1);
+    await app.caughtUp();
+    const shown = await app.ok(`query($id: ID!) { collectivity(id: $id) { name mergedInto { inseeCode name officialCode } } }`, { id });
+    expect(shown.collectivity).toEqual({ name: "Firminy", mergedInto: { inseeCode: "42218", name: "Saint-Étienne", officialCode: "214202186" } });
+    await app.release();
+    expect((await app.ok(group)).benchmark.peerGroup.size).toBe(before - 1);
   });
 });

@@ -73,5 +73,32 @@ describe("territory import", () => {
     expect(await q("SELECT epci_code, departement_code, region_code FROM benchmark_members WHERE collectivity_id = $1", [collectivityId])).toEqual([
       { epci_code: other, departement_code: "07", region_code: "84" },
     ]);
+    expect(await q("SELECT epci_code FROM collectivity_directory WHERE collectivity_id = $1", [collectivityId])).toEqual([{ epci_code: other }]);
+  });
+
+  it("records a commune's merger into a commune nouvelle once; it leaves its peer groups, its history stays", async () => {
+    const commands = new CommandHandler(fx.store, new Repository(fx.store, CollectivityAggregate), new Repository(fx.store, MatrixAggregate));
+    const runner = new ProjectionRunner(fx.connection.pool, PROJECTORS);
+    const directory = await new TerritoryService(fx.db).directoryFor({ inseeCode: "42207" });
+    const { collectivityId } = (await commands.registerCollectivity({ directory }, {}, TERRITORY_ACTOR)).ids;
+    await runner.catchUp();
+    expect(await q("SELECT count(*)::int AS n FROM benchmark_members WHERE collectivity_id = $1", [collectivityId])).toEqual([{ n: 1 }]);
+    // The next millésime, as a new import would bring it: Saint-Chamond merged into Saint-Étienne.
+    await fx.connection.pool.query("DELETE FROM territory_communes WHERE insee_code = '42207'");
+    await fx.connection.pool.query("INSERT INTO territory_former_communes (insee_code, name, successor_code) VALUES ('42207', 'Saint-Chamond', '42218')");
+    expect(await recordTerritoryChanges(fx.connection.pool, commands)).toBe(1);
+    const events = await fx.store.readStream(collectivityStream(collectivityId!), {});
+    expect(events.at(-1)).toMatchObject({
+      type: "CollectivityMerged",
+      data: { inseeCode: "42218", name: "Saint-Étienne", officialCode: "214202186" },
+      actor: "territoire-2026",
+      reason: "Millésime 2026 du Code officiel géographique : fusion dans la commune nouvelle Saint-Étienne",
+    });
+    await runner.catchUp();
+    expect(await q("SELECT count(*)::int AS n FROM benchmark_members WHERE collectivity_id = $1", [collectivityId])).toEqual([{ n: 0 }]);
+    expect(await q("SELECT name, merged_into FROM collectivity_directory WHERE collectivity_id = $1", [collectivityId])).toEqual([
+      { name: "Saint-Chamond", merged_into: { inseeCode: "42218", name: "Saint-Étienne", officialCode: "214202186" } },
+    ]);
+    expect(await recordTerritoryChanges(fx.connection.pool, commands)).toBe(0);
   });
 });

@@ -88,3 +88,37 @@ describe("updating a profile", () => {
     expect(refusal(() => decideCollectivity({ type: "UpdateCollectivityProfile", collectivityId: "x", population: 3 }, null)).code).toBe("NOT_FOUND");
   });
 });
+
+describe("a merger into a commune nouvelle", () => {
+  const into = { inseeCode: "01015", name: "Arboys en Bugey", officialCode: "200040350" };
+
+  it("is recorded once, with the commune nouvelle's code, name and SIREN; again only if the directory says another", () => {
+    const s = stream();
+    s.run(register({ directory: null }));
+    expect(s.state?.mergedInto).toBeNull();
+    const events = s.run({ type: "RecordMerger", collectivityId: "c1", into });
+    expect(events.map((e) => [e.type, e.data])).toEqual([["CollectivityMerged", into]]);
+    expect(s.state).toMatchObject({ mergedInto: into, version: 2, name: "Commune de Test" });
+    expect(s.run({ type: "RecordMerger", collectivityId: "c1", into })).toEqual([]);
+    const later = { ...into, name: "Arboys-en-Bugey" };
+    expect(s.run({ type: "RecordMerger", collectivityId: "c1", into: later }).map((e) => e.data)).toEqual([later]);
+  });
+
+  it("refuses an unknown collectivity, a bad SIREN and a merger into itself", () => {
+    expect(refusal(() => decideCollectivity({ type: "RecordMerger", collectivityId: "x", into }, null)).code).toBe("NOT_FOUND");
+    const s = stream();
+    const directory = {
+      inseeCode: "01453",
+      name: "Arbignieu",
+      officialCode: null,
+      kind: "COMMUNE" as const,
+      population: 90,
+      departementCode: "01",
+      regionCode: "84",
+      epciCode: null,
+    };
+    s.run(register({ name: null, kind: null, population: null, directory }));
+    expect(refusal(() => s.run({ type: "RecordMerger", collectivityId: "c1", into: { ...into, officialCode: "123" } })).extensions.field).toBe("officialCode");
+    expect(refusal(() => s.run({ type: "RecordMerger", collectivityId: "c1", into: { ...into, inseeCode: "01453" } })).extensions.field).toBe("into.inseeCode");
+  });
+});

@@ -1,5 +1,5 @@
 import type { CollectivityListing, Page } from "../../app/queries.ts";
-import type { Collectivity as CollectivityState } from "../../domain/collectivity.ts";
+import type { Collectivity as CollectivityState, Merger } from "../../domain/collectivity.ts";
 import { STRATEGY_STATUSES, type StrategyStatus } from "../../domain/types.ts";
 import type { DecisionEntry } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
@@ -48,6 +48,15 @@ const TimelineConnection = builder.objectRef<Page<DecisionEntry>>("TimelineConne
   }),
 });
 
+const CollectivityMerger = builder.objectRef<Merger>("CollectivityMerger").implement({
+  description: "The commune nouvelle a commune merged into, as a millésime of the official territory recorded it",
+  fields: (t) => ({
+    inseeCode: t.exposeString("inseeCode"),
+    name: t.exposeString("name"),
+    officialCode: t.exposeString("officialCode", { nullable: true }),
+  }),
+});
+
 Collectivity.implement({
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -60,6 +69,12 @@ Collectivity.implement({
       description: "Potentiel financier par habitant, in euros",
     }),
     regionCode: t.exposeString("regionCode", { nullable: true }),
+    mergedInto: t.field({
+      type: CollectivityMerger,
+      nullable: true,
+      description: "Merged into a commune nouvelle: it is no peer in benchmarks any more; its matrices and history stay",
+      resolve: (c) => c.mergedInto,
+    }),
     version: t.exposeInt("version", { description: "Version of its own event stream" }),
     matrices: t.field({
       type: [Matrix],

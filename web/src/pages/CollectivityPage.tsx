@@ -19,7 +19,7 @@ const COLLECTIVITY = graphql(`
   query Collectivity($id: ID!) {
     collectivity(id: $id) {
       id name kind population inseeCode
-      departement { name } region { name } epci { name }
+      departement { name } region { name } epci { name } mergedInto { name inseeCode }
       peerGroup { label size }
       matrices { id title status visibility updatedAt publishedAt scores { internal external } }
       timeline(first: 20) { edges { node { position matrixId title fromStatus toStatus actor reason at } } }
@@ -98,6 +98,12 @@ export function CollectivityPage({ id }: { id: string }) {
             .filter(Boolean)
             .join(" · ")}
           {c.inseeCode && ` · code INSEE ${c.inseeCode}`}
+        </p>
+      )}
+      {c.mergedInto && (
+        <p className="notice" role="status">
+          Fusionnée dans la commune nouvelle {c.mergedInto.name} (code INSEE {c.mergedInto.inseeCode}) : elle ne compte plus parmi les pairs du parangonnage ;
+          ses matrices et leur historique restent consultables.
         </p>
       )}
       <section aria-labelledby="matrices">
