@@ -1,5 +1,5 @@
 import { parse } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { SaxesParser } from "saxes";
 import { badInput } from "../domain/errors.ts";
@@ -56,6 +56,8 @@ function decodeText(bytes: Uint8Array): string {
 }
 
 async function readXlsx(bytes: Uint8Array): Promise<Sheet[]> {
+  // Imported when a workbook is read, not at start (see write.ts).
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);

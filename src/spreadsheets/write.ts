@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import type { RecordedEvent } from "../domain/events.ts";
 import { type Accountability, factorsInOrder, indicatorsOf, initiativesInOrder, type Matrix, readMatrixEvent, strategiesInOrder } from "../domain/matrix.ts";
 import { scoreMatrix } from "../domain/scores.ts";
@@ -204,6 +203,8 @@ export function summaryOf(matrix: Matrix, collectivityName: string): [string, Ce
 }
 
 export async function toXlsx(summary: [string, Cell][], tables: Table[]): Promise<Buffer> {
+  // Imported when a workbook is written, not at start: the heaviest module the service would load (0.3 s).
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Pilotis";
   const cover = workbook.addWorksheet(SHEETS.summary);

@@ -57,3 +57,54 @@ it("notices a column the migrations lack", () => {
   const extra = schemaFile.replace("  snapshotVersion Int", "  snapshotHash    String?\n  snapshotVersion Int");
   expect(declaredColumns(extra)).toContain("streams.snapshotHash text null");
 });
+
+// Indexes Prisma's schema language cannot state: partial, on expressions, GiST or GIN over trigrams.
+const UNDESCRIBABLE = new Set([
+  "events_command_id_idx",
+  "matrix_views_public_idx",
+  "benchmark_matrices_published_idx",
+  "benchmark_groups_dirty_idx",
+  "benchmark_members_cell_idx",
+  "benchmark_members_territorial_cell_idx",
+  "collectivity_directory_search_idx",
+  "territory_communes_search_idx",
+  "territory_epci_search_idx",
+]);
+
+/** Every index schema.prisma declares (ids, uniques, indexes), by the name Prisma gives it or its map. */
+function declaredIndexes(schema: string): string[] {
+  const names: string[] = [];
+  for (const [, , body] of schema.matchAll(/^model (\w+) \{\n([\s\S]*?)^\}/gm)) {
+    const table = /@@map\("([^"]+)"\)/.exec(body!)?.[1];
+    const lines = body!.split("\n").map((l) => l.trim());
+    const columns = new Map(
+      lines.flatMap((line) => {
+        const field = /^(\w+)\s+\S+(.*)$/.exec(line);
+        return field && !line.startsWith("@@") ? [[field[1]!, /@map\("([^"]+)"\)/.exec(field[2]!)?.[1] ?? field[1]!] as const] : [];
+      }),
+    );
+    for (const line of lines) {
+      const map = /map:\s*"([^"]+)"/.exec(line)?.[1];
+      const block = /^@@(id|unique|index)\(\[([^\]]+)\]/.exec(line);
+      if (block) {
+        const [, kind, list] = block;
+        const cols = list!.split(",").map((f) => columns.get(f.trim()) ?? f.trim());
+        names.push(map ?? (kind === "id" ? `${table}_pkey` : `${table}_${cols.join("_")}_${kind === "unique" ? "key" : "idx"}`));
+      } else if (/\s@id\b/.test(line)) names.push(`${table}_pkey`);
+      else if (/\s@unique\b/.test(line)) names.push(map ?? `${table}_${columns.get(/^(\w+)/.exec(line)![1]!)}_key`);
+    }
+  }
+  return names.sort();
+}
+
+it("schema.prisma names every index the migrations create, but those its language cannot state", async () => {
+  const { rows } = await fx.connection.pool.query<{ indexname: string }>(
+    "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY 1",
+  );
+  expect(rows.map((r) => r.indexname).filter((name) => !UNDESCRIBABLE.has(name))).toEqual(declaredIndexes(schemaFile));
+});
+
+it("notices an index the migrations lack", () => {
+  const extra = schemaFile.replace('  @@map("streams")', '  @@index([snapshotVersion])\n  @@map("streams")');
+  expect(declaredIndexes(extra)).toContain("streams_snapshot_version_idx");
+});
