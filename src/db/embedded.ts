@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -60,7 +60,11 @@ export function templatePath(): string {
   const root = dirname(dirname(require.resolve("@electric-sql/pglite")));
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
   const migrations = createHash("sha256")
-    .update(listMigrations().map((m) => `${m.name}:${m.checksum}`).join("\n"))
+    .update(
+      listMigrations()
+        .map((m) => `${m.name}:${m.checksum}`)
+        .join("\n"),
+    )
     .digest("hex")
     .slice(0, 16);
   return join(root, "..", "..", ".cache", "pilotis", `pglite-${version}-${migrations}.tar.gz`);
@@ -82,7 +86,10 @@ export async function writeTemplate(): Promise<string> {
     const dump = await embedded.db.dumpDataDir("gzip");
     const path = templatePath();
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, Buffer.from(await dump.arrayBuffer()));
+    // Written aside, then renamed: a start reading the template meanwhile reads the old one or the new one whole.
+    const written = `${path}.${process.pid}`;
+    await writeFile(written, Buffer.from(await dump.arrayBuffer()));
+    await rename(written, path);
     return path;
   } finally {
     await embedded.stop();
