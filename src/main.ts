@@ -1,9 +1,11 @@
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
-import { startPilotis } from "./runtime.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
+// Said before the service's modules load (about 2 s): a first start never begins with silence.
+logger.info("starting Pilotis");
+const { startPilotis } = await import("./runtime.ts");
 
 const pilotis = await startPilotis(config, logger);
 logger.info({ url: pilotis.server.url, database: config.DATABASE_URL ? "external" : "embedded" }, "Pilotis is listening");

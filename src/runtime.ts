@@ -81,6 +81,8 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   });
   const db = connection.prisma;
   let loadingDemo = false;
+  // Stopping the process stops the background loads (demo, territory) between two steps, rather than waiting for them.
+  const stopping = new AbortController();
   const { projections, services } = wireApplication(connection, config, logger, { quiet: () => loadingDemo });
   const wantDemo = config.PILOTIS_DEMO_DATA ?? database.embedded !== null;
   const loadDemo = async () => {
@@ -90,16 +92,22 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     try {
       // It takes seconds on PGlite: say how far it is, at most once a second.
       let said = 0;
-      await seedDemoNetwork(services.commands, { principal: seeder.principal }, (done, total) => {
-        if (Date.now() - said < 1000 && done < total) return;
-        said = Date.now();
-        logger.info({ done, total }, `loading the demo network: ${done} of ${total} collectivities`);
-      });
+      await seedDemoNetwork(
+        services.commands,
+        { principal: seeder.principal },
+        (done, total) => {
+          if (Date.now() - said < 1000 && done < total) return;
+          said = Date.now();
+          logger.info({ done, total }, `loading the demo network: ${done} of ${total} collectivities`);
+        },
+        stopping.signal,
+      );
     } finally {
       loadingDemo = false;
       projections.wake();
+      // Its token served the load only, stopped or not.
+      await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });
     }
-    await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });
     logger.info("demo network loaded");
   };
   // On the embedded database (one process) the demo loads once the API
@@ -121,7 +129,13 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   const server = await startServer(services, config, logger, projections.checks);
   if (database.embedded) announceEmbeddedUrl(config, server.url);
   const demoLoaded = demoInBackground
-    ? loadDemo().catch((error: unknown) => logger.error({ err: error }, "the demo network could not be loaded"))
+    ? loadDemo().catch((error: unknown) => {
+        if (stopping.signal.aborted) {
+          logger.warn(
+            "stopped before the demo network was whole: the database is no longer empty, so it will not load again; remove the data folder for a whole one",
+          );
+        } else logger.error({ err: error }, "the demo network could not be loaded");
+      })
     : Promise.resolve();
   // The embedded start loads the territory too, after the demo and batch by
   // batch, so that the API serves meanwhile; a real database has it from
@@ -131,10 +145,13 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
         .then(async () => {
           if (await loadedMillesime(connection.pool)) return;
           logger.info("loading the official territory (Code officiel géographique) in the background");
-          const counts = await importTerritory(connection.pool, { batchByBatch: true });
+          const counts = await importTerritory(connection.pool, { batchByBatch: true, signal: stopping.signal });
           logger.info(counts, "official territory loaded");
         })
-        .catch((error: unknown) => logger.error({ err: error }, "the official territory could not be loaded"))
+        .catch((error: unknown) => {
+          if (stopping.signal.aborted) logger.info("stopped before the official territory was loaded: the next start loads it");
+          else logger.error({ err: error }, "the official territory could not be loaded");
+        })
     : Promise.resolve();
   return {
     services,
@@ -143,6 +160,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     demoLoaded,
     territoryLoaded,
     async close() {
+      stopping.abort();
       await demoLoaded;
       await territoryLoaded;
       await server.close();

@@ -94,10 +94,17 @@ export const DEMO_NETWORK: DemoCollectivity[] = [
 const factorKind = (key: string): FactorKind => catalogueEntry(key)!.factorKind!;
 
 /** Builds the demo network through the same commands as the API, so it has a real history. */
-export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandContext, onProgress?: (done: number, total: number) => void): Promise<void> {
+/** Loads the demo network; `signal` stops it between two collectivities (the process is stopping). */
+export async function seedDemoNetwork(
+  commands: CommandHandler,
+  ctx: CommandContext,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const total = DEMO_NETWORK.length + DEMO_PEERS;
   let done = 0;
   for (const demo of DEMO_NETWORK) {
+    signal?.throwIfAborted();
     const {
       ids: { collectivityId },
     } = await commands.registerCollectivity(
@@ -201,6 +208,6 @@ export async function seedDemoNetwork(commands: CommandHandler, ctx: CommandCont
   await writeSyntheticNetwork(
     commands,
     { collectivities: DEMO_PEERS, kinds: DEMO_PEER_KINDS, seed: 2026, now: new Date() },
-    { concurrency: 1, ctx, onProgress: (progress) => onProgress?.(done + progress.collectivities, total) },
+    { concurrency: 1, ctx, signal, onProgress: (progress) => onProgress?.(done + progress.collectivities, total) },
   );
 }

@@ -17,7 +17,7 @@ export interface SeedProgress {
 export async function writeSyntheticNetwork(
   commands: CommandHandler,
   options: NetworkOptions,
-  run: { concurrency: number; onProgress?: (progress: SeedProgress) => void; ctx?: CommandContext },
+  run: { concurrency: number; onProgress?: (progress: SeedProgress) => void; ctx?: CommandContext; signal?: AbortSignal },
 ): Promise<SeedProgress> {
   const network = { ...options, frame: await loadDirectoryFrame() };
   const counts = countsOf(network);
@@ -26,6 +26,8 @@ export async function writeSyntheticNetwork(
   let next = 0;
   const writer = async () => {
     for (let index = next++; index < options.collectivities; index = next++) {
+      // Stopped between two collectivities: each one's history is written whole or not begun.
+      run.signal?.throwIfAborted();
       const plan = collectivityPlan(index, network, counts);
       // Counted after each await: `progress.events += await …` would add to a stale total.
       const registered = await commands.importCollectivity(plan.register, plan.registeredAt, ctx);

@@ -48,7 +48,7 @@ export interface TerritoryCounts {
 }
 
 /** Replaces the reference tables with the pinned millésime; needs the tables' owner (the migration role). */
-export async function importTerritory(pool: pg.Pool, options: { batchByBatch?: boolean } = {}): Promise<TerritoryCounts> {
+export async function importTerritory(pool: pg.Pool, options: { batchByBatch?: boolean; signal?: AbortSignal } = {}): Promise<TerritoryCounts> {
   const rows = await readTerritoryRows();
   const load = async (query: Query) => {
     await query("DELETE FROM territory_info");
@@ -61,8 +61,12 @@ export async function importTerritory(pool: pg.Pool, options: { batchByBatch?: b
     await query("INSERT INTO territory_info (one, millesime, source, imported_at) VALUES (true, $1, $2, now())", [MILLESIME, SOURCE]);
   };
   if (options.batchByBatch) {
-    // Each statement takes a connection and gives it back: other work goes on in between.
-    await load((sql, values) => pool.query(sql, values));
+    // Each statement takes a connection and gives it back: other work goes on in between. Stopped
+    // between two (the process is stopping), the tables stay without territory_info: the next start loads them again.
+    await load((sql, values) => {
+      options.signal?.throwIfAborted();
+      return pool.query(sql, values);
+    });
   } else {
     await withClient(pool, async (client) => {
       await client.query("BEGIN");

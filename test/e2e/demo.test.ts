@@ -144,3 +144,30 @@ it("an embedded first start serves before the demo network and the territory are
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+it("stopping during a first start stops the demo's load between two collectivities, revokes its token, and the next start keeps what was loaded", {
+  timeout: 240_000,
+}, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pilotis-first-stop-"));
+  const config = { ...loadConfig({ PILOTIS_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1" }), DATABASE_URL: undefined, REDIS_URL: undefined };
+  const collectivities = (p: Pilotis) => p.services.db.stream.count({ where: { streamType: "collectivity" } });
+  try {
+    const first = await startPilotis(config, createLogger("silent"));
+    while ((await collectivities(first)) < 5) await new Promise((r) => setTimeout(r, 50));
+    await first.close();
+    const again = await startPilotis(config, createLogger("silent"));
+    try {
+      const kept = await collectivities(again);
+      expect(kept).toBeGreaterThanOrEqual(5);
+      expect(kept).toBeLessThan(DEMO_NETWORK.length + DEMO_PEERS);
+      // Not loaded again: the database is no longer empty.
+      await again.demoLoaded;
+      expect(await collectivities(again)).toBe(kept);
+      expect(await again.services.db.apiToken.count({ where: { subject: "pilotis-demo", revokedAt: null } })).toBe(0);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
