@@ -94,6 +94,58 @@ describe("append", () => {
   });
 });
 
+describe("appends written together", () => {
+  const xids = async (prefix: string) =>
+    (
+      await fx.db.$queryRawUnsafe<{ n: number }[]>("SELECT count(DISTINCT transaction_id::text)::int AS n FROM events WHERE stream_id LIKE $1", `${prefix}%`)
+    )[0]!.n;
+
+  it("share a statement and a commit when they arrive together, each with its own events, versions and command", async () => {
+    const idem = (i: number) => ({ caller: "batcher", fingerprint: `f${i}`, result: { i } });
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        fx.store.append({
+          streamId: `together-${i}`,
+          streamType: "test",
+          expectedVersion: 0,
+          events: Array.from({ length: 1 + (i % 3) }, (_, k) => ({ type: "Happened", data: { i, k } })),
+          metadata: { actor: "tester", commandId: `together-${i}` },
+          idempotency: idem(i),
+        }),
+      ),
+    );
+    // Written alone, they would be 24 transactions.
+    expect(await xids("together-")).toBeLessThan(24);
+    for (const [i, result] of results.entries()) {
+      expect(result.events.map((e) => [e.streamId, e.version, e.data])).toEqual(
+        Array.from({ length: 1 + (i % 3) }, (_, k) => [`together-${i}`, k + 1, { i, k }]),
+      );
+      expect(result.version).toBe(1 + (i % 3));
+      expect(await fx.store.findCommand("batcher", `together-${i}`)).toEqual({
+        fingerprint: `f${i}`,
+        streamId: `together-${i}`,
+        result: { i, version: result.version, position: result.position },
+      });
+    }
+  });
+
+  it("refuse only the stale or replayed ones among them: the others are written", async () => {
+    await one("crowd-stale", 0);
+    await one("crowd-replayed", 0, { metadata: { actor: "tester", commandId: "crowd-cmd" }, idempotency: { caller: "c", fingerprint: "f", result: {} } });
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 10 }, (_, i) => one(`crowd-${i}`, 0)),
+      one("crowd-stale", 0),
+      one("crowd-other", 0, { metadata: { actor: "tester", commandId: "crowd-cmd" }, idempotency: { caller: "c", fingerprint: "f", result: {} } }),
+      ...Array.from({ length: 10 }, (_, i) => one(`crowd-${i + 10}`, 0)),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(20);
+    expect((results[10] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    expect((results[11] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateCommandError);
+    for (let i = 0; i < 20; i++) expect(await countIn(`crowd-${i}`)).toBe(1);
+    expect([await countIn("crowd-stale"), await countIn("crowd-other")]).toEqual([1, 0]);
+  });
+});
+
 describe("append-only", () => {
   it.each([["UPDATE events SET actor = 'mallory'"], ["DELETE FROM events"], ["TRUNCATE events"]])("the database refuses %s", async (sql) => {
     await one(`immutable-${sql.length}`, 0);
