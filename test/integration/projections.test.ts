@@ -347,6 +347,25 @@ describe("projections", () => {
     expect(healed.lastRunAt!.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
   });
 
+  it("a catch-up runs the projections side by side: the matrix views go on while the benchmarks are still applying", async () => {
+    await runner().catchUp();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
+    // First in the list: a catch-up of one projection after the other would wait on it.
+    const slow: Projector = { ...benchmarks, apply: async (db, events, context) => (await released, benchmarks.apply(db, events, context)) };
+    const { matrixId } = await network(handler());
+    const catchingUp = runner({}, [slow, matrixViews]).catchUp();
+    try {
+      await expect
+        .poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount, { timeout: 10_000 })
+        .toBe(1);
+    } finally {
+      release();
+    }
+    expect(Object.keys(await catchingUp).sort()).toEqual(["benchmarks", "matrix-views"]);
+  });
+
   it("a slow projection holds up no other: the matrix views go on while the benchmarks are still applying", async () => {
     await runner().catchUp();
     let release!: () => void;
