@@ -353,7 +353,13 @@ describe("projections", () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
     // First in the list: a catch-up of one projection after the other would wait on it.
-    const slow: Projector = { ...benchmarks, apply: async (db, events, context) => (await released, benchmarks.apply(db, events, context)) };
+    const slow: Projector = {
+      ...benchmarks,
+      async apply(db, events, context) {
+        await released;
+        return benchmarks.apply(db, events, context);
+      },
+    };
     const { matrixId } = await network(handler());
     const catchingUp = runner({}, [slow, matrixViews]).catchUp();
     try {
