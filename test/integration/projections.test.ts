@@ -347,6 +347,23 @@ describe("projections", () => {
     expect(healed.lastRunAt!.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
   });
 
+  it("the benchmarks keep no copy of a draft; its first publication folds it from its stream, as the matrix views hold it", async () => {
+    const commands = handler();
+    const { collectivityId, matrixId } = await network(commands, null);
+    await runner().catchUp();
+    const copy = async () => (await fx.connection.pool.query("SELECT state FROM benchmark_matrices WHERE matrix_id = $1", [matrixId])).rows;
+    expect(await copy()).toEqual([]);
+    await commands.onMatrix("x", { matrixId }, { type: "PublishMatrix", matrixId, visibility: "NETWORK" }, {}, {}, admin);
+    await runner().catchUp();
+    const { rows: views } = await fx.connection.pool.query("SELECT state FROM matrix_views WHERE matrix_id = $1", [matrixId]);
+    expect(await copy()).toEqual(views);
+    const { rows: member } = await fx.connection.pool.query("SELECT matrix_id, strategy_count FROM benchmark_members WHERE collectivity_id = $1", [
+      collectivityId,
+    ]);
+    // Strategy B went with the threat removed: A alone is in the plan.
+    expect(member).toEqual([{ matrix_id: matrixId, strategy_count: 1 }]);
+  });
+
   it("a catch-up runs the projections side by side: the matrix views go on while the benchmarks are still applying", async () => {
     await runner().catchUp();
     let release!: () => void;
