@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importTerritory } from "../../src/territory/import.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { buildMatrix, type MatrixSpec } from "../support/network.ts";
+import { subscribeSse } from "../support/sse.ts";
 
 // Peer groups by family and by place, on the official territory: their
 // labels, their members, what they show of shared and private matrices.
@@ -94,6 +95,23 @@ describe("peer groups by family and by place", () => {
     expect(region.peerGroup).toMatchObject({ label: "Toutes collectivités d'Auvergne-Rhône-Alpes", size: 8 });
     expect(region.contributors).toBe(7);
     expect([region.count("S1"), region.count("O1"), region.count("T1"), region.count("W1")]).toEqual([3, 2, 2, 0]);
+  });
+
+  it("announces a région's or a département's groups on benchmarkUpdated, and refuses a subscription to a group computed when asked", async () => {
+    const subscribe = (g: object) =>
+      subscribeSse(app.url, observer, `subscription($g: PeerGroupInput) { benchmarkUpdated(peerGroup: $g) { contributors } }`, { g });
+    const computedWhenAsked = await subscribe({ kind: "COMMUNE", departementCode: "69", populationStratum: "COM-03" });
+    const refused = await computedWhenAsked.next(5000);
+    computedWhenAsked.close();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "peerGroup" });
+    // A whole département's communes are released: the subscription is taken, and hears the next release.
+    const released = await subscribe({ kind: "COMMUNE", departementCode: "69" });
+    await new Promise((r) => setTimeout(r, 200));
+    const id = (await app.ok(REGISTER, { input: { inseeCode: "69003" } })).registerCollectivity.collectivity.id;
+    await buildMatrix(app.services.commands, id, shared("S1"));
+    // The app's own refresher releases it at the next window (one second here) and announces it.
+    expect((await released.next(10_000)).data.benchmarkUpdated.contributors).toBe(4);
+    released.close();
   });
 
   it("refuses a place the territory does not know, two places at once and a set of kinds that is not a family, naming the field", async () => {
