@@ -61,6 +61,13 @@ interface Spec<State, Command> {
   /** History imported from elsewhere: when it happened. */
   occurredAt?: Date;
   ownerId?: string;
+  /**
+   * Decided first on what this process last wrote (Repository.latest), not
+   * on a read of the stream: for imports, whose streams have one writer and
+   * whose authorization reads no state. A wrong guess is refused by the
+   * append's version check and decided again on the stream as read.
+   */
+  optimistic?: boolean;
 }
 
 // Each round of a race has one winner, so this many racers on one stream all
@@ -68,11 +75,6 @@ interface Spec<State, Command> {
 const MAX_ATTEMPTS = 12;
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
 
-/**
- * Runs commands: load by folding, decide, append, remember. Optimistic
- * concurrency: a caller's expectedVersion that no longer holds is a CONFLICT;
- * without one, a lost race is decided again on the fresh state.
- */
 /** Profile fields that decide a collectivity's peer groups. */
 const PLACEMENT_FIELDS = ["population", "financialPotentialPerCapita", "regionCode", "departementCode", "epciCode"] as const;
 
@@ -82,6 +84,11 @@ export function idOfSiren(siren: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * Runs commands: load by folding, decide, append, remember. Optimistic
+ * concurrency: a caller's expectedVersion that no longer holds is a CONFLICT;
+ * without one, a lost race is decided again on the fresh state.
+ */
 export class CommandHandler {
   private readonly referenceWeights: Repository<ReferenceWeights, ReferenceWeightCommand>;
 
@@ -104,18 +111,28 @@ export class CommandHandler {
     if (commandId !== null) storableText("commandId", commandId);
     const options = { ...spec.options, reason: checkReason(spec.options.reason) };
     spec = { ...spec, options };
-    const print = fingerprint({ name: spec.name, input: spec.input });
+    // Hashing the request costs a canonical JSON of it: only a command that can be replayed needs it.
+    const idempotent = commandId === null ? null : { commandId, print: fingerprint({ name: spec.name, input: spec.input }) };
 
     for (let attempt = 1; ; attempt++) {
-      const loaded = await spec.repo.load(spec.aggregateId);
+      const expected = spec.options.expectedVersion;
+      const guessed = spec.optimistic === true && attempt === 1 && expected == null;
+      const loaded = guessed ? spec.repo.latest(spec.aggregateId) : await spec.repo.load(spec.aggregateId);
       // A replay is authorized like a new command: its answer reads the aggregate.
       spec.authorize(loaded.state, principal);
-      const earlier = commandId && attempt === 1 ? await this.replay(principal, commandId, print) : null;
+      const earlier = idempotent && attempt === 1 ? await this.replay(principal, idempotent.commandId, idempotent.print) : null;
       if (earlier) return earlier;
-      const expected = spec.options.expectedVersion;
       if (expected != null && expected !== loaded.version) throw conflict(expected, loaded.version);
 
-      const events = this.decide(spec, loaded, principal);
+      let events: Event[];
+      try {
+        events = this.decide(spec, loaded, principal);
+      } catch (error) {
+        // Refused on a guess (a stream this process has not seen, say): only the stream as read may refuse.
+        if (guessed) continue;
+        throw error;
+      }
+      if (guessed && events.length === 0) continue;
       if (events.length === 0) return { ids: spec.ids, state: loaded.state, version: loaded.version, position: loaded.position!, events: [], replayed: false };
 
       try {
@@ -126,20 +143,21 @@ export class CommandHandler {
           expectedVersion: loaded.version,
           events,
           metadata: { actor: principal.subject, reason: spec.options.reason ?? null, commandId, correlationId: ctx.correlationId ?? null },
-          idempotency: commandId ? { caller: principal.tokenId, fingerprint: print, result: spec.ids } : undefined,
+          idempotency: idempotent ? { caller: principal.tokenId, fingerprint: idempotent.print, result: spec.ids } : undefined,
           occurredAt: spec.occurredAt,
         });
         const after = spec.repo.appended(spec.aggregateId, loaded, appended.events);
         this.onAppended(appended.events);
         return { ids: spec.ids, state: after.state, version: appended.version, position: appended.position, events: appended.events, replayed: false };
       } catch (error) {
-        if (error instanceof DuplicateCommandError) return (await this.replay(principal, commandId!, print))!;
+        if (error instanceof DuplicateCommandError && idempotent) return (await this.replay(principal, idempotent.commandId, idempotent.print))!;
         if (!(error instanceof ConcurrencyError)) throw error;
         if (expected != null || attempt >= MAX_ATTEMPTS) {
           const current = await spec.repo.load(spec.aggregateId);
           throw conflict(expected ?? loaded.version, current.version);
         }
-        await backoff(attempt);
+        // A wrong guess lost to the stream, not to a racer: read it at once.
+        if (!guessed) await backoff(attempt);
       }
     }
   }
@@ -392,6 +410,7 @@ export class CommandHandler {
         authorize: (_state, principal) => requireAdmin(principal),
         command,
         occurredAt,
+        optimistic: true,
       },
       ctx,
     );
@@ -417,6 +436,7 @@ export class CommandHandler {
         then,
         occurredAt,
         ownerId: command.type === "OpenMatrix" ? command.collectivityId : undefined,
+        optimistic: true,
       },
       ctx,
     );

@@ -52,6 +52,14 @@ export class Repository<State, Command> {
     return loaded;
   }
 
+  /**
+   * The state this process last loaded or wrote, or an empty stream: no read.
+   * Only a guess, for a command whose append checks the version it assumes.
+   */
+  latest(id: string): Loaded<State> {
+    return this.cache.get(this.streamId(id)) ?? { state: null, version: 0, position: null };
+  }
+
   /** Time travel: the state as it stood at a version or at an instant, folded from the first event. */
   async loadAt(id: string, at: { toVersion?: number; until?: Date }): Promise<Loaded<State>> {
     const events = await this.store.readStream(this.streamId(id), at);

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
 import { CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
@@ -61,6 +61,50 @@ it("a session is appended whole or not at all: one refused command refuses the s
   await expect(
     commands.importMatrixSession(matrixId, [{ type: "OpenMatrix", matrixId, collectivityId: plan.register.collectivityId, title: "x" }], new Date(), editor),
   ).rejects.toThrow(/ADMIN/);
+});
+
+it("an import decides on what its process wrote, without reading the stream; a wrong guess is decided again on the stream as read", async () => {
+  const options = { collectivities: 1, seed: 24, now: new Date("2026-06-01T00:00:00Z") };
+  const plan = collectivityPlan(0, { ...options, frame: await loadDirectoryFrame() });
+  const collectivityId = plan.register.collectivityId;
+  const matrixId = "import-guessed";
+  const open = { type: "OpenMatrix" as const, matrixId, collectivityId, title: "Session" };
+  const reads = vi.spyOn(fx.store, "readStream");
+  const streamInfos = vi.spyOn(fx.store, "streamInfo");
+  try {
+    const writer = handler();
+    await writer.importCollectivity(plan.register, plan.registeredAt, seeder);
+    await writer.importMatrixSession(matrixId, [open], new Date("2025-01-01T00:00:00Z"), seeder);
+    await writer.importMatrixSession(
+      matrixId,
+      [{ type: "AddFactor", matrixId, factorId: "f1", kind: "STRENGTH", label: "Force" }],
+      new Date("2025-02-01T00:00:00Z"),
+      seeder,
+    );
+    expect(reads).not.toHaveBeenCalled();
+    expect(streamInfos).not.toHaveBeenCalled();
+
+    // Another process has seen none of it: its guess (an empty stream) refuses the factor, the stream as read accepts it.
+    const other = handler();
+    const added = await other.importMatrixSession(
+      matrixId,
+      [{ type: "AddFactor", matrixId, factorId: "f2", kind: "THREAT", label: "Menace" }],
+      new Date("2025-03-01T00:00:00Z"),
+      seeder,
+    );
+    expect(added.version).toBe(3);
+    // Its guess opens the matrix again: the append's version check refuses it, and the stream as read refuses the command.
+    await expect(handler().importMatrixSession(matrixId, [open], new Date("2025-04-01T00:00:00Z"), seeder)).rejects.toBeInstanceOf(DomainError);
+  } finally {
+    reads.mockRestore();
+    streamInfos.mockRestore();
+  }
+  const events = await fx.store.readStream(matrixStream(matrixId), {});
+  expect(events.map((e) => [e.version, e.type])).toEqual([
+    [1, "MatrixOpened"],
+    [2, "FactorAdded"],
+    [3, "FactorAdded"],
+  ]);
 });
 
 const seedCli = (...args: string[]) =>
