@@ -16,7 +16,7 @@ import { EventStore } from "../src/eventstore/store.ts";
 import { refreshAllGroups } from "../src/projections/benchmark-groups.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
-import { seeder, writeSyntheticNetwork } from "../src/seed/write.ts";
+import { SEED_STORE, SEED_WRITERS, seeder, writeSyntheticNetwork } from "../src/seed/write.ts";
 import { importTerritory } from "../src/territory/import.ts";
 import { startTestApp } from "../test/support/app.ts";
 import { createTestDatabase } from "../test/support/database.ts";
@@ -59,12 +59,16 @@ export async function benchBenchmarks(report: Report): Promise<void> {
   const prefix = `bench-benchmarks-${Date.now()}`;
   let worker: ReturnType<typeof spawn> | null = null;
   try {
-    const store = new EventStore(pool);
+    const store = new EventStore(pool, SEED_STORE);
     const commands = new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate));
     // The territory names the places' groups (and checks their codes), as in production.
     await importTerritory(pool);
     let started = performance.now();
-    const written = await writeSyntheticNetwork(commands, { collectivities: n, seed: 1, now: new Date() }, { concurrency: database.embedded ? 1 : 8 });
+    const written = await writeSyntheticNetwork(
+      commands,
+      { collectivities: n, seed: 1, now: new Date() },
+      { concurrency: database.embedded ? 1 : SEED_WRITERS },
+    );
     report(`seed:synthetic, ${n} collectivities: ${written.events} events`, seconds(started), "");
     started = performance.now();
     const runner = new ProjectionRunner(pool, PROJECTORS, { batchSize: 2000 });

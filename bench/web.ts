@@ -13,7 +13,7 @@ import { EventStore } from "../src/eventstore/store.ts";
 import { refreshAllGroups } from "../src/projections/benchmark-groups.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
-import { writeSyntheticNetwork } from "../src/seed/write.ts";
+import { SEED_WRITERS, writeSyntheticNetwork } from "../src/seed/write.ts";
 import { CHROMIUM, chromiumInstalled, launchChromium } from "../test/support/browser.ts";
 import { createTestDatabase } from "../test/support/database.ts";
 import { appWithWorker } from "./projections.ts";
@@ -64,7 +64,7 @@ export async function benchWeb(report: Report): Promise<void> {
   const pool = createPool({ url: database.url, poolSize: database.embedded ? 1 : 8 });
   const store = new EventStore(pool);
   const commands = new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate));
-  await writeSyntheticNetwork(commands, { collectivities: n, seed: 2, now: new Date() }, { concurrency: database.embedded ? 1 : 8 });
+  await writeSyntheticNetwork(commands, { collectivities: n, seed: 2, now: new Date() }, { concurrency: database.embedded ? 1 : SEED_WRITERS });
   // Projections from zero before the app starts: its own catch-up would wait on a million events.
   await new ProjectionRunner(pool, PROJECTORS, { batchSize: 2000 }).catchUp();
   await refreshAllGroups(pool);

@@ -18,7 +18,7 @@ import { PROJECTORS } from "../projections/index.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import { loadDirectoryFrame } from "../seed/frame.ts";
 import { derivedId, directorySize } from "../seed/synthetic.ts";
-import { writeSyntheticNetwork } from "../seed/write.ts";
+import { SEED_STORE, SEED_WRITERS, writeSyntheticNetwork } from "../seed/write.ts";
 
 const usage = "usage: npm run seed:synthetic -- --collectivities N [--seed S] [--concurrency C] [--skip-projections]";
 
@@ -46,16 +46,17 @@ const args = parseArguments();
 // By default, the whole official territory: every peer group at its real size.
 const collectivities = positive("collectivities", args.collectivities, directorySize(await loadDirectoryFrame()));
 const seed = positive("seed", args.seed, 1);
-const concurrency = positive("concurrency", args.concurrency, 8);
+const concurrency = positive("concurrency", args.concurrency, SEED_WRITERS);
 
 const config = loadConfig();
 const database = await openDatabaseForCli(config);
 await migrate(database.url);
-const poolSize = database.embedded ? 1 : concurrency + 2;
+// Appends share one connection at a time; the others serve snapshot writes and the catch-up.
+const poolSize = database.embedded ? 1 : Math.min(concurrency, 8) + 2;
 const pool = createPool({ url: database.url, poolSize, applicationName: "pilotis-seed" });
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 try {
-  const store = new EventStore(pool);
+  const store = new EventStore(pool, SEED_STORE);
   if ((await store.readStream(collectivityStream(derivedId(seed, "collectivity:0")), {})).length > 0) {
     process.stderr.write(`the network of seed ${seed} is already in this database; choose another --seed\n`);
     process.exitCode = 2;
