@@ -181,17 +181,13 @@ const MAX_BATCH = 64;
  * How many append statements run at once before appends wait and go
  * together: up to it, an append is written at once, as alone; beyond, those
  * that arrived meanwhile share the next statement (one round trip, one plan,
- * one commit). One by default: with the API's own projections beside it on
- * this 2-core machine, appends from 8 writers reached 0.95 of raw single-row
- * INSERTs, 0.79 with two statements at once and 0.60 with none shared (npm
- * run bench); a statement of many appends still takes milliseconds, so one
- * process writes thousands a second. A bulk writer with nothing beside it
- * (seed:synthetic) does better with two: the database builds one statement
- * while the process prepares the next.
+ * one commit). One: with the API's own projections beside it on this 2-core
+ * machine, appends from 8 writers reached 0.95 of raw single-row INSERTs,
+ * 0.79 with two statements at once and 0.60 with none shared (npm run
+ * bench); a statement of many appends still takes milliseconds, so one
+ * process writes thousands a second.
  */
-export interface EventStoreOptions {
-  appendsInFlight?: number;
-}
+const APPENDS_IN_FLIGHT = 1;
 
 interface Waiting {
   request: AppendRequest;
@@ -201,14 +197,7 @@ interface Waiting {
 
 export class EventStore {
   /** On a pool, each call takes a connection; on a client, calls run in whatever transaction it holds. */
-  constructor(
-    private readonly db: pg.Pool | pg.PoolClient,
-    options: EventStoreOptions = {},
-  ) {
-    this.appendsInFlight = options.appendsInFlight ?? 1;
-  }
-
-  private readonly appendsInFlight: number;
+  constructor(private readonly db: pg.Pool | pg.PoolClient) {}
 
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
@@ -222,7 +211,7 @@ export class EventStore {
   /**
    * Appends events to one stream, if it is still at the expected version,
    * with its command recorded once. On a pool, concurrent appends are
-   * written together (see EventStoreOptions), each with its own checks: one
+   * written together (see APPENDS_IN_FLIGHT), each with its own checks: one
    * refused leaves the others written.
    */
   append(request: AppendRequest): Promise<AppendResult> {
@@ -235,7 +224,7 @@ export class EventStore {
   }
 
   private writeWaiting(): void {
-    while (this.inFlight < this.appendsInFlight && this.waiting.length > 0) {
+    while (this.inFlight < APPENDS_IN_FLIGHT && this.waiting.length > 0) {
       const batch = this.waiting.splice(0, MAX_BATCH);
       this.inFlight++;
       void this.writeBatch(batch).finally(() => {

@@ -129,26 +129,6 @@ describe("appends written together", () => {
     }
   });
 
-  it("run as many statements at once as the store allows; those that arrive meanwhile share the next", async () => {
-    const burst = (store: EventStore, prefix: string) =>
-      Promise.all(
-        Array.from({ length: 40 }, (_, i) =>
-          store.append({
-            streamId: `${prefix}-${i}`,
-            streamType: "test",
-            expectedVersion: 0,
-            events: [{ type: "Happened", data: { i } }],
-            metadata: { actor: "t" },
-          }),
-        ),
-      );
-    await burst(fx.store, "single");
-    await burst(new EventStore(fx.connection.pool, { appendsInFlight: 2 }), "paired");
-    // The first one (or two) go at once, alone; the other appends wait for one to finish and go together.
-    expect([await xids("single-"), await xids("paired-")]).toEqual([2, 3]);
-    for (let i = 0; i < 40; i++) expect(await countIn(`paired-${i}`)).toBe(1);
-  });
-
   it("refuse only the stale or replayed ones among them: the others are written", async () => {
     await one("crowd-stale", 0);
     await one("crowd-replayed", 0, { metadata: { actor: "tester", commandId: "crowd-cmd" }, idempotency: { caller: "c", fingerprint: "f", result: {} } });
