@@ -4,6 +4,7 @@
 // query latencies over HTTP, and the lag from publishMatrix to the updated
 // aggregates of the publisher's group.
 import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { CollectivityAggregate, MatrixAggregate } from "../src/app/aggregates.ts";
@@ -16,7 +17,8 @@ import { EventStore } from "../src/eventstore/store.ts";
 import { refreshAllGroups } from "../src/projections/benchmark-groups.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
-import { SEED_STORE, SEED_WRITERS, seeder, writeSyntheticNetwork } from "../src/seed/write.ts";
+import { seedInProcesses } from "../src/seed/processes.ts";
+import { SEED_WRITERS, seeder, writeSyntheticNetwork } from "../src/seed/write.ts";
 import { importTerritory } from "../src/territory/import.ts";
 import { startTestApp } from "../test/support/app.ts";
 import { createTestDatabase } from "../test/support/database.ts";
@@ -59,16 +61,16 @@ export async function benchBenchmarks(report: Report): Promise<void> {
   const prefix = `bench-benchmarks-${Date.now()}`;
   let worker: ReturnType<typeof spawn> | null = null;
   try {
-    const store = new EventStore(pool, SEED_STORE);
+    const store = new EventStore(pool);
     const commands = new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate));
     // The territory names the places' groups (and checks their codes), as in production.
     await importTerritory(pool);
     let started = performance.now();
-    const written = await writeSyntheticNetwork(
-      commands,
-      { collectivities: n, seed: 1, now: new Date() },
-      { concurrency: database.embedded ? 1 : SEED_WRITERS },
-    );
+    // As seed:synthetic writes it: a process per core, or one writer on embedded PostgreSQL.
+    const network = { collectivities: n, seed: 1, now: new Date() };
+    const written = database.embedded
+      ? await writeSyntheticNetwork(commands, network, { concurrency: 1 })
+      : await seedInProcesses(database.url, network, { processes: availableParallelism(), concurrency: SEED_WRITERS });
     report(`seed:synthetic, ${n} collectivities: ${written.events} events`, seconds(started), "");
     started = performance.now();
     const runner = new ProjectionRunner(pool, PROJECTORS, { batchSize: 2000 });

@@ -3,6 +3,7 @@
 // holds, drawn on it) with three years of history through the
 // command handler, then brings every projection and benchmark group up to
 // date, and reports how long each took.
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CollectivityAggregate, MatrixAggregate } from "../app/aggregates.ts";
 import { CommandHandler } from "../app/commands.ts";
@@ -17,10 +18,11 @@ import { refreshAllGroups } from "../projections/benchmark-groups.ts";
 import { PROJECTORS } from "../projections/index.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import { loadDirectoryFrame } from "../seed/frame.ts";
+import { seedInProcesses } from "../seed/processes.ts";
 import { derivedId, directorySize } from "../seed/synthetic.ts";
-import { SEED_STORE, SEED_WRITERS, writeSyntheticNetwork } from "../seed/write.ts";
+import { SEED_WRITERS, type SeedProgress, writeSyntheticNetwork } from "../seed/write.ts";
 
-const usage = "usage: npm run seed:synthetic -- --collectivities N [--seed S] [--concurrency C] [--skip-projections]";
+const usage = "usage: npm run seed:synthetic -- --collectivities N [--seed S] [--processes P] [--concurrency C] [--skip-projections]";
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -35,7 +37,13 @@ function positive(name: string, value: string | undefined, fallback: number): nu
 function parseArguments() {
   try {
     return parseArgs({
-      options: { collectivities: { type: "string" }, seed: { type: "string" }, concurrency: { type: "string" }, "skip-projections": { type: "boolean" } },
+      options: {
+        collectivities: { type: "string" },
+        seed: { type: "string" },
+        processes: { type: "string" },
+        concurrency: { type: "string" },
+        "skip-projections": { type: "boolean" },
+      },
     }).values;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${usage}\n`);
@@ -46,36 +54,38 @@ const args = parseArguments();
 // By default, the whole official territory: every peer group at its real size.
 const collectivities = positive("collectivities", args.collectivities, directorySize(await loadDirectoryFrame()));
 const seed = positive("seed", args.seed, 1);
+// A process per core (see seedInProcesses); the writers are each process's.
+const processes = positive("processes", args.processes, availableParallelism());
 const concurrency = positive("concurrency", args.concurrency, SEED_WRITERS);
 
 const config = loadConfig();
 const database = await openDatabaseForCli(config);
 await migrate(database.url);
-// Appends share one connection at a time; the others serve snapshot writes and the catch-up.
-const poolSize = database.embedded ? 1 : Math.min(concurrency, 8) + 2;
+// The seed's processes have connections of their own: these check the seed and catch the projections up.
+const poolSize = database.embedded ? 1 : 4;
 const pool = createPool({ url: database.url, poolSize, applicationName: "pilotis-seed" });
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 try {
-  const store = new EventStore(pool, SEED_STORE);
+  const store = new EventStore(pool);
   if ((await store.readStream(collectivityStream(derivedId(seed, "collectivity:0")), {})).length > 0) {
     process.stderr.write(`the network of seed ${seed} is already in this database; choose another --seed\n`);
     process.exitCode = 2;
   } else {
-    const commands = new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate));
     const started = performance.now();
     let reported = started;
-    const written = await writeSyntheticNetwork(
-      commands,
-      { collectivities, seed, now: new Date() },
-      {
-        concurrency: database.embedded ? 1 : concurrency,
-        onProgress: (p) => {
-          if (performance.now() - reported < 5000) return;
-          reported = performance.now();
-          process.stdout.write(`  ${p.collectivities} collectivities, ${p.events} events (${Math.round(p.events / Number(seconds(started)))} events/s)\n`);
-        },
-      },
-    );
+    const onProgress = (p: SeedProgress) => {
+      if (performance.now() - reported < 5000) return;
+      reported = performance.now();
+      process.stdout.write(`  ${p.collectivities} collectivities, ${p.events} events (${Math.round(p.events / Number(seconds(started)))} events/s)\n`);
+    };
+    const network = { collectivities, seed, now: new Date() };
+    // Embedded PostgreSQL serves one connection: no other process, one writer.
+    const written = database.embedded
+      ? await writeSyntheticNetwork(new CommandHandler(store, new Repository(store, CollectivityAggregate), new Repository(store, MatrixAggregate)), network, {
+          concurrency: 1,
+          onProgress,
+        })
+      : await seedInProcesses(database.url, network, { processes, concurrency, onProgress });
     process.stdout.write(`seeded ${written.collectivities} collectivities, ${written.events} events in ${seconds(started)} s\n`);
     if (!args["skip-projections"]) {
       const projecting = performance.now();

@@ -12,31 +12,40 @@ export const seeder: CommandContext = { principal: { tokenId: "seed", role: "ADM
  */
 export const SEED_WRITERS = 64;
 
-/** The seed's event store (EventStoreOptions): 8,000 collectivities took 28.1 s with one append statement at a time, 23.8 s with two. */
-export const SEED_STORE = { appendsInFlight: 2 };
-
 export interface SeedProgress {
   collectivities: number;
   events: number;
 }
 
+/** Part of a network: the collectivities whose index is `index` modulo `of`. */
+export interface Slice {
+  index: number;
+  of: number;
+}
+
 /**
- * Writes a synthetic network through the command handler, as the API
- * would, one session per append. Collectivities are taken by `concurrency`
- * writers in turn; each one's history goes in order.
+ * Writes a synthetic network (or a slice of it) through the command
+ * handler, as the API would, one session per append. Collectivities are
+ * taken by `concurrency` writers in turn; each one's history goes in order.
  */
 export async function writeSyntheticNetwork(
   commands: CommandHandler,
   options: NetworkOptions,
-  run: { concurrency: number; onProgress?: (progress: SeedProgress) => void; ctx?: CommandContext; signal?: AbortSignal },
+  run: { concurrency: number; slice?: Slice; onProgress?: (progress: SeedProgress) => void; ctx?: CommandContext; signal?: AbortSignal },
 ): Promise<SeedProgress> {
   const network = { ...options, frame: await loadDirectoryFrame() };
   const counts = countsOf(network);
   const ctx = run.ctx ?? seeder;
+  const { index: first, of: step } = run.slice ?? { index: 0, of: 1 };
   const progress: SeedProgress = { collectivities: 0, events: 0 };
-  let next = 0;
+  let next = first;
+  const take = () => {
+    const index = next;
+    next += step;
+    return index;
+  };
   const writer = async () => {
-    for (let index = next++; index < options.collectivities; index = next++) {
+    for (let index = take(); index < options.collectivities; index = take()) {
       // Stopped between two collectivities: each one's history is written whole or not begun.
       run.signal?.throwIfAborted();
       const plan = collectivityPlan(index, network, counts);

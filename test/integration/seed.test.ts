@@ -6,9 +6,10 @@ import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates
 import { CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import { DomainError } from "../../src/domain/errors.ts";
-import { matrixStream } from "../../src/domain/streams.ts";
+import { collectivityStream, matrixStream } from "../../src/domain/streams.ts";
 import { loadDirectoryFrame } from "../../src/seed/frame.ts";
-import { collectivityPlan, kindCounts } from "../../src/seed/synthetic.ts";
+import { seedInProcesses } from "../../src/seed/processes.ts";
+import { collectivityPlan, derivedId, kindCounts } from "../../src/seed/synthetic.ts";
 import { seeder, writeSyntheticNetwork } from "../../src/seed/write.ts";
 import { postgresAnswers } from "../support/database.ts";
 import { useEventStore } from "../support/store.ts";
@@ -37,6 +38,22 @@ it("writes the synthetic network through the command handler, one event per comm
   const events = await fx.store.readStream(matrixStream(matrix.matrixId), {});
   expect(events.at(-1)!.occurredAt.toISOString()).toBe(matrix.sessions.at(-1)!.at.toISOString());
   expect(await count(`SELECT count(*)::int AS n FROM streams WHERE owner_id = '${plan.register.collectivityId}'`)).toBe(plan.matrices.length);
+});
+
+it("slices of a network, written apart, make the whole network", async () => {
+  const options = { collectivities: 7, seed: 25, now: new Date("2026-06-01T00:00:00Z") };
+  const frame = await loadDirectoryFrame();
+  const plans = Array.from({ length: 7 }, (_, i) => collectivityPlan(i, { ...options, frame }, kindCounts(7, frame)));
+  const written = await Promise.all([0, 1, 2].map((index) => writeSyntheticNetwork(handler(), options, { concurrency: 2, slice: { index, of: 3 } })));
+  expect(written.map((w) => w.collectivities)).toEqual([3, 2, 2]);
+  for (const plan of plans) {
+    const registered = await fx.store.readStream(collectivityStream(plan.register.collectivityId), {});
+    expect(registered.map((e) => e.type)).toEqual(["CollectivityRegistered"]);
+    for (const matrix of plan.matrices) {
+      const commands = matrix.sessions.reduce((n, session) => n + session.commands.length, 0);
+      expect(await fx.store.readStream(matrixStream(matrix.matrixId), {})).toHaveLength(commands);
+    }
+  }
 });
 
 it("a session is appended whole or not at all: one refused command refuses the session", async () => {
@@ -118,8 +135,12 @@ const postgresUp = await postgresAnswers();
 if (!postgresUp) process.stderr.write("\n!! PostgreSQL does not answer: the seed:synthetic CLI test is SKIPPED (it needs several sessions)\n\n");
 
 it.skipIf(!postgresUp)("`npm run seed:synthetic` seeds, projects and reports; refuses a seed already there and bad arguments", async () => {
-  const { stdout } = await seedCli("--collectivities", "25", "--seed", "23", "--concurrency", "2");
+  const { stdout } = await seedCli("--collectivities", "25", "--seed", "23", "--processes", "3", "--concurrency", "2");
   expect(stdout).toMatch(/seeded 25 collectivities, \d+ events in [\d.]+ s/);
+  // Three processes, slices of 9, 8 and 8: every collectivity written once.
+  const streams = Array.from({ length: 25 }, (_, i) => collectivityStream(derivedId(23, `collectivity:${i}`)));
+  const { rows } = await fx.connection.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = ANY($1)", [streams]);
+  expect(rows[0]!.n).toBe(25);
   expect(stdout).toMatch(/projections caught up in [\d.]+ s/);
   expect(stdout).toMatch(/benchmark groups computed in [\d.]+ s/);
   expect(await count("SELECT count(*)::int AS n FROM benchmark_members")).toBeGreaterThanOrEqual(25);
@@ -127,4 +148,11 @@ it.skipIf(!postgresUp)("`npm run seed:synthetic` seeds, projects and reports; re
   expect(again).toMatchObject({ code: 2, stderr: expect.stringMatching(/already in this database/) });
   const bad = await seedCli("--collectivities", "0").catch((error: { code: number; stderr: string }) => error);
   expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/usage/) });
+});
+
+it("a seed process that fails fails the seed, naming it", async () => {
+  const dead = "postgresql://postgres@127.0.0.1:1/nowhere";
+  await expect(seedInProcesses(dead, { collectivities: 4, seed: 26, now: new Date() }, { processes: 2, concurrency: 1 })).rejects.toThrow(
+    /seed process [01] stopped \(exit code 1\) before writing its slice/,
+  );
 });
