@@ -331,6 +331,19 @@ export class EventStore {
     return rows.map(toRecorded);
   }
 
+  /** Events of several streams, each up to its own version, in one query: by stream, in version order. */
+  async readStreams(ranges: readonly { streamId: string; toVersion: number }[]): Promise<RecordedEvent[]> {
+    if (ranges.length === 0) return [];
+    const rows = await this.rows<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS} FROM events JOIN unnest($1::text[], $2::int[]) AS wanted(stream_id, to_version) USING (stream_id)
+       WHERE stream_version <= wanted.to_version
+       ORDER BY stream_id, stream_version`,
+      ranges.map((r) => r.streamId),
+      ranges.map((r) => r.toVersion),
+    );
+    return rows.map(toRecorded);
+  }
+
   async streamInfo(streamId: string): Promise<{ snapshot: unknown; snapshotVersion: number; streamType: string; ownerId: string | null } | null> {
     const rows = await this.rows<{ snapshot: unknown; snapshot_version: number; stream_type: string; owner_id: string | null }[]>(
       "SELECT snapshot, snapshot_version, stream_type, owner_id FROM streams WHERE stream_id = $1",

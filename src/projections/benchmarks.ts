@@ -164,12 +164,15 @@ async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[]
     ids,
   ]);
   const states = new Map<string, Matrix | null>(rows.map((r) => [r.matrix_id, r.state]));
-  for (const id of ids.filter((id) => !states.has(id) && events.some((e) => e.type === "MatrixPublished" && aggregateId(e) === id))) {
-    const before = events.find((e) => aggregateId(e) === id)!.version - 1;
-    const history = before === 0 ? [] : (await new EventStore(db).readStream(matrixStream(id), { toVersion: before })).map(readMatrixEvent);
+  const firstPublished = new Set(events.filter((e) => e.type === "MatrixPublished" && !states.has(aggregateId(e))).map(aggregateId));
+  // Their histories before the batch, in one read (one read each was a seventh of a catch-up from zero).
+  const ranges: { streamId: string; toVersion: number }[] = [];
+  for (const id of firstPublished) {
     states.set(id, null);
-    foldMatrixEvents(states, history);
+    const before = events.find((e) => aggregateId(e) === id)!.version - 1;
+    if (before > 0) ranges.push({ streamId: matrixStream(id), toVersion: before });
   }
+  foldMatrixEvents(states, (await new EventStore(db).readStreams(ranges)).map(readMatrixEvent));
   const changed = foldMatrixEvents(
     states,
     events.filter((e) => states.has(aggregateId(e))),

@@ -167,6 +167,24 @@ describe("reading a stream", () => {
     expect((await fx.store.readStream("history", { until: cut })).map((e) => e.version)).toEqual([1, 2]);
     expect((await fx.store.readStream("history", { afterVersion: 2 })).map((e) => e.version)).toEqual([3]);
   });
+
+  it("reads several streams, each up to its own version, by stream in version order", async () => {
+    for (let v = 0; v < 3; v++) await one("several-b", v);
+    for (let v = 0; v < 2; v++) await one("several-a", v);
+    await one("several-c", 0);
+    const events = await fx.store.readStreams([
+      { streamId: "several-b", toVersion: 2 },
+      { streamId: "several-a", toVersion: 5 },
+      { streamId: "several-missing", toVersion: 1 },
+    ]);
+    expect(events.map((e) => [e.streamId, e.version, e.data])).toEqual([
+      ["several-a", 1, { n: 1 }],
+      ["several-a", 2, { n: 2 }],
+      ["several-b", 1, { n: 1 }],
+      ["several-b", 2, { n: 2 }],
+    ]);
+    expect(await fx.store.readStreams([])).toEqual([]);
+  });
 });
 
 describe("reading the global log", () => {
