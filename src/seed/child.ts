@@ -6,11 +6,12 @@ import { CommandHandler } from "../app/commands.ts";
 import { Repository } from "../app/repository.ts";
 import { createPool } from "../db/client.ts";
 import { EventStore } from "../eventstore/store.ts";
-import type { SeedChildData, SeedChildMessage } from "./processes.ts";
-import { writeSyntheticNetwork } from "./write.ts";
+import { childSide } from "../shared/child-process.ts";
+import type { SeedChildData } from "./processes.ts";
+import { type SeedProgress, writeSyntheticNetwork } from "./write.ts";
 
-const data = JSON.parse(process.env.PILOTIS_SEED_CHILD!) as SeedChildData;
-const tell = (message: SeedChildMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+const parent = childSide<SeedChildData, SeedProgress, SeedProgress>();
+const { data } = parent;
 const pool = createPool({ url: data.url, poolSize: Math.min(data.concurrency, 8) + 2, applicationName: "pilotis-seed" });
 try {
   const store = new EventStore(pool);
@@ -26,12 +27,11 @@ try {
         // A message per collectivity would cost the parent more than it tells.
         if (performance.now() - told < 250) return;
         told = performance.now();
-        void tell({ progress: { ...progress } });
+        parent.progress({ ...progress });
       },
     },
   );
-  await tell({ done: written });
+  await parent.done(written);
 } finally {
   await pool.end();
 }
-process.disconnect?.();
