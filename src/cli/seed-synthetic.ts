@@ -16,6 +16,7 @@ import { collectivityStream } from "../domain/streams.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
 import { PROJECTORS } from "../projections/index.ts";
+import { CATCH_UP_BATCH, catchUpInProcesses } from "../projections/parallel-catch-up.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 import { loadDirectoryFrame } from "../seed/frame.ts";
 import { seedInProcesses } from "../seed/processes.ts";
@@ -89,7 +90,10 @@ try {
     process.stdout.write(`seeded ${written.collectivities} collectivities, ${written.events} events in ${seconds(started)} s\n`);
     if (!args["skip-projections"]) {
       const projecting = performance.now();
-      const counts = await new ProjectionRunner(pool, PROJECTORS, { batchSize: 2000 }).catchUp();
+      // From zero, each projection in a process of its own; embedded PostgreSQL serves one connection.
+      const counts = database.embedded
+        ? await new ProjectionRunner(pool, PROJECTORS, { batchSize: CATCH_UP_BATCH }).catchUp()
+        : await catchUpInProcesses(database.url, { batchSize: CATCH_UP_BATCH });
       process.stdout.write(`projections caught up in ${seconds(projecting)} s: ${JSON.stringify(counts)}\n`);
       const grouping = performance.now();
       const groups = await refreshAllGroups(pool, releasePolicy(config));

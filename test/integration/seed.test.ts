@@ -153,6 +153,6 @@ it.skipIf(!postgresUp)("`npm run seed:synthetic` seeds, projects and reports; re
 it("a seed process that fails fails the seed, naming it", async () => {
   const dead = "postgresql://postgres@127.0.0.1:1/nowhere";
   await expect(seedInProcesses(dead, { collectivities: 4, seed: 26, now: new Date() }, { processes: 2, concurrency: 1 })).rejects.toThrow(
-    /seed process [01] stopped \(exit code 1\) before writing its slice/,
+    /seed process [01] stopped \(exit code 1\) before it was done/,
   );
 });
