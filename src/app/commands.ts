@@ -62,12 +62,23 @@ interface Spec<State, Command> {
   occurredAt?: Date;
   ownerId?: string;
   /**
-   * Decided first on what this process last wrote (Repository.latest), not
-   * on a read of the stream: for imports, whose streams have one writer and
-   * whose authorization reads no state. A wrong guess is refused by the
-   * append's version check and decided again on the stream as read.
+   * Guess an empty stream when this process has not seen it (see guessFor):
+   * for imports, whose streams have one writer and are mostly new.
    */
   optimistic?: boolean;
+}
+
+/**
+ * What a command is decided on first, without reading its stream: the state
+ * this process last loaded or wrote (Repository.cached), or for an import
+ * an empty stream. A stale guess is refused by the append's version check,
+ * or by the decider, and decided again on the stream as read; one that
+ * contradicts the caller's expectedVersion is not made. Undefined: read.
+ */
+function guessFor<State, Command>(spec: Spec<State, Command>): Loaded<State> | undefined {
+  const known = spec.optimistic ? spec.repo.latest(spec.aggregateId) : spec.repo.cached(spec.aggregateId);
+  const expected = spec.options.expectedVersion;
+  return known && (expected == null || expected === known.version) ? known : undefined;
 }
 
 // Each round of a race has one winner, so this many racers on one stream all
@@ -114,21 +125,31 @@ export class CommandHandler {
     // Hashing the request costs a canonical JSON of it: only a command that can be replayed needs it.
     const idempotent = commandId === null ? null : { commandId, print: fingerprint({ name: spec.name, input: spec.input }) };
 
+    const expected = spec.options.expectedVersion;
+    let replayChecked = false;
     for (let attempt = 1; ; attempt++) {
-      const expected = spec.options.expectedVersion;
-      const guessed = spec.optimistic === true && attempt === 1 && expected == null;
-      const loaded = guessed ? spec.repo.latest(spec.aggregateId) : await spec.repo.load(spec.aggregateId);
-      // A replay is authorized like a new command: its answer reads the aggregate.
-      spec.authorize(loaded.state, principal);
-      const earlier = idempotent && attempt === 1 ? await this.replay(principal, idempotent.commandId, idempotent.print) : null;
-      if (earlier) return earlier;
+      const guess = attempt === 1 ? guessFor(spec) : undefined;
+      const guessed = guess !== undefined;
+      const loaded = guess ?? (await spec.repo.load(spec.aggregateId));
+      try {
+        // A replay is authorized like a new command: its answer reads the aggregate.
+        spec.authorize(loaded.state, principal);
+      } catch (error) {
+        if (guessed) continue;
+        throw error;
+      }
+      if (idempotent && !replayChecked) {
+        replayChecked = true;
+        const earlier = await this.replay(principal, idempotent.commandId, idempotent.print);
+        if (earlier) return earlier;
+      }
       if (expected != null && expected !== loaded.version) throw conflict(expected, loaded.version);
 
       let events: Event[];
       try {
         events = this.decide(spec, loaded, principal);
       } catch (error) {
-        // Refused on a guess (a stream this process has not seen, say): only the stream as read may refuse.
+        // Refused on a guess (stale, or a stream this process has not seen): only the stream as read may refuse.
         if (guessed) continue;
         throw error;
       }

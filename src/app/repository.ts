@@ -53,11 +53,16 @@ export class Repository<State, Command> {
   }
 
   /**
-   * The state this process last loaded or wrote, or an empty stream: no read.
-   * Only a guess, for a command whose append checks the version it assumes.
+   * The state this process last loaded or wrote, if it still holds it: no
+   * read. Only a guess, for a command whose append checks the version it assumes.
    */
+  cached(id: string): Loaded<State> | undefined {
+    return this.cache.get(this.streamId(id));
+  }
+
+  /** The cached state, or else an empty stream. */
   latest(id: string): Loaded<State> {
-    return this.cache.get(this.streamId(id)) ?? { state: null, version: 0, position: null };
+    return this.cached(id) ?? { state: null, version: 0, position: null };
   }
 
   /** Time travel: the state as it stood at a version or at an instant, folded from the first event. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
 import { type CommandContext, CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
@@ -82,6 +82,30 @@ describe("command handling on the real database", () => {
     const loaded = await handler().matrices.load(matrixId);
     expect(loaded.version).toBe(11);
     expect(Object.keys(loaded.state!.factors).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `f-${i}`).sort());
+  });
+
+  it("a command is decided on what its process last saw, reading no stream; moved by another process, it is decided again on the stream as read", async () => {
+    const { commands } = handler();
+    const matrixId = await newMatrix(commands);
+    const add = (on: CommandHandler, factorId: string, options = {}) =>
+      on.onMatrix("addFactor", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "STRENGTH", label: factorId }, { factorId }, options, admin);
+    const reads = vi.spyOn(fx.store, "readStream");
+    try {
+      await add(commands, "mine");
+      expect(reads).not.toHaveBeenCalled();
+      await add(handler().commands, "theirs");
+      reads.mockClear();
+      // Its guess (version 2) is refused by the append's check: it reads the stream and decides again.
+      const outcome = await add(commands, "mine-again");
+      expect(reads).toHaveBeenCalled();
+      expect(outcome.version).toBe(4);
+      expect(Object.keys(outcome.state!.factors).sort()).toEqual(["mine", "mine-again", "theirs"]);
+      // A caller's expectedVersion that the stream moved past is a CONFLICT, guess or not.
+      await add(handler().commands, "theirs-again");
+      await expect(add(commands, "late", { expectedVersion: 4 })).rejects.toMatchObject({ code: "CONFLICT", extensions: { actualVersion: 5 } });
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it("a long stream loads from its snapshot and equals a full fold", async () => {
