@@ -9,6 +9,7 @@ import { createLogger } from "../src/logger.ts";
 import { reportFailures } from "../src/observability/failures.ts";
 import { createMetrics, serveMetrics } from "../src/observability/metrics.ts";
 import { benchmarkRefresh } from "../src/projections/benchmark-groups.ts";
+import { benchmarks } from "../src/projections/benchmarks.ts";
 import { redisLiveEvents } from "../src/projections/host.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { startProjectionWorker } from "../src/projections/queue.ts";
@@ -43,11 +44,14 @@ const onError = (error: unknown) => logger.error({ err: error }, "projection fai
 const metrics = createMetrics({ projectionStatus: () => runner.status() });
 // No wait for Redis here: an announcement only says "read this group again",
 // so its order does not matter, and an outage must not slow the refresh.
-const afterCatchUp = benchmarkRefresh(pool, {
-  debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
-  policy: releasePolicy(config),
-  announce: (keys) => publishBenchmarks(redis.live, keys),
-});
+const afterCatchUp = {
+  of: benchmarks.name,
+  run: benchmarkRefresh(pool, {
+    debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
+    policy: releasePolicy(config),
+    announce: (keys) => publishBenchmarks(redis.live, keys),
+  }),
+};
 const worker = await startProjectionWorker(config.REDIS_URL, runner, {
   catchUpMs: config.PILOTIS_CATCHUP_MS,
   prefix: config.PILOTIS_QUEUE_PREFIX,

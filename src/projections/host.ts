@@ -4,6 +4,7 @@ import type pg from "pg";
 import { createLiveEvents, type LiveEvents, publishApplied, publishBenchmarks } from "../app/live.ts";
 import { benchmarkRefresh } from "./benchmark-groups.ts";
 import type { ReleasePolicy } from "./benchmark-releases.ts";
+import { benchmarks } from "./benchmarks.ts";
 import { PROJECTORS } from "./index.ts";
 import { queueScheduler } from "./queue.ts";
 import { ProjectionRunner } from "./runner.ts";
@@ -82,12 +83,15 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
   if (!options.redisUrl) {
     const live = createLiveEvents();
     const runner = new ProjectionRunner(pool, PROJECTORS, { onApplied: (_name, applied) => publishApplied(live, applied) });
-    const afterCatchUp = benchmarkRefresh(pool, {
-      debounceMs: options.benchmarkDebounceMs,
-      policy: options.benchmarkRelease,
-      holdReleases: options.quiet,
-      announce: (keys) => publishBenchmarks(live, keys),
-    });
+    const afterCatchUp = {
+      of: benchmarks.name,
+      run: benchmarkRefresh(pool, {
+        debounceMs: options.benchmarkDebounceMs,
+        policy: options.benchmarkRelease,
+        holdReleases: options.quiet,
+        announce: (keys) => publishBenchmarks(live, keys),
+      }),
+    };
     const scheduler = localScheduler(runner, { ...options, afterCatchUp });
     return { live, runner, wake: scheduler.wake, checks: {}, stop: scheduler.stop };
   }

@@ -11,10 +11,13 @@ export interface SchedulerOptions {
   catchUpMs: number;
   onError: (error: unknown) => void;
   /**
-   * Work that follows each catch-up (the benchmark groups' refresh). It may
-   * ask to be run again in so many milliseconds, when it left work for later.
+   * Work that follows each catch-up of one projection (the benchmark
+   * groups' refresh, which reads the benchmarks projection's rows only: run
+   * after another's catch-up, it released groups from a projection still
+   * applying a bulk load). It may ask to be run again in so many
+   * milliseconds, when it left work for later.
    */
-  afterCatchUp?: () => Promise<{ againInMs: number | null }>;
+  afterCatchUp?: { of: string; run: () => Promise<{ againInMs: number | null }> };
 }
 
 /**
@@ -23,7 +26,7 @@ export interface SchedulerOptions {
  * live subscribers wait for. In a lane, wake-ups while a catch-up runs are
  * folded into one more catch-up after it; a timer catches up whatever a
  * wake-up missed. Errors are reported and retried on the next wake-up. The
- * work after a catch-up runs beside the next ones, one at a time: a refresh
+ * work after its projection's catch-up runs beside the next ones, one at a time: a refresh
  * of every benchmark group (seconds at national scale) must not hold up
  * subscribers either.
  */
@@ -43,7 +46,7 @@ export function localScheduler(runner: ProjectionRunner, options: SchedulerOptio
       do {
         followAgain = false;
         try {
-          const next = await options.afterCatchUp!();
+          const next = await options.afterCatchUp!.run();
           if (next.againInMs != null) runLater(next.againInMs);
         } catch (error) {
           options.onError(error);
@@ -77,7 +80,7 @@ export function localScheduler(runner: ProjectionRunner, options: SchedulerOptio
             again = false;
             try {
               await runner.catchUpOne(projector);
-              follow();
+              if (projector.name === options.afterCatchUp?.of) follow();
             } catch (error) {
               options.onError(error);
             }

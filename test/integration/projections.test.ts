@@ -389,6 +389,45 @@ describe("projections", () => {
     expect(Object.keys(await catchingUp).sort()).toEqual(["benchmarks", "matrix-views"]);
   });
 
+  it("the work after a catch-up (the groups' refresh) follows the benchmarks projection's catch-up, not another's", async () => {
+    await runner().catchUp();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
+    const slow: Projector = {
+      ...benchmarks,
+      async apply(db, events, context) {
+        await released;
+        return benchmarks.apply(db, events, context);
+      },
+    };
+    const behindAtRefresh: number[] = [];
+    const afterCatchUp = {
+      of: "benchmarks",
+      run: async () => {
+        const status = await runner().status();
+        behindAtRefresh.push(status.find((s) => s.name === "benchmarks")!.eventsBehind);
+        return { againInMs: null };
+      },
+    };
+    const { matrixId } = await network(handler());
+    const scheduler = localScheduler(runner({}, [matrixViews, slow]), { catchUpMs: 60_000, onError: () => undefined, afterCatchUp });
+    try {
+      // The matrix views caught up while the benchmarks wait: no refresh yet.
+      await expect
+        .poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount, { timeout: 10_000 })
+        .toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(behindAtRefresh).toEqual([]);
+      release();
+      await expect.poll(() => behindAtRefresh.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(behindAtRefresh[0]).toBe(0);
+    } finally {
+      release();
+      await scheduler.stop();
+    }
+  });
+
   it("a slow projection holds up no other: the matrix views go on while the benchmarks are still applying", async () => {
     await runner().catchUp();
     let release!: () => void;
