@@ -33,6 +33,24 @@ async function readModels() {
   };
 }
 
+/** The benchmarks projection, held before each batch until `release` is called; `entered` settles when a batch waits. */
+function heldBenchmarks() {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let enter!: () => void;
+  const entered = new Promise<void>((resolve) => (enter = resolve));
+  const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
+  const projector: Projector = {
+    ...benchmarks,
+    async apply(db, events, context) {
+      enter();
+      await released;
+      return benchmarks.apply(db, events, context);
+    },
+  };
+  return { projector, release, entered };
+}
+
 /** A collectivity with a matrix and a little history, published with that visibility (null: left a draft); returns ids. */
 async function network(commands: CommandHandler, visibility: MatrixVisibility | null = "NETWORK") {
   const c = (await commands.registerCollectivity({ name: `Commune ${Math.random()}`, kind: "COMMUNE", population: 900 }, {}, admin)).ids.collectivityId!;
@@ -366,17 +384,8 @@ describe("projections", () => {
 
   it("a catch-up runs the projections side by side: the matrix views go on while the benchmarks are still applying", async () => {
     await runner().catchUp();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
     // First in the list: a catch-up of one projection after the other would wait on it.
-    const slow: Projector = {
-      ...benchmarks,
-      async apply(db, events, context) {
-        await released;
-        return benchmarks.apply(db, events, context);
-      },
-    };
+    const { projector: slow, release } = heldBenchmarks();
     const { matrixId } = await network(handler());
     const catchingUp = runner({}, [slow, matrixViews]).catchUp();
     try {
@@ -391,16 +400,7 @@ describe("projections", () => {
 
   it("the work after a catch-up (the groups' refresh) follows the benchmarks projection's catch-up, not another's", async () => {
     await runner().catchUp();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
-    const slow: Projector = {
-      ...benchmarks,
-      async apply(db, events, context) {
-        await released;
-        return benchmarks.apply(db, events, context);
-      },
-    };
+    const { projector: slow, release } = heldBenchmarks();
     const behindAtRefresh: number[] = [];
     const afterCatchUp = {
       of: "benchmarks",
@@ -430,20 +430,8 @@ describe("projections", () => {
 
   it("a slow projection holds up no other: the matrix views go on while the benchmarks are still applying", async () => {
     await runner().catchUp();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const blocked = new Promise<void>((resolve) => (entered = resolve));
-    const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
     // First in the list, as a catch-up of every projection in turn would wait on it.
-    const slow: Projector = {
-      ...benchmarks,
-      async apply(db, events, context) {
-        entered();
-        await released;
-        return benchmarks.apply(db, events, context);
-      },
-    };
+    const { projector: slow, release, entered: blocked } = heldBenchmarks();
     const scheduler = localScheduler(runner({}, [slow, matrixViews]), { catchUpMs: 60_000, onError: () => undefined });
     try {
       const { matrixId } = await network(handler());
