@@ -43,11 +43,17 @@ describe("territory import", () => {
     expect((await q("SELECT count(*)::int AS n FROM events"))[0]).toEqual({ n: 0 });
   });
 
-  it("records on a registered collectivity what a new millésime changes for it, once, as an event with the millésime as reason", async () => {
+  /** A commune registered from the loaded directory, as the territory's actor would, with a runner for the projections. */
+  async function registeredFromDirectory(inseeCode: string) {
     const commands = new CommandHandler(fx.store, new Repository(fx.store, CollectivityAggregate), new Repository(fx.store, MatrixAggregate));
     const runner = new ProjectionRunner(fx.connection.pool, PROJECTORS);
-    const directory = await new TerritoryService(fx.db).directoryFor({ inseeCode: "07019" });
+    const directory = await new TerritoryService(fx.db).directoryFor({ inseeCode });
     const { collectivityId } = (await commands.registerCollectivity({ directory }, {}, TERRITORY_ACTOR)).ids;
+    return { commands, runner, directory: directory!, collectivityId: collectivityId! };
+  }
+
+  it("records on a registered collectivity what a new millésime changes for it, once, as an event with the millésime as reason", async () => {
+    const { commands, runner, directory, collectivityId } = await registeredFromDirectory("07019");
     await runner.catchUp();
     expect(await recordTerritoryChanges(fx.connection.pool, commands)).toBe(0);
     // The next millésime, as a new import would bring it: Aubenas grows and is renamed.
@@ -56,7 +62,7 @@ describe("territory import", () => {
     const events = await fx.store.readStream(collectivityStream(collectivityId!), {});
     expect(events.at(-1)).toMatchObject({
       type: "CollectivityProfileUpdated",
-      data: { name: "Aubenas-en-Ardèche", population: directory!.population! + 250 },
+      data: { name: "Aubenas-en-Ardèche", population: directory.population! + 250 },
       actor: "territoire-2026",
       reason: "Millésime 2026 du Code officiel géographique",
     });
@@ -77,10 +83,7 @@ describe("territory import", () => {
   });
 
   it("records a commune's merger into a commune nouvelle once; it leaves its peer groups, its history stays", async () => {
-    const commands = new CommandHandler(fx.store, new Repository(fx.store, CollectivityAggregate), new Repository(fx.store, MatrixAggregate));
-    const runner = new ProjectionRunner(fx.connection.pool, PROJECTORS);
-    const directory = await new TerritoryService(fx.db).directoryFor({ inseeCode: "42207" });
-    const { collectivityId } = (await commands.registerCollectivity({ directory }, {}, TERRITORY_ACTOR)).ids;
+    const { commands, runner, collectivityId } = await registeredFromDirectory("42207");
     await runner.catchUp();
     expect(await q("SELECT count(*)::int AS n FROM benchmark_members WHERE collectivity_id = $1", [collectivityId])).toEqual([{ n: 1 }]);
     // The next millésime, as a new import would bring it: Saint-Chamond merged into Saint-Étienne.
