@@ -16,35 +16,39 @@ interface TimelineRow {
   at: string;
 }
 
-/** The decision an event records, read from the matrix as the event left it. */
+/** The decision an event records, read from the matrix as the event left it (most events record none: they are passed over first). */
 function decisionOf(e: ReadEvent<MatrixEvent>, after: Matrix): TimelineRow | null {
-  const event = e;
-  const base = {
-    position: event.position,
-    collectivity_id: after.collectivityId,
-    matrix_id: after.id,
-    actor: event.actor,
-    reason: event.reason,
-    at: event.occurredAt.toISOString(),
-  };
+  let subject: { subject_type: "STRATEGY" | "INITIATIVE"; subject_id: string; title: string; from_status: string | null; to_status: string } | null;
   const strategy = (s: Strategy | undefined, from: string | null) =>
-    s ? { ...base, subject_type: "STRATEGY" as const, subject_id: s.id, title: s.title, from_status: from, to_status: s.status } : null;
+    s ? { subject_type: "STRATEGY" as const, subject_id: s.id, title: s.title, from_status: from, to_status: s.status } : null;
   switch (e.type) {
     case "StrategyProposed":
-      return strategy(after.strategies[e.data.id], null);
+      subject = strategy(after.strategies[e.data.id], null);
+      break;
     case "StrategyStatusChanged":
-      return strategy(after.strategies[e.data.strategyId], e.data.from);
+      subject = strategy(after.strategies[e.data.strategyId], e.data.from);
+      break;
     case "InitiativeAdded":
     case "InitiativeStatusChanged": {
       const id = e.type === "InitiativeAdded" ? e.data.id : e.data.initiativeId;
       const initiative = after.initiatives[id];
-      if (!initiative) return null;
       const from = e.type === "InitiativeStatusChanged" ? e.data.from : null;
-      return { ...base, subject_type: "INITIATIVE", subject_id: id, title: initiative.title, from_status: from, to_status: initiative.status };
+      subject = initiative ? { subject_type: "INITIATIVE", subject_id: id, title: initiative.title, from_status: from, to_status: initiative.status } : null;
+      break;
     }
     default:
       return null;
   }
+  if (!subject) return null;
+  return {
+    position: e.position,
+    collectivity_id: after.collectivityId,
+    matrix_id: after.id,
+    actor: e.actor,
+    reason: e.reason,
+    at: e.occurredAt.toISOString(),
+    ...subject,
+  };
 }
 
 /**
