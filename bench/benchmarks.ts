@@ -16,7 +16,7 @@ import { kindsOf, parseGroupKey } from "../src/domain/benchmark/peer-groups.ts";
 import { EventStore } from "../src/eventstore/store.ts";
 import { refreshAllGroups } from "../src/projections/benchmark-groups.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
-import { CATCH_UP_BATCH, catchUpInProcesses } from "../src/projections/parallel-catch-up.ts";
+import { catchUpFromZero } from "../src/projections/parallel-catch-up.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
 import { seedInProcesses } from "../src/seed/processes.ts";
 import { SEED_WRITERS, seeder, writeSyntheticNetwork } from "../src/seed/write.ts";
@@ -74,14 +74,11 @@ export async function benchBenchmarks(report: Report): Promise<void> {
       : await seedInProcesses(database.url, network, { processes: availableParallelism(), concurrency: SEED_WRITERS });
     report(`seed:synthetic, ${n} collectivities: ${written.events} events`, seconds(started), "");
     started = performance.now();
-    // As seed:synthetic catches up: each projection in a process of its own, or all in this one on embedded PostgreSQL.
-    const runner = new ProjectionRunner(pool, PROJECTORS, { batchSize: CATCH_UP_BATCH });
-    if (database.embedded) await runner.catchUp();
-    else await catchUpInProcesses(database.url, { batchSize: CATCH_UP_BATCH });
+    await catchUpFromZero(database, pool);
     await refreshAllGroups(pool);
     report("  every projection caught up from zero, groups computed", seconds(started), "");
     started = performance.now();
-    await runner.rebuild("benchmarks");
+    await new ProjectionRunner(pool, PROJECTORS).rebuild("benchmarks");
     const rebuilt = seconds(started);
     started = performance.now();
     const groups = await refreshAllGroups(pool);

@@ -8,9 +8,7 @@ import { migrate } from "../db/migrator.ts";
 import { openDatabaseForCli } from "../db/open.ts";
 import { ArchiveError, importEvents } from "../eventstore/archive.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
-import { PROJECTORS } from "../projections/index.ts";
-import { CATCH_UP_BATCH, catchUpInProcesses } from "../projections/parallel-catch-up.ts";
-import { ProjectionRunner } from "../projections/runner.ts";
+import { catchUpFromZero } from "../projections/parallel-catch-up.ts";
 
 const { values } = parseArgs({ options: { in: { type: "string" } } });
 if (!values.in) {
@@ -25,9 +23,7 @@ try {
   const started = performance.now();
   const { count } = await importEvents(pool, values.in);
   process.stdout.write(`${count} events restored in ${((performance.now() - started) / 1000).toFixed(1)} s; rebuilding the read models\n`);
-  // From zero, each projection in a process of its own; embedded PostgreSQL serves one connection.
-  if (database.embedded) await new ProjectionRunner(pool, PROJECTORS, { batchSize: CATCH_UP_BATCH }).catchUp();
-  else await catchUpInProcesses(database.url, { batchSize: CATCH_UP_BATCH });
+  await catchUpFromZero(database, pool);
   await refreshAllGroups(pool, releasePolicy(config));
   process.stdout.write("read models rebuilt\n");
 } catch (error) {

@@ -15,9 +15,7 @@ import { openDatabaseForCli } from "../db/open.ts";
 import { collectivityStream } from "../domain/streams.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
-import { PROJECTORS } from "../projections/index.ts";
-import { CATCH_UP_BATCH, catchUpInProcesses } from "../projections/parallel-catch-up.ts";
-import { ProjectionRunner } from "../projections/runner.ts";
+import { catchUpFromZero } from "../projections/parallel-catch-up.ts";
 import { loadDirectoryFrame } from "../seed/frame.ts";
 import { seedInProcesses } from "../seed/processes.ts";
 import { derivedId, directorySize } from "../seed/synthetic.ts";
@@ -90,10 +88,7 @@ try {
     process.stdout.write(`seeded ${written.collectivities} collectivities, ${written.events} events in ${seconds(started)} s\n`);
     if (!args["skip-projections"]) {
       const projecting = performance.now();
-      // From zero, each projection in a process of its own; embedded PostgreSQL serves one connection.
-      const counts = database.embedded
-        ? await new ProjectionRunner(pool, PROJECTORS, { batchSize: CATCH_UP_BATCH }).catchUp()
-        : await catchUpInProcesses(database.url, { batchSize: CATCH_UP_BATCH });
+      const counts = await catchUpFromZero(database, pool);
       process.stdout.write(`projections caught up in ${seconds(projecting)} s: ${JSON.stringify(counts)}\n`);
       const grouping = performance.now();
       const groups = await refreshAllGroups(pool, releasePolicy(config));
