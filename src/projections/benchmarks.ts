@@ -21,7 +21,7 @@ interface Work {
   dirty: Set<string>;
   /** Release cells whose inputs are out of date. */
   cells: Set<string>;
-  /** Placements whose groups and cells are marked already (a catch-up from zero marks the same few hundred thousands of times). */
+  /** Placements whose groups and cells are marked already: a large batch meets the same few placements thousands of times. */
   placed: Set<string>;
 }
 

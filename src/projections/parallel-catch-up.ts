@@ -6,8 +6,10 @@ import { ProjectionRunner } from "./runner.ts";
 /**
  * Events per batch of a catch-up from zero. A batch's work on the whole
  * (wealth quartiles ranked again, a matrix's row rewritten) is paid once per
- * batch: on the national network, 104–114 s with 20,000 against 168 s with
- * 2,000; 50,000 took 93 s but twice the memory (700 MB at the peak).
+ * batch: on the national network, 168 s with 20,000 against 283 s with
+ * 2,000 (before the benchmarks projection's fixes of the same day, which
+ * brought 20,000 to 104–114 s); 50,000 took 93 s but twice the memory
+ * (700 MB at the peak).
  */
 export const CATCH_UP_BATCH = 20_000;
 
