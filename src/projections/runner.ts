@@ -74,8 +74,12 @@ export class ProjectionRunner {
     let applied = 0;
     for (;;) {
       const result = await this.runBatch(projector);
-      if (result.busy || result.count === 0) return applied;
+      if (result.busy) return applied;
       applied += result.count;
+      // A short batch read up to the head: events appended since wake the
+      // projection again, so asking once more would only cost a round of
+      // locking, reading and committing for nothing (seven statements).
+      if (result.count < this.batchSize) return applied;
     }
   }
 

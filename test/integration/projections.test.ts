@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
 import { type CommandContext, CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
@@ -202,6 +202,18 @@ describe("projections", () => {
     const once = await readModels();
     expect(await runner().catchUp()).toEqual({ "matrix-views": 0, "collectivity-directory": 0, benchmarks: 0 });
     expect(await readModels()).toEqual(once);
+  });
+
+  it("a catch-up that reads up to the head in one batch stops there, without a second round of locking and reading to find nothing", async () => {
+    await runner().catchUp();
+    const count = async () => Number((await fx.connection.pool.query("SELECT count(*) FROM events")).rows[0].count);
+    const before = await count();
+    await network(handler());
+    const events = (await count()) - before;
+    const once = runner();
+    const batches = vi.spyOn(once, "runBatch");
+    expect(await once.catchUp()).toEqual({ "matrix-views": events, "collectivity-directory": events, benchmarks: events });
+    expect(batches).toHaveBeenCalledTimes(PROJECTORS.length);
   });
 
   it("a worker dying in the middle of a batch leaves nothing half-applied, and the next run equals a rebuild", async () => {
