@@ -422,7 +422,7 @@ export const benchmarks: Projector = {
     await applyReferenceWeights(db, events.filter(isNetworkEvent).map(readReferenceWeightEvent), work);
     await applyMembers(db, work);
     // Copies being rebuilt leave the live groups alone: the swap marks them all.
-    if (!context?.rebuilding) {
+    if (!context.rebuilding) {
       await markDirty(db, work.dirty);
       await markCellsStale(db, work.cells);
     }

@@ -62,12 +62,19 @@ export const matrixViews: Projector = {
   // 2: matrices carry their visibility (MATRIX_STATE_VERSION 2); 3: their order of entry, accountability and indicators (3).
   version: 3,
 
-  async apply(db, events) {
+  async apply(db, events, context) {
     const matrixEvents = matrixEventsOf(events);
     if (matrixEvents.length === 0) return [];
     const ids = [...new Set(matrixEvents.map(aggregateId))];
-    const { rows } = await db.query<{ matrix_id: string; state: Matrix }>("SELECT matrix_id, state FROM matrix_views WHERE matrix_id = ANY($1::text[])", [ids]);
-    const views = new Map<string, Matrix | null>(rows.map((r) => [r.matrix_id, r.state]));
+    const views = await context.matrices.load(ids, async (remembered) => {
+      const { rows } = await db.query<{ matrix_id: string; state: Matrix | null }>(
+        `SELECT v.matrix_id, CASE WHEN v.version = r.version AND v.position = r.position THEN NULL ELSE v.state END AS state
+         FROM matrix_views v LEFT JOIN unnest($2::text[], $3::int[], $4::text[]) AS r(matrix_id, version, position) USING (matrix_id)
+         WHERE v.matrix_id = ANY($1::text[])`,
+        [ids, remembered.ids, remembered.versions, remembered.positions],
+      );
+      return rows;
+    });
     const timeline: TimelineRow[] = [];
     const applied: Applied[] = [];
     const changedIds = foldMatrixEvents(views, matrixEvents, (event, after) => {
@@ -76,6 +83,7 @@ export const matrixViews: Projector = {
       applied.push({ event, collectivityId: after.collectivityId, matrix: after });
     });
     const changed = [...changedIds].map((id) => views.get(id)!);
+    context.matrices.remember(changed);
     if (changed.length > 0) {
       await db.query(
         `INSERT INTO matrix_views (matrix_id, collectivity_id, status, published_at, visibility, version, position, state, updated_at)

@@ -3,6 +3,7 @@ import { type CollectivityEvent, readCollectivityEvent } from "../domain/collect
 import type { EventMetadata, ReadEvent, RecordedEvent } from "../domain/events.ts";
 import { evolveMatrix, type Matrix, type MatrixEvent, readMatrixEvent } from "../domain/matrix.ts";
 import { categoryOf, idOf } from "../domain/streams.ts";
+import type { MatrixCache } from "./matrix-cache.ts";
 
 /**
  * An event a projector has applied, for live subscribers: the collectivity
@@ -13,6 +14,14 @@ export interface Applied {
   event: RecordedEvent;
   collectivityId: string;
   matrix?: Matrix;
+}
+
+/** What the runner gives a projector with each batch. */
+export interface ApplyContext {
+  /** The batch goes to copies of the tables being rebuilt: nothing live may be touched. */
+  rebuilding: boolean;
+  /** Matrices this projection last wrote, for this runner (and rebuild) alone. */
+  matrices: MatrixCache;
 }
 
 /**
@@ -28,7 +37,7 @@ export interface Projector {
    * process running the new code rebuilds the projection from the first event.
    */
   version: number;
-  apply(db: pg.PoolClient, events: RecordedEvent[], context?: { rebuilding: boolean }): Promise<Applied[]>;
+  apply(db: pg.PoolClient, events: RecordedEvent[], context: ApplyContext): Promise<Applied[]>;
   /** The tables this projection owns: a rebuild fills copies of them, then swaps them in. */
   tables: readonly string[];
   /** Runs in the transaction that swaps rebuilt tables in, for what depends on them. */

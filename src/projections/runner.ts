@@ -2,6 +2,7 @@ import type pg from "pg";
 import { type LockSpace, lockSql } from "../db/locks.ts";
 import { withClient } from "../db/with-client.ts";
 import { EventStore } from "../eventstore/store.ts";
+import { MatrixCache } from "./matrix-cache.ts";
 import type { Applied, Projector } from "./projector.ts";
 
 export interface ProjectionStatus {
@@ -40,6 +41,8 @@ type BatchResult = { busy: true } | { busy: false; count: number };
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
+  /** Each projection's memory of the matrices it last wrote: one per runner, as a worker process has one. */
+  private readonly matrices: Map<string, MatrixCache>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -47,6 +50,7 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.matrices = new Map(projectors.map((p) => [p.name, new MatrixCache()]));
   }
 
   projector(name: string): Projector {
@@ -108,7 +112,7 @@ export class ProjectionRunner {
             );
             return { count: 0, applied: [] };
           }
-          const applied = await projector.apply(client, events);
+          const applied = await projector.apply(client, events, { rebuilding: false, matrices: this.matrices.get(projector.name)! });
           await this.saveCheckpoint(client, projector.name, events[events.length - 1]!.position);
           return { count: events.length, applied };
         }).catch(async (error: unknown) => {
@@ -143,6 +147,8 @@ export class ProjectionRunner {
   async rebuild(name: string): Promise<number> {
     const projector = this.projector(name);
     const shadow = `rebuild_${name.replace(/[^a-z0-9]/gi, "_").toLowerCase()}`;
+    // The copies are new rows: what the live batches remember does not stand for them.
+    const matrices = new MatrixCache();
     let startedAt: string | null = null;
     let swappedAt: string | null = null;
     // Copied and swapped on one connection; caught up after it is back in the pool (a pool may hold just one).
@@ -168,7 +174,7 @@ export class ProjectionRunner {
           if (!live) return 0;
           const events = (await new EventStore(client).readLog({ after, limit: this.batchSize * 4 })).filter((e) => e.position <= live);
           if (events.length > 0) {
-            await projector.apply(client, events, { rebuilding: true });
+            await projector.apply(client, events, { rebuilding: true, matrices });
             after = events[events.length - 1]!.position;
             total += events.length;
           }

@@ -79,15 +79,15 @@ function rebuildGate(afterApplying: boolean) {
   const released = new Promise<void>((resolve) => (release = resolve));
   const projector: Projector = {
     ...matrixViews,
-    async apply(db, events) {
+    async apply(db, events, context) {
       const { rows } = await db.query<{ search_path: string }>("SHOW search_path");
       const rebuilding = rows[0]!.search_path.startsWith("rebuild_");
-      const applied = afterApplying ? await matrixViews.apply(db, events) : [];
+      const applied = afterApplying ? await matrixViews.apply(db, events, context) : [];
       if (rebuilding) {
         pause();
         await released;
       }
-      return afterApplying ? applied : matrixViews.apply(db, events);
+      return afterApplying ? applied : matrixViews.apply(db, events, context);
     },
   };
   return { projector, paused, release };
@@ -216,13 +216,66 @@ describe("projections", () => {
     expect(batches).toHaveBeenCalledTimes(PROJECTORS.length);
   });
 
+  it("a batch reads back no matrix its runner last wrote, and trusts none another worker or a rolled-back batch moved since", async () => {
+    const { matrixId } = await network(handler());
+    const add = (factorId: string) =>
+      handler().onMatrix("f", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "WEAKNESS", label: factorId }, {}, {}, admin);
+    const read: { matrix_id: string; state: unknown }[] = [];
+    let failOnce = false;
+    const watched: Projector = {
+      ...matrixViews,
+      async apply(db, events, context) {
+        const recording = new Proxy(db, {
+          get: (target, key) =>
+            key === "query"
+              ? async (...args: Parameters<typeof db.query>) => {
+                  const result = await (target.query as (...a: typeof args) => Promise<{ rows: typeof read }>)(...args);
+                  if (String(args[0]).includes("FROM matrix_views v")) read.push(...result.rows);
+                  return result;
+                }
+              : Reflect.get(target, key),
+        });
+        const applied = await matrixViews.apply(recording, events, context);
+        if (failOnce) {
+          failOnce = false;
+          throw new Error("killed after writing, before the checkpoint");
+        }
+        return applied;
+      },
+    };
+    const mine = runner({}, [watched]);
+    const viewState = async () => (await readModels()).views.find((v) => v.matrix_id === matrixId)!.state;
+    const folded = async () => (await new Repository(fx.store, MatrixAggregate).loadAt(matrixId, {})).state;
+    await mine.catchUp();
+    await add("x1");
+    await mine.catchUp();
+    expect(read.at(-1)).toEqual({ matrix_id: matrixId, state: null });
+
+    // Another worker moves the row: its state is read again.
+    await add("x2");
+    await runner({}, [matrixViews]).catchUp();
+    await add("x3");
+    await mine.catchUp();
+    expect(read.at(-1)!.state).not.toBeNull();
+    expect(await viewState()).toEqual(await folded());
+
+    // A batch rolled back after this runner remembered what it wrote.
+    await add("x4");
+    failOnce = true;
+    await expect(mine.catchUp()).rejects.toThrow(/killed/);
+    await mine.catchUp();
+    expect(read.at(-1)!.state).not.toBeNull();
+    expect(await viewState()).toEqual(await folded());
+    expect(Object.keys((await viewState()).factors)).toEqual(expect.arrayContaining(["x1", "x2", "x3", "x4"]));
+  });
+
   it("a worker dying in the middle of a batch leaves nothing half-applied, and the next run equals a rebuild", async () => {
     await network(handler());
     let calls = 0;
     const dying: Projector[] = PROJECTORS.map((p) => ({
       ...p,
-      async apply(db, events) {
-        const applied = await p.apply(db, events);
+      async apply(db, events, context) {
+        const applied = await p.apply(db, events, context);
         if (++calls === 1) throw new Error("killed after writing, before the checkpoint");
         return applied;
       },

@@ -1,0 +1,43 @@
+import { LRUCache } from "lru-cache";
+import type { Matrix } from "../domain/matrix.ts";
+
+/**
+ * The matrices a projection last wrote from this process, so that its next
+ * batch need not read them back: a matrix being edited is written again at
+ * every batch, and its state (tens of kilobytes at two hundred factors) was
+ * sent, parsed and collected each time. A remembered state stands for a
+ * row only while the row still holds its version and position: another
+ * worker may have moved it since, or a rolled-back batch never wrote it.
+ */
+export class MatrixCache {
+  private readonly states: LRUCache<string, Matrix>;
+
+  constructor(max = 2_000) {
+    this.states = new LRUCache({ max });
+  }
+
+  remember(matrices: Iterable<Matrix>): void {
+    for (const matrix of matrices) this.states.set(matrix.id, matrix);
+  }
+
+  /**
+   * Reads the rows of these matrices through `read`, which is given what is
+   * remembered of them and returns, for each row found, its state or null
+   * where the remembered one still stands for it.
+   */
+  async load(
+    ids: string[],
+    read: (remembered: { ids: string[]; versions: number[]; positions: string[] }) => Promise<{ matrix_id: string; state: Matrix | null }[]>,
+  ): Promise<Map<string, Matrix | null>> {
+    const remembered = { ids: [] as string[], versions: [] as number[], positions: [] as string[] };
+    for (const id of ids) {
+      const state = this.states.get(id);
+      if (!state) continue;
+      remembered.ids.push(id);
+      remembered.versions.push(state.version);
+      remembered.positions.push(state.position);
+    }
+    const rows = await read(remembered);
+    return new Map(rows.map((row) => [row.matrix_id, row.state ?? this.states.get(row.matrix_id)!]));
+  }
+}
