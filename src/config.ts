@@ -71,6 +71,7 @@ const schema = z
       .pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
     PILOTIS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
     PILOTIS_CATCHUP_MS: z.coerce.number().int().min(100).default(2000),
+    PILOTIS_PROJECTION_SETTLE_MS: z.coerce.number().int().min(0).max(1000).default(50),
     PILOTIS_BENCHMARK_MIN_GROUP: z.coerce.number().int().min(1).default(5),
     PILOTIS_BENCHMARK_DEBOUNCE_MS: z.coerce.number().int().min(0).default(500),
     /** Seconds between two benchmark releases: a quarter of a year (README, "Private benchmarks"). */

@@ -54,6 +54,7 @@ const afterCatchUp = {
 };
 const worker = await startProjectionWorker(config.REDIS_URL, runner, {
   catchUpMs: config.PILOTIS_CATCHUP_MS,
+  settleMs: config.PILOTIS_PROJECTION_SETTLE_MS,
   prefix: config.PILOTIS_QUEUE_PREFIX,
   onError,
   onRedisError,

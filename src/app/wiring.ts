@@ -15,6 +15,7 @@ export function wireApplication(connection: Database, config: Config, logger: Lo
     redisUrl: config.REDIS_URL,
     queuePrefix: config.PILOTIS_QUEUE_PREFIX,
     catchUpMs: config.PILOTIS_CATCHUP_MS,
+    settleMs: config.PILOTIS_PROJECTION_SETTLE_MS,
     benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
     benchmarkRelease: releasePolicy(config),
     quiet: options.quiet,

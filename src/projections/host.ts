@@ -24,6 +24,7 @@ export interface HostOptions {
   redisUrl?: string;
   queuePrefix?: string;
   catchUpMs: number;
+  settleMs: number;
   benchmarkDebounceMs: number;
   benchmarkRelease: ReleasePolicy;
   /** A bulk load is under way (the demo): hold benchmark releases until it ends. */

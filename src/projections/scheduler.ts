@@ -9,6 +9,13 @@ export interface ProjectionScheduler {
 
 export interface SchedulerOptions {
   catchUpMs: number;
+  /**
+   * How long a lane woken while it ran waits before running again (0: not
+   * at all), so that a burst of edits is applied in a few batches rather
+   * than in one after each edit: a batch rewrites every matrix it touches.
+   * A wake-up with nothing running is served at once.
+   */
+  settleMs?: number;
   onError: (error: unknown) => void;
   /**
    * Work that follows each catch-up of one projection (the benchmark
@@ -24,7 +31,7 @@ export interface SchedulerOptions {
  * In-process scheduling. Each projection has a lane of its own: a slow one
  * (the benchmarks, at national scale) never holds up the matrix views that
  * live subscribers wait for. In a lane, wake-ups while a catch-up runs are
- * folded into one more catch-up after it; a timer catches up whatever a
+ * folded into one more catch-up after it, `settleMs` later; a timer catches up whatever a
  * wake-up missed. Errors are reported and retried on the next wake-up. The
  * work after its projection's catch-up runs beside the next ones, one at a time: a refresh
  * of every benchmark group (seconds at national scale) must not hold up
@@ -84,6 +91,7 @@ export function localScheduler(runner: ProjectionRunner, options: SchedulerOptio
             } catch (error) {
               options.onError(error);
             }
+            if (again && !stopped && options.settleMs) await new Promise((resolve) => setTimeout(resolve, options.settleMs));
           } while (again && !stopped);
           running = null;
         })();

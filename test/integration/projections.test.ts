@@ -493,6 +493,52 @@ describe("projections", () => {
     }
   });
 
+  it("a lane woken while it runs lets the next edits gather for settleMs before running again; woken idle, it runs at once", async () => {
+    await runner().catchUp();
+    const settleMs = 1_500;
+    const batches: { started: number; ended: number; events: number }[] = [];
+    let hold = () => Promise.resolve();
+    const recording: Projector = {
+      ...matrixViews,
+      async apply(db, events, context) {
+        const started = performance.now();
+        await hold();
+        const applied = await matrixViews.apply(db, events, context);
+        batches.push({ started, ended: performance.now(), events: events.length });
+        return applied;
+      },
+    };
+    let release!: () => void;
+    hold = () => new Promise<void>((resolve) => (release = resolve));
+    const scheduler = localScheduler(runner({}, [recording]), { catchUpMs: 60_000, settleMs, onError: () => undefined });
+    try {
+      const { matrixId } = await network(handler());
+      const wokenIdle = performance.now();
+      scheduler.wake();
+      await expect.poll(() => release !== undefined).toBe(true);
+      // Woken again while its batch runs, by edits that follow each other.
+      const on = (factorId: string) =>
+        handler().onMatrix("f", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "WEAKNESS", label: factorId }, {}, {}, admin);
+      await on("w1");
+      scheduler.wake();
+      hold = () => Promise.resolve();
+      release();
+      await on("w2");
+      scheduler.wake();
+      await expect.poll(() => batches.length, { timeout: 10_000 }).toBe(2);
+      const { version } = await new Repository(fx.store, MatrixAggregate).loadAt(matrixId, {});
+      await expect.poll(async () => (await readModels()).views.find((v) => v.matrix_id === matrixId)?.version, { timeout: 10_000 }).toBe(version);
+      const [first, second] = batches as [(typeof batches)[0], (typeof batches)[0]];
+      expect(first.started - wokenIdle).toBeLessThan(settleMs);
+      expect(second.started - first.ended).toBeGreaterThanOrEqual(settleMs - 1);
+      // Both edits made while it waited are applied together.
+      expect(second.events).toBe(2);
+    } finally {
+      release();
+      await scheduler.stop();
+    }
+  });
+
   it("a slow projection holds up no other: the matrix views go on while the benchmarks are still applying", async () => {
     await runner().catchUp();
     // First in the list, as a catch-up of every projection in turn would wait on it.
