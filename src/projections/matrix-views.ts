@@ -53,7 +53,8 @@ function decisionOf(e: ReadEvent<MatrixEvent>, after: Matrix): TimelineRow | nul
 
 /**
  * The matrix views and the decision timeline, from matrix events. A batch
- * loads the views it touches in one query, folds the events with the
+ * loads the views it touches in one query (the states its runner last
+ * wrote and still stand come from memory), folds the events with the
  * domain's own evolve, and writes everything back in two statements. Events
  * a view already holds (version not above its own) are ignored.
  */
