@@ -441,11 +441,32 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     await expect.poll(() => page.locator("h1").textContent()).toBe("Matrice introuvable");
   });
 
-  it("prints the report to an A4 PDF", async () => {
+  it("prints the report, action plan included, to an A4 PDF", async () => {
+    const matrixId = shownMatrix;
+    await app.ok(`mutation($input: ReviseStrategyInput!) { reviseStrategy(input: $input) { position } }`, {
+      input: { matrixId, strategyId: "s1", lead: "Claire Martin", dueDate: "2027-06-30", budget: 15000, progress: 40 },
+    });
+    await app.ok(`mutation($input: SetIndicatorInput!) { setIndicator(input: $input) { position } }`, {
+      input: { matrixId, subjectId: "s1", name: "Agents formés", unit: "agents", target: 120, value: 35 },
+    });
+    await app.ok(`mutation($input: AddInitiativeInput!) { addInitiative(input: $input) { position } }`, {
+      input: { matrixId, title: "Hackathon des agents", quadrant: "WT", strategyIds: ["s1"], lead: "Paul Roux" },
+    });
     const page = await signedIn({ role: "OBSERVER", subject: "observateur@exemple.fr" });
     await page.goto(`${origin}/matrices/${shownMatrix}/rapport`);
     await page.locator(".report .cross").first().waitFor();
     expect(await page.locator(".report-collectivity").textContent()).toBe("Saint-Étienne-de-Fontbellon");
+    // Who does what by when, as the conseil reads it on paper.
+    const led = page.locator("section[aria-labelledby=r-strategies] tr", { hasText: "Claire Martin" });
+    expect(await led.locator(".accountability").textContent()).toBe(
+      "référent : Claire Martin · échéance : 30/06/2027 · budget : 15 000 € · avancement : 40 % 40 %",
+    );
+    expect(await led.locator(".indicators li").textContent()).toContain("Agents formés : 35 agents (cible 120 agents)");
+    const initiative = page.locator("section[aria-labelledby=r-initiatives] li");
+    expect(await initiative.locator("strong").allTextContents()).toEqual(["Hackathon des agents"]);
+    expect(await initiative.locator(".accountability").textContent()).toBe("référent : Paul Roux");
+    expect(await initiative.textContent()).toContain(`pour : ${await led.locator("td").nth(1).textContent()}`);
+    expect(await seriousViolations(page)).toEqual([]);
     const pdf = await page.pdf({ format: "A4", printBackground: true });
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     // Grids and the strategies table start pages of their own: three pages at least.

@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { Link } from "wouter";
+import { Accountability, Indicators } from "../components/ActionPlan.tsx";
 import { CrossGrid } from "../components/CrossGrid.tsx";
 import { Score, Swot } from "../components/Swot.tsx";
 import { frenchDate, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS } from "../french.ts";
@@ -8,7 +9,7 @@ import { type Quadrant, useMatrix } from "../matrix-query.ts";
 
 const QUADRANTS: Quadrant[] = ["SO", "WO", "ST", "WT"];
 
-/** The matrix on A4 pages for the conseil or the bureau: the browser's "Enregistrer au format PDF" makes the PDF. */
+/** The matrix and its action plan on A4 pages for the conseil or the bureau: the browser's "Enregistrer au format PDF" makes the PDF. */
 export function Report({ id }: { id: string }) {
   const { matrix, error, loaded } = useMatrix({ id, asOf: null, minPosition: null });
   useEffect(() => {
@@ -23,6 +24,8 @@ export function Report({ id }: { id: string }) {
   if (!loaded) return <p aria-live="polite">Chargement…</p>;
   if (!matrix) return <h1>Matrice introuvable</h1>;
   const strategies = QUADRANTS.flatMap((q) => matrix[q].cells.flatMap((c) => c.strategies.map((s) => ({ ...s, quadrant: q }))));
+  const plans = new Map(matrix.plan.strategies.map((s) => [s.id, s]));
+  const initiativePlans = new Map(matrix.plan.initiatives.map((i) => [i.id, i]));
   return (
     <article className="report">
       <p className="no-print">
@@ -62,23 +65,49 @@ export function Report({ id }: { id: string }) {
               <th scope="col">Stratégie</th>
               <th scope="col">Statut</th>
               <th scope="col">Décisions</th>
+              <th scope="col">Plan d'action</th>
             </tr>
           </thead>
           <tbody>
-            {strategies.map((s) => (
-              <tr key={s.id}>
-                <td>{QUADRANTS_FR[s.quadrant].label}</td>
-                <td>{s.title}</td>
-                <td>{STATUS_LABELS[s.status]}</td>
-                <td>
-                  {s.decisions
-                    .map((d) => `${frenchDate(d.at)} : ${STATUS_LABELS[d.status]}${d.reason ? ` (« ${d.reason} »)` : ""}, par ${d.actor}`)
-                    .join(" ; ")}
-                </td>
-              </tr>
-            ))}
+            {strategies.map((s) => {
+              const plan = plans.get(s.id);
+              return (
+                <tr key={s.id}>
+                  <td>{QUADRANTS_FR[s.quadrant].label}</td>
+                  <td>{s.title}</td>
+                  <td>{STATUS_LABELS[s.status]}</td>
+                  <td>
+                    {s.decisions
+                      .map((d) => `${frenchDate(d.at)} : ${STATUS_LABELS[d.status]}${d.reason ? ` (« ${d.reason} »)` : ""}, par ${d.actor}`)
+                      .join(" ; ")}
+                  </td>
+                  <td>
+                    {plan && <Accountability of={plan} label={s.title} />}
+                    {plan && <Indicators indicators={plan.indicators} />}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
+      </section>
+      <section aria-labelledby="r-initiatives">
+        <h2 id="r-initiatives">Boîte à outils : initiatives</h2>
+        {matrix.initiatives.length === 0 && <p>Aucune initiative.</p>}
+        <ul className="initiatives">
+          {matrix.initiatives.map((i) => {
+            const plan = initiativePlans.get(i.id);
+            return (
+              <li key={i.id}>
+                <strong>{i.title}</strong> — {QUADRANTS_FR[i.quadrant].label} · {STATUS_LABELS[i.status]}
+                {i.strategies.length > 0 && <> · pour : {i.strategies.map((s) => s.title).join(", ")}</>}
+                {plan?.description && <p className="description">{plan.description}</p>}
+                {plan && <Accountability of={plan} label={i.title} />}
+                {plan && <Indicators indicators={plan.indicators} />}
+              </li>
+            );
+          })}
+        </ul>
       </section>
     </article>
   );
