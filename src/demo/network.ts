@@ -5,6 +5,7 @@
 // stays in French, as the network writes it.
 import type { CommandContext, CommandHandler } from "../app/commands.ts";
 import { catalogueEntry } from "../domain/catalogue/index.ts";
+import type { Accountability } from "../domain/matrix.ts";
 import type { FactorKind, MatrixVisibility, StrategyStatus } from "../domain/types.ts";
 import { writeSyntheticNetwork } from "../seed/write.ts";
 
@@ -28,6 +29,11 @@ export const DEMO_PEERS = Object.values(DEMO_PEER_KINDS).reduce((a, b) => a + b,
 /** Writers of the peers at once (see seedDemoNetwork). */
 const DEMO_WRITERS = 16;
 
+/** Who does what by when for a strategy, and what measures it. */
+interface DemoPlan extends Partial<Accountability> {
+  indicator?: { name: string; unit: string; baseline: number; target: number; value: number };
+}
+
 interface DemoCollectivity {
   name: string;
   kind: "COMMUNE" | "COMMUNAUTE_DE_COMMUNES" | "DEPARTEMENT";
@@ -37,8 +43,8 @@ interface DemoCollectivity {
   regionCode: string;
   matrixTitle: string;
   factors: string[];
-  strategies: { key: string; path: StrategyStatus[]; reason: string }[];
-  tools: string[];
+  strategies: { key: string; path: StrategyStatus[]; reason: string; plan?: DemoPlan }[];
+  tools: { key: string; plan?: Partial<Accountability> }[];
   /** Published with this visibility; null leaves the matrix a draft. */
   visibility: MatrixVisibility | null;
 }
@@ -54,12 +60,28 @@ export const DEMO_NETWORK: DemoCollectivity[] = [
     matrixTitle: "Diagnostic innovation 2026 (démonstration)",
     factors: ["S1", "S3", "W2", "W4", "O2", "O3", "T1", "T3"],
     strategies: [
-      { key: "SO-S3-O3", path: ["ADOPTED", "IN_PROGRESS"], reason: "Validé en comité de direction" },
-      { key: "WO-W4-O2", path: ["ADOPTED"], reason: "Inscrit au budget primitif" },
+      {
+        key: "SO-S3-O3",
+        path: ["ADOPTED", "IN_PROGRESS"],
+        reason: "Validé en comité de direction",
+        plan: {
+          lead: "Direction générale des services",
+          dueDate: "2027-06-30",
+          budget: 45_000,
+          progress: 35,
+          indicator: { name: "Agents formés à la conduite de projet", unit: "agents", baseline: 0, target: 80, value: 28 },
+        },
+      },
+      {
+        key: "WO-W4-O2",
+        path: ["ADOPTED"],
+        reason: "Inscrit au budget primitif",
+        plan: { lead: "Mission innovation", dueDate: "2027-12-31", budget: 20_000, progress: 10 },
+      },
       { key: "WT-W2-T1", path: ["ABANDONED"], reason: "Reporté après les élections" },
       { key: "ST-S1-T3", path: [], reason: "" },
     ],
-    tools: ["TOOL-SO-06", "TOOL-WT-02"],
+    tools: [{ key: "TOOL-SO-06", plan: { lead: "Laboratoire d'innovation publique", dueDate: "2027-03-31" } }, { key: "TOOL-WT-02" }],
     visibility: "PUBLIC",
   },
   {
@@ -72,11 +94,27 @@ export const DEMO_NETWORK: DemoCollectivity[] = [
     matrixTitle: "Matrice SWOT du projet de territoire (démonstration)",
     factors: ["S2", "S4", "W1", "W3", "O1", "O2", "T2"],
     strategies: [
-      { key: "SO-S2-O1", path: ["ADOPTED", "IN_PROGRESS", "DONE"], reason: "Projet de territoire voté" },
-      { key: "WT-W1-T2", path: ["ADOPTED"], reason: "Observatoire partagé avec les communes membres" },
+      {
+        key: "SO-S2-O1",
+        path: ["ADOPTED", "IN_PROGRESS", "DONE"],
+        reason: "Projet de territoire voté",
+        plan: {
+          lead: "Pôle aménagement",
+          dueDate: "2026-09-30",
+          budget: 120_000,
+          progress: 100,
+          indicator: { name: "Communes membres associées", unit: "communes", baseline: 4, target: 22, value: 22 },
+        },
+      },
+      {
+        key: "WT-W1-T2",
+        path: ["ADOPTED"],
+        reason: "Observatoire partagé avec les communes membres",
+        plan: { lead: "Service observation territoriale", dueDate: "2027-09-30", progress: 20 },
+      },
       { key: "WO-W3-O2", path: [], reason: "" },
     ],
-    tools: ["TOOL-ST-02"],
+    tools: [{ key: "TOOL-ST-02", plan: { lead: "Chargée de mission innovation" } }],
     visibility: "NETWORK",
   },
   {
@@ -95,6 +133,29 @@ export const DEMO_NETWORK: DemoCollectivity[] = [
 ];
 
 const factorKind = (key: string): FactorKind => catalogueEntry(key)!.factorKind!;
+
+/** A strategy's plan as its comité de pilotage set it: the accountability, then its indicator with a first measure. */
+async function setPlan(commands: CommandHandler, ctx: CommandContext, matrixId: string, strategyId: string, plan: DemoPlan): Promise<void> {
+  const { indicator, ...accountability } = plan;
+  await commands.onMatrix(
+    "reviseStrategy",
+    { matrixId },
+    { type: "ReviseStrategy", matrixId, strategyId, ...accountability },
+    { strategyId },
+    { reason: "Plan d'action arrêté en comité de pilotage" },
+    ctx,
+  );
+  if (!indicator) return;
+  const { value, ...fields } = indicator;
+  await commands.onMatrix(
+    "setIndicator",
+    { matrixId },
+    { type: "SetIndicator", matrixId, subjectId: strategyId, newIndicatorId: crypto.randomUUID(), value, ...fields },
+    { strategyId },
+    { reason: "Premier relevé" },
+    ctx,
+  );
+}
 
 /** Builds the demo network through the same commands as the API, so it has a real history. */
 /** Loads the demo network; `signal` stops it between two collectivities (the process is stopping). */
@@ -171,9 +232,10 @@ export async function seedDemoNetwork(
           ctx,
         );
       }
+      if (plan.plan) await setPlan(commands, ctx, matrixId!, strategyId, plan.plan);
       strategies.push({ id: strategyId, quadrant: entry.quadrant!, inPlan: !plan.path.includes("ABANDONED") });
     }
-    for (const key of demo.tools) {
+    for (const { key, plan } of demo.tools) {
       const entry = catalogueEntry(key)!;
       const initiativeId = crypto.randomUUID();
       await commands.onMatrix(
@@ -190,6 +252,7 @@ export async function seedDemoNetwork(
             .filter((s) => s.quadrant === entry.quadrant && s.inPlan)
             .slice(0, 1)
             .map((s) => s.id),
+          ...plan,
         },
         { initiativeId },
         {},

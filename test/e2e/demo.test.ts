@@ -57,6 +57,19 @@ it("a first start loads the demo network, whose benchmarks show figures, not onl
   }
   expect((await gql(`{ collectivities(first: 1) { totalCount } }`)).collectivities.totalCount).toBe(DEMO_NETWORK.length + DEMO_PEERS);
   expect((await gql(`{ peerGroups(kind: COMMUNE) { size } }`)).peerGroups.length).toBeGreaterThan(5);
+  // The named commune's matrix shows an action plan: who does what by when, and a first measure.
+  const named = await gql(
+    `{ collectivities(search: "Val-d'Exemple", first: 1) { edges { node { matrices { strategies { lead dueDate budget progress indicators { name value target } } initiatives { title lead } } } } } }`,
+  );
+  const [matrix] = named.collectivities.edges[0].node.matrices;
+  expect(matrix.strategies).toContainEqual({
+    lead: "Direction générale des services",
+    dueDate: "2027-06-30",
+    budget: 45_000,
+    progress: 35,
+    indicators: [{ name: "Agents formés à la conduite de projet", value: 28, target: 80 }],
+  });
+  expect(matrix.initiatives.map((i: { lead: string | null }) => i.lead)).toContain("Laboratoire d'innovation publique");
   // The peers stand on the real territory (all 18 régions; communes in theirs), under fictional names and no INSEE code.
   const of = async (kind: string) =>
     (await gql(`{ collectivities(kind: ${kind}, first: 100) { edges { node { name inseeCode regionCode } } } }`)).collectivities.edges.map(
