@@ -29,15 +29,14 @@ export class MatrixCache {
     ids: string[],
     read: (remembered: { ids: string[]; versions: number[]; positions: string[] }) => Promise<{ matrix_id: string; state: Matrix | null }[]>,
   ): Promise<Map<string, Matrix | null>> {
-    const remembered = { ids: [] as string[], versions: [] as number[], positions: [] as string[] };
+    // Held apart for the read: what the cache evicts meanwhile must not leave a row without its state.
+    const held = new Map<string, Matrix>();
     for (const id of ids) {
       const state = this.states.get(id);
-      if (!state) continue;
-      remembered.ids.push(id);
-      remembered.versions.push(state.version);
-      remembered.positions.push(state.position);
+      if (state) held.set(id, state);
     }
-    const rows = await read(remembered);
-    return new Map(rows.map((row) => [row.matrix_id, row.state ?? this.states.get(row.matrix_id)!]));
+    const states = [...held.values()];
+    const rows = await read({ ids: [...held.keys()], versions: states.map((m) => m.version), positions: states.map((m) => m.position) });
+    return new Map(rows.map((row) => [row.matrix_id, row.state ?? held.get(row.matrix_id)!]));
   }
 }
