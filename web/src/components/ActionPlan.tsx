@@ -1,6 +1,6 @@
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useMutation } from "urql";
-import { frenchDate, frenchDateTime, frenchNumber, QUADRANTS_FR } from "../french.ts";
+import { frenchDate, frenchDateTime, frenchNumber, QUADRANTS_FR, STATUS_LABELS } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
 import type { Diagnosis, IndicatorView, InitiativePlan, Quadrant, StrategyPlan } from "../matrix-query.ts";
 import type { Common, Suggestion } from "./Editing.tsx";
@@ -84,6 +84,20 @@ export function Indicators({ indicators }: { indicators: IndicatorView[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** An initiative of the toolbox as the matrix page and the report show it; `children` are the page's forms. */
+export function InitiativeItem({ initiative, plan, children }: { initiative: Diagnosis["initiatives"][number]; plan?: InitiativePlan; children?: ReactNode }) {
+  return (
+    <li className={`initiative status-${initiative.status.toLowerCase()}`}>
+      <strong>{initiative.title}</strong> — {QUADRANTS_FR[initiative.quadrant].label} · <span className="badge">{STATUS_LABELS[initiative.status]}</span>
+      {initiative.strategies.length > 0 && <> · pour : {initiative.strategies.map((s) => s.title).join(", ")}</>}
+      {plan?.description && <p className="description">{plan.description}</p>}
+      {plan && <Accountability of={plan} label={initiative.title} />}
+      {plan && <Indicators indicators={plan.indicators} />}
+      {children}
+    </li>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { type CombinedError, useQuery, useSubscription } from "urql";
 import { Link, useLocation, useSearch } from "wouter";
-import { Accountability, EditInitiative, EditStrategyPlan, Indicators, SetIndicator } from "../components/ActionPlan.tsx";
+import { Accountability, EditInitiative, EditStrategyPlan, Indicators, InitiativeItem, SetIndicator } from "../components/ActionPlan.tsx";
 import { CrossGrid, StrategyCard } from "../components/CrossGrid.tsx";
 import {
   AddFactor,
@@ -15,7 +15,7 @@ import {
   RenameMatrix,
 } from "../components/Editing.tsx";
 import { Score, Swot } from "../components/Swot.tsx";
-import { eventLabel, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS, VISIBILITY_LABELS } from "../french.ts";
+import { eventLabel, frenchDateTime, MATRIX_STATUS_LABELS, VISIBILITY_LABELS } from "../french.ts";
 import { graphql } from "../generated/gql.ts";
 import { errorCode, errorMessage } from "../graphql.ts";
 import { CHANGED, type Diagnosis, type MatrixData, type Quadrant, useHistory, useMatrix } from "../matrix-query.ts";
@@ -230,12 +230,7 @@ export function MatrixPage({ id }: { id: string }) {
           {matrix.initiatives.map((i) => {
             const plan = initiativePlans.get(i.id);
             return (
-              <li key={i.id} className={`initiative status-${i.status.toLowerCase()}`}>
-                <strong>{i.title}</strong> — {QUADRANTS_FR[i.quadrant].label} · <span className="badge">{STATUS_LABELS[i.status]}</span>
-                {i.strategies.length > 0 && <> · pour : {i.strategies.map((s) => s.title).join(", ")}</>}
-                {plan?.description && <p className="description">{plan.description}</p>}
-                {plan && <Accountability of={plan} label={i.title} />}
-                {plan && <Indicators indicators={plan.indicators} />}
+              <InitiativeItem key={i.id} initiative={i} plan={plan}>
                 {editing && <ChangeStatus {...common} subject={{ kind: "initiative", id: i.id, status: i.status }} />}
                 {editing && plan && (
                   <>
@@ -243,7 +238,7 @@ export function MatrixPage({ id }: { id: string }) {
                     <SetIndicator key={`indicator-${i.id}-${matrix.version}`} {...common} subject={{ ...plan, title: i.title }} />
                   </>
                 )}
-              </li>
+              </InitiativeItem>
             );
           })}
         </ul>

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { Link } from "wouter";
-import { Accountability, Indicators } from "../components/ActionPlan.tsx";
+import { Accountability, Indicators, InitiativeItem } from "../components/ActionPlan.tsx";
 import { CrossGrid } from "../components/CrossGrid.tsx";
 import { Score, Swot } from "../components/Swot.tsx";
 import { frenchDate, frenchDateTime, MATRIX_STATUS_LABELS, QUADRANTS_FR, STATUS_LABELS } from "../french.ts";
@@ -95,18 +95,9 @@ export function Report({ id }: { id: string }) {
         <h2 id="r-initiatives">Boîte à outils : initiatives</h2>
         {matrix.initiatives.length === 0 && <p>Aucune initiative.</p>}
         <ul className="initiatives">
-          {matrix.initiatives.map((i) => {
-            const plan = initiativePlans.get(i.id);
-            return (
-              <li key={i.id}>
-                <strong>{i.title}</strong> — {QUADRANTS_FR[i.quadrant].label} · {STATUS_LABELS[i.status]}
-                {i.strategies.length > 0 && <> · pour : {i.strategies.map((s) => s.title).join(", ")}</>}
-                {plan?.description && <p className="description">{plan.description}</p>}
-                {plan && <Accountability of={plan} label={i.title} />}
-                {plan && <Indicators indicators={plan.indicators} />}
-              </li>
-            );
-          })}
+          {matrix.initiatives.map((i) => (
+            <InitiativeItem key={i.id} initiative={i} plan={initiativePlans.get(i.id)} />
+          ))}
         </ul>
       </section>
     </article>
