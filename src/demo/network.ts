@@ -147,11 +147,12 @@ async function setPlan(commands: CommandHandler, ctx: CommandContext, matrixId: 
   );
   if (!indicator) return;
   const { value, ...fields } = indicator;
+  const indicatorId = crypto.randomUUID();
   await commands.onMatrix(
     "setIndicator",
     { matrixId },
-    { type: "SetIndicator", matrixId, subjectId: strategyId, newIndicatorId: crypto.randomUUID(), value, ...fields },
-    { strategyId },
+    { type: "SetIndicator", matrixId, subjectId: strategyId, newIndicatorId: indicatorId, value, ...fields },
+    { indicatorId },
     { reason: "Premier relevé" },
     ctx,
   );
