@@ -3,8 +3,12 @@ import { type IssuedToken, issueToken } from "../auth/tokens.ts";
 import type { Db } from "../db/client.ts";
 import { badInput, notFound } from "../domain/errors.ts";
 import { checkReason } from "../domain/validation.ts";
-import type { ApiToken } from "../generated/prisma/client.ts";
-import type { Page } from "./queries.ts";
+import type { ApiToken, Prisma } from "../generated/prisma/client.ts";
+
+/** What a connection adds to a listing: its page and the fields its nodes select. */
+export type TokenPage = Pick<Prisma.ApiTokenFindManyArgs, "take" | "skip" | "cursor" | "select">;
+
+const live = (includeRevoked?: boolean | null) => (includeRevoked ? {} : { revokedAt: null });
 
 export interface IssueTokenInput {
   role: Role;
@@ -28,22 +32,20 @@ export class TokenService {
     return principal ? this.db.apiToken.findUnique({ where: { id: principal.tokenId } }) : null;
   }
 
-  /** Every token, oldest first; ADMIN only. */
-  async list(principal: Principal | null, args: { first: number; after?: string | null; includeRevoked?: boolean | null }): Promise<Page<ApiToken>> {
+  /**
+   * Tokens oldest first, revoked ones only when asked; ADMIN only. The page
+   * (take, skip, cursor) and the nested selection come from the GraphQL
+   * connection (plugin-prisma's prismaConnection); without one, all of them.
+   */
+  async list(principal: Principal | null, args: { includeRevoked?: boolean | null; page?: TokenPage }): Promise<ApiToken[]> {
     requireAdmin(principal);
-    const live = args.includeRevoked ? {} : { revokedAt: null };
-    let after = {};
-    if (args.after) {
-      const from = await this.db.apiToken.findUnique({ where: { id: args.after }, select: { createdAt: true, id: true } });
-      if (!from) throw badInput("after", "after is not a cursor returned by this API");
-      after = { OR: [{ createdAt: { gt: from.createdAt } }, { createdAt: from.createdAt, id: { gt: from.id } }] };
-    }
-    const [rows, totalCount] = await Promise.all([
-      this.db.apiToken.findMany({ where: { ...live, ...after }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: args.first + 1 }),
-      this.db.apiToken.count({ where: live }),
-    ]);
-    const items = rows.slice(0, args.first).map((row) => ({ cursor: row.id, node: row }));
-    return { items, hasNextPage: rows.length > args.first, totalCount };
+    return this.db.apiToken.findMany({ ...args.page, where: live(args.includeRevoked), orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  }
+
+  /** How many tokens list() pages through; ADMIN only. */
+  async count(principal: Principal | null, includeRevoked?: boolean | null): Promise<number> {
+    requireAdmin(principal);
+    return this.db.apiToken.count({ where: live(includeRevoked) });
   }
 
   /** A new token; ADMIN only. A replayed commandId is refused: the secret was shown once and is not kept. */

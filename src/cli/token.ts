@@ -80,14 +80,7 @@ async function directAdmin(database: Awaited<ReturnType<typeof openDatabase>>): 
       return { token: issued.token, view: view(issued.row) };
     },
     async list(includeRevoked) {
-      const rows = [];
-      let after: string | null = null;
-      for (;;) {
-        const page = await service.list(cli, { first: 100, after, includeRevoked });
-        rows.push(...page.items.map((item) => view(item.node)));
-        if (!page.hasNextPage) return rows;
-        after = page.items.at(-1)!.cursor;
-      }
+      return (await service.list(cli, { includeRevoked })).map(view);
     },
     async revoke(tokenId, reason) {
       return view(await service.revoke(cli, { tokenId, reason }));

@@ -1,3 +1,4 @@
+import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { NotReadyError, StaleError } from "../app/errors.ts";
 import { AccessError } from "../auth/principal.ts";
@@ -15,5 +16,7 @@ export function toContractError(error: unknown, path?: readonly (string | number
     return new GraphQLError(error.message, options({ code: "STALE", minPosition: error.minPosition, reached: error.reached }));
   }
   if (error instanceof NotReadyError) return new GraphQLError(error.message, options({ code: "STALE" }));
+  // Pothos' connection arguments: a cursor it did not issue, before with after…
+  if (error instanceof PothosValidationError) return new GraphQLError(error.message, options({ code: "BAD_USER_INPUT" }));
   return null;
 }

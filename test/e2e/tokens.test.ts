@@ -96,10 +96,42 @@ describe("tokens", () => {
       after = page.pageInfo.endCursor;
     }
     expect(new Set(all).size).toBe(all.length);
-    for (const t of issued) expect(all).toContain(t.id);
+    // Oldest first: the three just issued close the list, in their order.
+    expect(all.slice(-3)).toEqual(issued.map((t) => t.id));
     const live = (await app.ok(`{ tokens(first: 100) { edges { node { id } } } }`)).tokens.edges.map((e: any) => e.node.id);
     expect(live).toContain(issued[0]!.id);
     expect(live).not.toContain(issued[1]!.id);
+  });
+
+  it("pages back from the newest with last and before, counts its queries, and refuses a cursor it did not issue", async () => {
+    const issued = [];
+    for (let i = 0; i < 4; i++) issued.push((await issue({ role: "OBSERVER", subject: `recul-${i}` })).id);
+    const PAGE = `query($l: Int, $b: String) { tokens(last: $l, before: $b, includeRevoked: true) { edges { node { id } } pageInfo { hasPreviousPage startCursor } totalCount } }`;
+    const ids = (page: any) => page.tokens.edges.map((e: any) => e.node.id);
+    let checkouts = 0;
+    const count = () => void checkouts++;
+    app.pool.on("acquire", count);
+    let newest: any;
+    try {
+      newest = await app.ok(PAGE, { l: 2 });
+    } finally {
+      app.pool.off("acquire", count);
+    }
+    expect(ids(newest)).toEqual(issued.slice(2));
+    expect(newest.tokens.pageInfo.hasPreviousPage).toBe(true);
+    // The page and its count; the caller's token comes from the process's cache.
+    expect(checkouts).toBeLessThanOrEqual(2);
+    const before = await app.ok(PAGE, { l: 2, b: newest.tokens.pageInfo.startCursor });
+    expect(ids(before)).toEqual(issued.slice(0, 2));
+    expect(before.tokens.totalCount).toBe(newest.tokens.totalCount);
+
+    const forged = await app.gql(`{ tokens(after: "${issued[0]}") { edges { cursor } } }`);
+    expect(forged.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT" });
+    const cursor = newest.tokens.pageInfo.startCursor;
+    const both = await app.gql(`{ tokens(after: "${cursor}", before: "${cursor}") { edges { cursor } } }`);
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT" });
+    const huge = await app.gql(`{ tokens(first: 101) { edges { cursor } } }`);
+    expect(huge.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
   });
 
   it("revoking takes effect at once here, in another API process within its poll, and only an admin or the holder may", async () => {

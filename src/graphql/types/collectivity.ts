@@ -1,12 +1,12 @@
-import type { CollectivityListing, Page } from "../../app/queries.ts";
+import type { CollectivityListing } from "../../app/queries.ts";
 import type { Collectivity as CollectivityState, Merger } from "../../domain/collectivity.ts";
 import { STRATEGY_STATUSES, type StrategyStatus } from "../../domain/types.ts";
 import type { DecisionEntry } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
 import { CollectivityBenchmark, PeerGroup, PeerGroupInput } from "./benchmark.ts";
-import { pageInfo } from "./events.ts";
+import { type Counted, connectionOf } from "./connections.ts";
 import { Matrix } from "./matrix.ts";
-import { CollectivityKindEnum, PageInfo, StrategyStatusEnum } from "./scalars.ts";
+import { CollectivityKindEnum, StrategyStatusEnum } from "./scalars.ts";
 
 export const Collectivity = builder.objectRef<CollectivityState & Partial<Omit<CollectivityListing, keyof CollectivityState>>>("Collectivity");
 
@@ -33,20 +33,10 @@ const TimelineEntry = builder.objectRef<DecisionEntry>("TimelineEntry").implemen
   }),
 });
 
-const TimelineEdge = builder.objectRef<{ cursor: string; node: DecisionEntry }>("TimelineEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: TimelineEntry, resolve: (edge) => edge.node }),
-  }),
-});
-
-const TimelineConnection = builder.objectRef<Page<DecisionEntry>>("TimelineConnection").implement({
-  fields: (t) => ({
-    edges: t.field({ type: [TimelineEdge], resolve: (page) => page.items }),
-    pageInfo: t.field({ type: PageInfo, resolve: pageInfo }),
-    totalCount: t.exposeInt("totalCount"),
-  }),
-});
+const TimelineConnection = builder.connectionObject<typeof TimelineEntry, Counted>(
+  { type: TimelineEntry, name: "TimelineConnection", fields: (t) => ({ totalCount: t.int({ resolve: (page) => page.totalCount }) }) },
+  { name: "TimelineEdge" },
+);
 
 const CollectivityMerger = builder.objectRef<Merger>("CollectivityMerger").implement({
   description: "The commune nouvelle a commune merged into, as a millésime of the official territory recorded it",
@@ -97,7 +87,7 @@ Collectivity.implement({
       type: TimelineConnection,
       description: "Decisions on strategies and initiatives, newest first",
       args: { first: t.arg.int(), after: t.arg.string() },
-      resolve: (c, args, ctx) => ctx.queries.timeline(c.id, args, ctx.principal),
+      resolve: async (c, args, ctx) => connectionOf(await ctx.queries.timeline(c.id, args, ctx.principal), args.after),
     }),
     peerGroup: t.field({
       type: PeerGroup,
@@ -115,17 +105,7 @@ Collectivity.implement({
   }),
 });
 
-const CollectivityEdge = builder.objectRef<{ cursor: string; node: CollectivityState }>("CollectivityEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: Collectivity, resolve: (edge) => edge.node }),
-  }),
-});
-
-export const CollectivityConnection = builder.objectRef<Page<CollectivityState>>("CollectivityConnection").implement({
-  fields: (t) => ({
-    edges: t.field({ type: [CollectivityEdge], resolve: (page) => page.items }),
-    pageInfo: t.field({ type: PageInfo, resolve: pageInfo }),
-    totalCount: t.exposeInt("totalCount"),
-  }),
-});
+export const CollectivityConnection = builder.connectionObject<typeof Collectivity, Counted>(
+  { type: Collectivity, name: "CollectivityConnection", fields: (t) => ({ totalCount: t.int({ resolve: (page) => page.totalCount }) }) },
+  { name: "CollectivityEdge" },
+);

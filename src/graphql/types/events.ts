@@ -1,7 +1,5 @@
-import type { Page } from "../../app/queries.ts";
 import type { RecordedEvent } from "../../domain/events.ts";
 import { builder } from "../builder.ts";
-import { PageInfo } from "./scalars.ts";
 
 export const DomainEvent = builder.objectRef<RecordedEvent>("DomainEvent").implement({
   fields: (t) => ({
@@ -17,20 +15,4 @@ export const DomainEvent = builder.objectRef<RecordedEvent>("DomainEvent").imple
   }),
 });
 
-const EventEdge = builder.objectRef<{ cursor: string; node: RecordedEvent }>("EventEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: DomainEvent, resolve: (edge) => edge.node }),
-  }),
-});
-
-export const EventConnection = builder.objectRef<Page<RecordedEvent>>("EventConnection").implement({
-  fields: (t) => ({
-    edges: t.field({ type: [EventEdge], resolve: (page) => page.items }),
-    pageInfo: t.field({ type: PageInfo, resolve: pageInfo }),
-  }),
-});
-
-export function pageInfo<T>(page: Page<T>) {
-  return { hasNextPage: page.hasNextPage, endCursor: page.items[page.items.length - 1]?.cursor ?? null };
-}
+export const EventConnection = builder.connectionObject({ type: DomainEvent, name: "EventConnection" }, { name: "EventEdge" });

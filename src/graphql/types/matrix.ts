@@ -1,4 +1,3 @@
-import type { Page } from "../../app/queries.ts";
 import {
   type Accountability,
   type Factor as FactorState,
@@ -15,8 +14,9 @@ import { matrixStream } from "../../domain/streams.ts";
 import type { Quadrant as QuadrantValue } from "../../domain/types.ts";
 import { builder } from "../builder.ts";
 import { Collectivity } from "./collectivity.ts";
-import { EventConnection, pageInfo } from "./events.ts";
-import { FactorKindEnum, InnovationDomainEnum, MatrixStatusEnum, MatrixVisibilityEnum, PageInfo, QuadrantEnum, StrategyStatusEnum } from "./scalars.ts";
+import { type Counted, connectionOf } from "./connections.ts";
+import { EventConnection } from "./events.ts";
+import { FactorKindEnum, InnovationDomainEnum, MatrixStatusEnum, MatrixVisibilityEnum, QuadrantEnum, StrategyStatusEnum } from "./scalars.ts";
 
 /** Strategies and initiatives point at other entries of their matrix, so they travel with it. */
 export interface StrategyView {
@@ -213,22 +213,12 @@ Matrix.implement({
     history: t.field({
       type: EventConnection,
       args: { first: t.arg.int(), after: t.arg.string() },
-      resolve: (matrix, args, ctx) => ctx.queries.events({ streamId: matrixStream(matrix.id), ...args }, ctx.principal),
+      resolve: async (matrix, args, ctx) => connectionOf(await ctx.queries.events({ streamId: matrixStream(matrix.id), ...args }, ctx.principal), args.after),
     }),
   }),
 });
 
-const MatrixEdge = builder.objectRef<{ cursor: string; node: MatrixState }>("MatrixEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: Matrix, resolve: (edge) => edge.node }),
-  }),
-});
-
-export const MatrixConnection = builder.objectRef<Page<MatrixState>>("MatrixConnection").implement({
-  fields: (t) => ({
-    edges: t.field({ type: [MatrixEdge], resolve: (page) => page.items }),
-    pageInfo: t.field({ type: PageInfo, resolve: pageInfo }),
-    totalCount: t.exposeInt("totalCount"),
-  }),
-});
+export const MatrixConnection = builder.connectionObject<typeof Matrix, Counted>(
+  { type: Matrix, name: "MatrixConnection", fields: (t) => ({ totalCount: t.int({ resolve: (page) => page.totalCount }) }) },
+  { name: "MatrixEdge" },
+);

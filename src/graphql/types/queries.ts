@@ -4,6 +4,7 @@ import { builder } from "../builder.ts";
 import { PeerGroup, PeerGroupBenchmark, PeerGroupInput, PeerPractices, ReferenceWeight } from "./benchmark.ts";
 import { CatalogueEntry } from "./catalogue.ts";
 import { Collectivity, CollectivityConnection } from "./collectivity.ts";
+import { connectionOf } from "./connections.ts";
 import { EventConnection } from "./events.ts";
 import { Matrix, MatrixConnection } from "./matrix.ts";
 import { CatalogueEntryKindEnum, CollectivityKindEnum } from "./scalars.ts";
@@ -35,7 +36,7 @@ builder.queryType({
         first: t.arg.int(),
         after: t.arg.string(),
       },
-      resolve: (_root, args, ctx) => ctx.queries.collectivityPage(args, ctx.principal),
+      resolve: async (_root, args, ctx) => connectionOf(await ctx.queries.collectivityPage(args, ctx.principal), args.after),
     }),
     matrix: t.field({
       type: Matrix,
@@ -54,13 +55,13 @@ builder.queryType({
       type: MatrixConnection,
       description: "Matrices their collectivities made PUBLIC, most recently published first; no token needed",
       args: { first: t.arg.int(), after: t.arg.string() },
-      resolve: (_root, args, ctx) => ctx.queries.publicMatrices(args),
+      resolve: async (_root, args, ctx) => connectionOf(await ctx.queries.publicMatrices(args), args.after),
     }),
     events: t.field({
       type: EventConnection,
       description: "Without streamId, the whole log (admins only)",
       args: { streamId: t.arg.string(), after: t.arg.string(), first: t.arg.int() },
-      resolve: (_root, args, ctx) => ctx.queries.events(args, ctx.principal),
+      resolve: async (_root, args, ctx) => connectionOf(await ctx.queries.events(args, ctx.principal), args.after),
     }),
     catalogue: t.field({
       type: [CatalogueEntry],

@@ -57,10 +57,3 @@ export const MatrixVisibilityEnum = builder.enumType("MatrixVisibility", {
   },
 });
 export const CatalogueEntryKindEnum = builder.enumType("CatalogueEntryKind", { values: CATALOGUE_ENTRY_KINDS });
-
-export const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo").implement({
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean("hasNextPage"),
-    endCursor: t.exposeString("endCursor", { nullable: true }),
-  }),
-});

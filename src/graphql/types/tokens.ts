@@ -1,9 +1,6 @@
-import type { Page } from "../../app/queries.ts";
 import type { ApiToken as ApiTokenRow } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
 import { Collectivity } from "./collectivity.ts";
-import { pageInfo } from "./events.ts";
-import { PageInfo } from "./scalars.ts";
 
 export const RoleEnum = builder.enumType("Role", { values: ["ADMIN", "EDITOR", "OBSERVER"] as const });
 
@@ -23,21 +20,6 @@ const ApiToken = builder.prismaObject("ApiToken", {
     expiresAt: t.expose("expiresAt", { type: "DateTime", nullable: true, description: "Null: does not expire" }),
     revokedAt: t.expose("revokedAt", { type: "DateTime", nullable: true }),
     lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true, description: "May lag by up to a minute" }),
-  }),
-});
-
-const ApiTokenEdge = builder.objectRef<{ cursor: string; node: ApiTokenRow }>("ApiTokenEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: ApiToken, resolve: (edge) => edge.node }),
-  }),
-});
-
-const ApiTokenConnection = builder.objectRef<Page<ApiTokenRow>>("ApiTokenConnection").implement({
-  fields: (t) => ({
-    edges: t.field({ type: [ApiTokenEdge], resolve: (page) => page.items }),
-    pageInfo: t.field({ type: PageInfo, resolve: pageInfo }),
-    totalCount: t.exposeInt("totalCount"),
   }),
 });
 
@@ -73,13 +55,20 @@ builder.queryFields((t) => ({
     description: "The calling token; null without one",
     resolve: (_root, _args, ctx) => ctx.tokens.me(ctx.principal),
   }),
-  tokens: t.field({
-    type: ApiTokenConnection,
-    description: "ADMIN only",
-    args: { first: t.arg.int(), after: t.arg.string(), includeRevoked: t.arg.boolean() },
-    resolve: (_root, args, ctx) =>
-      ctx.tokens.list(ctx.principal, { first: ctx.queries.pageSize(args.first), after: args.after, includeRevoked: args.includeRevoked }),
-  }),
+  tokens: t.prismaConnection(
+    {
+      type: ApiToken,
+      cursor: "id",
+      description: "ADMIN only. Oldest first",
+      args: { includeRevoked: t.arg.boolean() },
+      defaultSize: (_args, ctx) => ctx.queries.pageSize(null),
+      maxSize: (args, ctx) => ctx.queries.pageSize(args.first ?? args.last, args.last == null ? "first" : "last"),
+      resolve: (page, _root, args, ctx) => ctx.tokens.list(ctx.principal, { page, includeRevoked: args.includeRevoked }),
+      totalCount: (_connection, args, ctx) => ctx.tokens.count(ctx.principal, args.includeRevoked),
+    },
+    { name: "ApiTokenConnection" },
+    { name: "ApiTokenEdge" },
+  ),
 }));
 
 builder.mutationFields((t) => ({
