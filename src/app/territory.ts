@@ -63,6 +63,12 @@ const entryOf = (row: Row): TerritoryEntry => ({
   epciSiren: row.epci_siren,
 });
 
+/** A département or a région, by its INSEE code. */
+export interface AreaKey {
+  level: "departement" | "region";
+  code: string;
+}
+
 /** The official territory as the reference tables hold it (src/territory loads them). */
 export class TerritoryService {
   constructor(private readonly db: Db) {}
@@ -124,17 +130,28 @@ export class TerritoryService {
 
   /** A commune by INSEE code or SIREN, or an EPCI by SIREN. */
   async entry(code: string): Promise<TerritoryEntry | null> {
-    const rows = await this.db.$queryRawUnsafe<Row[]>(
-      `(${COMMUNES} WHERE c.insee_code = $1 OR c.siren = $1) UNION ALL (${EPCIS} WHERE e.siren = $1) LIMIT 1`,
-      code.trim(),
-    );
-    return rows[0] ? entryOf(rows[0]) : null;
+    return (await this.entries([code]))[0]!;
   }
 
-  /** An EPCI's communes, largest first. */
-  async members(epciSiren: string): Promise<TerritoryEntry[]> {
-    const rows = await this.db.$queryRawUnsafe<Row[]>(`${COMMUNES} WHERE c.epci_siren = $1 ORDER BY c.population DESC NULLS LAST, c.name`, epciSiren);
-    return rows.map(entryOf);
+  /** Entries by code, in the order asked, null where none; a commune before an EPCI of the same code. */
+  async entries(codes: readonly string[]): Promise<(TerritoryEntry | null)[]> {
+    const wanted = codes.map((code) => code.trim());
+    const rows = await this.db.$queryRawUnsafe<Row[]>(
+      `(${COMMUNES} WHERE c.insee_code = ANY($1) OR c.siren = ANY($1)) UNION ALL (${EPCIS} WHERE e.siren = ANY($1))`,
+      wanted,
+    );
+    const found = rows.map(entryOf);
+    return wanted.map((code) => {
+      const matches = found.filter((entry) => entry.inseeCode === code || entry.officialCode === code);
+      return matches.find((entry) => entry.kind === "COMMUNE") ?? matches[0] ?? null;
+    });
+  }
+
+  /** Each EPCI's communes, largest first, in the order asked. */
+  async members(epciSirens: readonly string[]): Promise<TerritoryEntry[][]> {
+    const rows = await this.db.$queryRawUnsafe<Row[]>(`${COMMUNES} WHERE c.epci_siren = ANY($1) ORDER BY c.population DESC NULLS LAST, c.name`, epciSirens);
+    const found = rows.map(entryOf);
+    return epciSirens.map((siren) => found.filter((entry) => entry.epciSiren === siren));
   }
 
   /**
@@ -157,7 +174,7 @@ export class TerritoryService {
       // Without the territory loaded, a SIREN registers as outside the directory did, every value given.
       entry = await this.entry(siren);
     }
-    const registered = await this.registeredId(entry?.officialCode ?? siren ?? "");
+    const [registered] = await this.registeredIds([entry?.officialCode ?? siren ?? ""]);
     if (registered) throw new DomainError("CONFLICT", `a collectivity with SIREN ${entry?.officialCode ?? siren} is already registered`, { id: registered });
     return (
       entry && {
@@ -173,19 +190,23 @@ export class TerritoryService {
     );
   }
 
-  /** A département or a région of the loaded millésime, by code. */
-  async area(level: "departement" | "region", code: string): Promise<{ code: string; name: string } | null> {
-    const row =
-      level === "departement"
-        ? await this.db.territoryDepartement.findFirst({ where: { code } })
-        : await this.db.territoryRegion.findFirst({ where: { code } });
-    return row && { code: row.code, name: row.name };
+  /** Départements and régions of the loaded millésime, in the order asked, null where none. */
+  async areas(keys: readonly AreaKey[]): Promise<({ code: string; name: string } | null)[]> {
+    const codes = (level: AreaKey["level"]) => keys.filter((key) => key.level === level).map((key) => key.code);
+    const [departements, regions] = await Promise.all([
+      this.db.territoryDepartement.findMany({ where: { code: { in: codes("departement") } }, select: { code: true, name: true } }),
+      this.db.territoryRegion.findMany({ where: { code: { in: codes("region") } }, select: { code: true, name: true } }),
+    ]);
+    return keys.map((key) => (key.level === "departement" ? departements : regions).find((area) => area.code === key.code) ?? null);
   }
 
-  /** The registered collectivity of a SIREN, if any. */
-  async registeredId(officialCode: string): Promise<string | null> {
-    const row = await this.db.collectivityDirectory.findFirst({ where: { officialCode }, select: { collectivityId: true } });
-    return row?.collectivityId ?? null;
+  /** The registered collectivity of each SIREN, null where none. */
+  async registeredIds(officialCodes: readonly string[]): Promise<(string | null)[]> {
+    const rows = await this.db.collectivityDirectory.findMany({
+      where: { officialCode: { in: [...officialCodes] } },
+      select: { collectivityId: true, officialCode: true },
+    });
+    return officialCodes.map((code) => rows.find((row) => row.officialCode === code)?.collectivityId ?? null);
   }
 
   private async requireLoaded(): Promise<void> {

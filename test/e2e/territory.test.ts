@@ -135,6 +135,38 @@ describe("the territory", () => {
     expect(entry.territoryEntry.collectivity).toEqual({ id: commune.id });
   });
 
+  it("a page of collectivities with their places and EPCI, or a search with each entry's EPCI, members and collectivity, costs a handful of queries", async () => {
+    const loire = (await app.ok(`{ territoryEntry(code: "244200770") { members { inseeCode } } }`)).territoryEntry.members.map((m: any) => m.inseeCode);
+    // Saint-Étienne is registered already; Firminy is the next test's.
+    for (const inseeCode of loire.filter((code: string) => code !== "42218" && code !== "42095").slice(0, 12)) {
+      await app.ok(`mutation($c: String!) { registerCollectivity(input: { inseeCode: $c }) { collectivity { id } } }`, { c: inseeCode });
+    }
+    const checkouts = async (query: string) => {
+      let count = 0;
+      const checkout = () => void count++;
+      app.pool.on("acquire", checkout);
+      try {
+        return { data: await app.ok(query), count };
+      } finally {
+        app.pool.off("acquire", checkout);
+      }
+    };
+    const page = await checkouts(`{ collectivities(first: 20, kind: COMMUNE) { edges { node { name
+      departement { name } region { name } epci { name members { inseeCode } collectivity { id } } } } } }`);
+    const nodes = page.data.collectivities.edges.map((e: any) => e.node).filter((n: any) => n.epci?.name === "Saint-Étienne Métropole");
+    expect(nodes.length).toBeGreaterThanOrEqual(13);
+    expect(nodes.every((n: any) => n.departement.name === "Loire" && n.region.name === "Auvergne-Rhône-Alpes" && n.epci.members.length > 50)).toBe(true);
+    expect(nodes[0].epci.collectivity).not.toBeNull();
+    // A query per item and field made 85. Eight: the page and its count, places and EPCI,
+    // members and registrations, collectivities; one more when the token's last use is written.
+    expect(page.count).toBeLessThanOrEqual(9);
+
+    const search = await checkouts(`{ territory(search: "saint", first: 20) { name epci { name members { name } } collectivity { name } } }`);
+    expect(search.data.territory).toHaveLength(20);
+    expect(search.data.territory.filter((e: any) => e.epci?.members.length > 0).length).toBeGreaterThan(10);
+    expect(search.count).toBeLessThanOrEqual(9);
+  });
+
   it("a millésime's merger shows on the collectivity, which leaves its peer groups", async () => {
     const REGISTER = `mutation($input: RegisterCollectivityInput!) { registerCollectivity(input: $input) { collectivity { id } } }`;
     const { id } = (await app.ok(REGISTER, { input: { inseeCode: "42095" } })).registerCollectivity.collectivity;

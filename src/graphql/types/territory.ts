@@ -36,21 +36,21 @@ TerritoryEntry.implement({
       type: TerritoryEntry,
       nullable: true,
       description: "A commune's EPCI à fiscalité propre",
-      resolve: (e, _args, ctx) => (e.epciSiren ? ctx.territory.entry(e.epciSiren) : null),
+      resolve: (e, _args, ctx) => (e.epciSiren ? ctx.loaders.territoryEntry.load(e.epciSiren) : null),
     }),
     members: t.field({
       type: [TerritoryEntry],
       nullable: true,
       description: "An EPCI's communes, largest first",
-      resolve: (e, _args, ctx) => (e.kind === "COMMUNE" ? null : ctx.territory.members(e.inseeCode)),
+      resolve: (e, _args, ctx) => (e.kind === "COMMUNE" ? null : ctx.loaders.territoryMembers.load(e.inseeCode)),
     }),
     collectivity: t.field({
       type: Collectivity,
       nullable: true,
       description: "The registered collectivity of this entry, if any and visible to the caller",
       resolve: async (e, _args, ctx) => {
-        const id = e.officialCode && (await ctx.territory.registeredId(e.officialCode));
-        return id && ctx.principal ? ctx.queries.collectivity(id, ctx.principal) : null;
+        const id = ctx.principal && e.officialCode && (await ctx.loaders.registeredId.load(e.officialCode));
+        return id ? ctx.queries.collectivity(id, ctx.principal) : null;
       },
     }),
   }),
@@ -88,13 +88,17 @@ builder.objectFields(Collectivity, (t) => ({
   departement: t.field({
     type: TerritoryArea,
     nullable: true,
-    resolve: (c, _args, ctx) => (c.departementCode ? ctx.territory.area("departement", c.departementCode) : null),
+    resolve: (c, _args, ctx) => (c.departementCode ? ctx.loaders.territoryArea.load({ level: "departement", code: c.departementCode }) : null),
   }),
-  region: t.field({ type: TerritoryArea, nullable: true, resolve: (c, _args, ctx) => (c.regionCode ? ctx.territory.area("region", c.regionCode) : null) }),
+  region: t.field({
+    type: TerritoryArea,
+    nullable: true,
+    resolve: (c, _args, ctx) => (c.regionCode ? ctx.loaders.territoryArea.load({ level: "region", code: c.regionCode }) : null),
+  }),
   epci: t.field({
     type: TerritoryEntry,
     nullable: true,
     description: "A commune's EPCI à fiscalité propre",
-    resolve: (c, _args, ctx) => (c.epciCode ? ctx.territory.entry(c.epciCode) : null),
+    resolve: (c, _args, ctx) => (c.epciCode ? ctx.loaders.territoryEntry.load(c.epciCode) : null),
   }),
 }));
