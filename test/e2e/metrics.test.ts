@@ -38,18 +38,6 @@ it("counts operation names a client makes up under a bounded number of labels", 
   expect(names.has("anonymous")).toBe(true);
 });
 
-/** The pool checkouts one request makes: one more than its queries at most, when the token's last use is written meanwhile. */
-async function checkouts(query: string, token?: string | null) {
-  let count = 0;
-  const checkout = () => void count++;
-  app.pool.on("acquire", checkout);
-  try {
-    return { data: await app.ok(query, {}, token), count };
-  } finally {
-    app.pool.off("acquire", checkout);
-  }
-}
-
 it("a page of twenty collectivities with their matrices and peer groups costs a handful of queries, not a few per collectivity", async () => {
   for (let i = 0; i < 20; i++) {
     const c = await app.ok(`mutation($n: String!) { registerCollectivity(input: { name: $n, kind: COMMUNE, population: 1200 }) { collectivity { id } } }`, {
@@ -60,7 +48,7 @@ it("a page of twenty collectivities with their matrices and peer groups costs a 
     });
     await app.ok(`mutation($m: ID!) { publishMatrix(input: { matrixId: $m, visibility: PUBLIC }) { matrix { id } } }`, { m: m.openMatrix.matrix.id });
   }
-  const page = await checkouts(`{ collectivities(first: 20) { edges { node { name matrices { title } peerGroup { label size } } } } }`);
+  const page = await app.checkouts(`{ collectivities(first: 20) { edges { node { name matrices { title } peerGroup { label size } } } } }`);
   expect(page.data.collectivities.edges).toHaveLength(20);
   expect(page.data.collectivities.edges.every((e: any) => e.node.matrices.length === 1 && e.node.peerGroup.label)).toBe(true);
   // One per collectivity for its matrices and two for its group made 42.
@@ -68,7 +56,7 @@ it("a page of twenty collectivities with their matrices and peer groups costs a 
 
   // Read without a token, each public matrix names its collectivity: one query for all twenty
   // (Prisma batches the findUnique calls of one tick), not one each.
-  const published = await checkouts(`{ publicMatrices(first: 20) { edges { node { title collectivity { name } } } } }`, null);
+  const published = await app.checkouts(`{ publicMatrices(first: 20) { edges { node { title collectivity { name } } } } }`, {}, null);
   expect(published.data.publicMatrices.edges.filter((e: any) => e.node.collectivity.name.startsWith("Commune listée"))).toHaveLength(20);
   expect(published.count).toBeLessThanOrEqual(4);
 });
@@ -78,7 +66,7 @@ it("a page of tokens names their collectivities in one query (Prisma's batching 
   for (const id of ids) {
     await app.ok(`mutation($c: ID!) { issueToken(input: { role: EDITOR, collectivityId: $c, subject: "rédaction" }) { token } }`, { c: id });
   }
-  const page = await checkouts(`{ tokens(last: 20) { edges { node { collectivity { name } } } } }`);
+  const page = await app.checkouts(`{ tokens(last: 20) { edges { node { collectivity { name } } } } }`);
   expect(page.data.tokens.edges.filter((e: any) => e.node.collectivity?.name.startsWith("Commune listée"))).toHaveLength(20);
   expect(page.count).toBeLessThanOrEqual(4);
 });

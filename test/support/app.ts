@@ -28,6 +28,12 @@ export interface TestApp {
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   /** Runs a mutation that must succeed and returns its data. */
   ok<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<T>;
+  /**
+   * Runs a query that must succeed three times and counts the pool checkouts
+   * of each: background work (releases every second, a token's last use)
+   * only adds some, so the fewest is what the query itself costs.
+   */
+  checkouts<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ data: T; count: number }>;
   eventCount(): Promise<number>;
   /** Waits until every projection has applied everything readable in the log. */
   caughtUp(): Promise<void>;
@@ -75,6 +81,12 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     return { ...body, status: res.status };
   };
 
+  const ok = async (query: string, variables?: Record<string, unknown>, token?: string | null) => {
+    const result = await gql(query, variables, token);
+    if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+    return result.data as never;
+  };
+
   return {
     url: server.url,
     services,
@@ -84,10 +96,22 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     token: async (role, collectivityId) =>
       (await issueToken(db, { role, collectivityId: collectivityId ?? null, subject: `${role.toLowerCase()}-test` })).token,
     gql,
-    async ok(query, variables, token) {
-      const result = await gql(query, variables, token);
-      if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-      return result.data as never;
+    ok,
+    async checkouts(query, variables, token) {
+      let data: never;
+      let fewest = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 3; run++) {
+        let count = 0;
+        const checkout = () => void count++;
+        connection.pool.on("acquire", checkout);
+        try {
+          data = await ok(query, variables, token);
+        } finally {
+          connection.pool.off("acquire", checkout);
+        }
+        fewest = Math.min(fewest, count);
+      }
+      return { data: data!, count: fewest };
     },
     caughtUp,
     async release() {
