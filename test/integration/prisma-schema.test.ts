@@ -16,15 +16,18 @@ const SCALARS: Record<string, string> = {
   DateTime: "timestamp(3) without time zone",
 };
 
+const models = (schema: string) => new Set([...schema.matchAll(/^model (\w+) \{/gm)].map((m) => m[1]));
+
 /** Every column schema.prisma declares, as "table.column type null|not null", read from the file itself. */
 function declaredColumns(schema: string): string[] {
   const enums = new Set([...schema.matchAll(/^enum (\w+) \{/gm)].map((m) => m[1]));
+  const relations = models(schema);
   const columns: string[] = [];
   for (const [, , body] of schema.matchAll(/^model (\w+) \{\n([\s\S]*?)^\}/gm)) {
     const table = /@@map\("([^"]+)"\)/.exec(body!)?.[1];
     for (const line of body!.split("\n").map((l) => l.trim())) {
       const field = /^(\w+)\s+(Unsupported\("(\w+)"\)|\w+)(\[\])?(\?)?(.*)$/.exec(line);
-      if (!field || line.startsWith("@@")) continue;
+      if (!field || line.startsWith("@@") || relations.has(field[2]!)) continue;
       const [, name, type, unsupported, list, optional, attributes] = field;
       const column = /@map\("([^"]+)"\)/.exec(attributes!)?.[1] ?? name;
       const native = /@db\.(\w+)(?:\((\d+)\))?/.exec(attributes!);
@@ -107,4 +110,61 @@ it("schema.prisma names every index the migrations create, but those its languag
 it("notices an index the migrations lack", () => {
   const extra = schemaFile.replace('  @@map("streams")', '  @@index([snapshotVersion])\n  @@map("streams")');
   expect(declaredIndexes(extra)).toContain("streams_snapshot_version_idx");
+});
+
+const ACTIONS: Record<string, string> = { Cascade: "cascade", Restrict: "restrict", NoAction: "no action", SetNull: "set null", SetDefault: "set default" };
+
+/** Every foreign key schema.prisma's relations imply, as "table(columns) -> table(columns) on delete … on update …", with Prisma's defaults. */
+function declaredForeignKeys(schema: string): string[] {
+  const tables = new Map<string, { table: string; columns: Map<string, string> }>();
+  for (const [, model, body] of schema.matchAll(/^model (\w+) \{\n([\s\S]*?)^\}/gm)) {
+    const columns = new Map<string, string>();
+    for (const field of body!.matchAll(/^\s*(\w+)\s+\S+.*$/gm)) columns.set(field[1]!, /@map\("([^"]+)"\)/.exec(field[0])?.[1] ?? field[1]!);
+    tables.set(model!, { table: /@@map\("([^"]+)"\)/.exec(body!)?.[1] ?? model!, columns });
+  }
+  const keys: string[] = [];
+  for (const [, model, body] of schema.matchAll(/^model (\w+) \{\n([\s\S]*?)^\}/gm)) {
+    for (const [, target, optional, relation] of body!.matchAll(/^\s*\w+\s+(\w+)(\?)?\s+@relation\(([^)]*\))/gm)) {
+      const list = (name: string) =>
+        /\[([^\]]+)\]/
+          .exec(new RegExp(`${name}:\\s*(\\[[^\\]]+\\])`).exec(relation!)![1]!)![1]!
+          .split(",")
+          .map((f) => f.trim());
+      const from = tables.get(model!)!;
+      const to = tables.get(target!)!;
+      const onDelete = /onDelete:\s*(\w+)/.exec(relation!)?.[1] ?? (optional ? "SetNull" : "Restrict");
+      const onUpdate = /onUpdate:\s*(\w+)/.exec(relation!)?.[1] ?? "Cascade";
+      keys.push(
+        `${from.table}(${list("fields")
+          .map((f) => from.columns.get(f))
+          .join(", ")}) -> ${to.table}(${list("references")
+          .map((f) => to.columns.get(f))
+          .join(", ")}) on delete ${ACTIONS[onDelete]} on update ${ACTIONS[onUpdate]}`,
+      );
+    }
+  }
+  return keys.sort();
+}
+
+it("schema.prisma's relations are the foreign keys the migrations create, actions included", async () => {
+  const { rows } = await fx.connection.pool.query<{ key: string }>(
+    `SELECT format('%s(%s) -> %s(%s) on delete %s on update %s',
+              c.conrelid::regclass, (SELECT string_agg(attname, ', ' ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute ON attrelid = c.conrelid AND attnum = k.n),
+              c.confrelid::regclass, (SELECT string_agg(attname, ', ' ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute ON attrelid = c.confrelid AND attnum = k.n),
+              a.del, a.upd) AS key
+     FROM pg_constraint c
+     CROSS JOIN LATERAL (SELECT
+       CASE c.confdeltype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' ELSE 'set default' END AS del,
+       CASE c.confupdtype WHEN 'a' THEN 'no action' WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' ELSE 'set default' END AS upd) a
+     WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+     ORDER BY 1`,
+  );
+  const declared = declaredForeignKeys(schemaFile);
+  expect(rows.map((r) => r.key)).toEqual(declared);
+  expect(declared).toContain("territory_communes(epci_siren) -> territory_epci(siren) on delete restrict on update cascade");
+});
+
+it("notices a relation the migrations lack", () => {
+  const extra = schemaFile.replace("  successor TerritoryCommune @relation(fields: [successorCode], references: [inseeCode])", "");
+  expect(declaredForeignKeys(schemaFile).length - declaredForeignKeys(extra).length).toBe(1);
 });

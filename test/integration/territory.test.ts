@@ -43,6 +43,16 @@ describe("territory import", () => {
     expect((await q("SELECT count(*)::int AS n FROM events"))[0]).toEqual({ n: 0 });
   });
 
+  it("refuses a row that names a place, an EPCI or a successor the millésime lacks, and the removal of one still named", async () => {
+    const refused = async (sql: string) => expect(fx.connection.pool.query(sql)).rejects.toMatchObject({ code: "23503" });
+    await refused("INSERT INTO territory_communes (insee_code, name, epci_siren) VALUES ('00001', 'Nulle-part', '000000000')");
+    await refused("INSERT INTO territory_communes (insee_code, name, departement_code) VALUES ('00001', 'Nulle-part', '00')");
+    await refused("INSERT INTO territory_former_communes (insee_code, name, successor_code) VALUES ('00001', 'Nulle-part', '00002')");
+    await refused("DELETE FROM territory_epci WHERE siren = '244200770'");
+    await refused("DELETE FROM territory_regions WHERE code = '84'");
+    expect((await q("SELECT count(*)::int AS n FROM territory_communes WHERE epci_siren = '244200770'"))[0]!.n).toBeGreaterThan(50);
+  });
+
   /** A commune registered from the loaded directory, as the territory's actor would, with a runner for the projections. */
   async function registeredFromDirectory(inseeCode: string) {
     const commands = new CommandHandler(fx.store, new Repository(fx.store, CollectivityAggregate), new Repository(fx.store, MatrixAggregate));
