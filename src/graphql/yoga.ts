@@ -47,6 +47,9 @@ export function createGraphQLHandler(
       };
     },
     logging: false,
+    // server.ts refuses a body over its limit, or without a Content-Length, before Yoga sees it, and Node's
+    // parser reads no byte past that length: Yoga's own limit would only pipe every body through a TransformStream.
+    maxRequestBodySize: false,
     context: async ({ request, requestId, connectionParams }) => {
       const id = requestId ?? requestIds.getStore() ?? crypto.randomUUID();
       // Over WebSocket the token travels in graphql-ws's connection parameters.

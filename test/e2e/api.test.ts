@@ -418,6 +418,19 @@ describe("protection", () => {
     expect(res.status).toBe(413);
   });
 
+  it("refuses a body sent in chunks, without a Content-Length, with 411: the only size check a request meets", async () => {
+    const chunks = [JSON.stringify({ query: `{ catalogue { key } }`, variables: { pad: "x".repeat(200_000) } })];
+    const body = new ReadableStream({
+      pull(controller) {
+        const chunk = chunks.shift();
+        if (chunk) controller.enqueue(new TextEncoder().encode(chunk));
+        else controller.close();
+      },
+    });
+    const res = await fetch(app.url, { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
+    expect(res.status).toBe(411);
+  });
+
   it("refuses a simple GET without a CSRF header, and answers one that has it", async () => {
     const url = `${app.url}?query=${encodeURIComponent("{ catalogue(kind: FACTOR) { key } }")}`;
     expect((await fetch(url)).status).toBe(403);
