@@ -21,12 +21,14 @@ export interface EmbeddedPostgres {
  * one session ever sends queries. The server still accepts a few sockets,
  * because a pool replacing a connection opens the new one before the old
  * one's socket is gone, and PGlite's default limit of one refused it.
- * `dataDir` undefined keeps everything in memory (tests).
+ * `dataDir` undefined keeps everything in memory (tests). A new cluster
+ * starts from the migrated template unless `fromTemplate` is false (the
+ * migrator's own tests need one that is empty).
  */
-export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir?: string, options: { fromTemplate?: boolean } = {}): Promise<EmbeddedPostgres> {
   const fresh = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const { url, stop } = await serve(dataDir, fresh ? await readTemplate() : undefined);
+  const { url, stop } = await serve(dataDir, fresh && options.fromTemplate !== false ? await readTemplate() : undefined);
   return { url, stop };
 }
 
