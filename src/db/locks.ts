@@ -25,4 +25,7 @@ export const lockSql = {
   take: (space: LockSpace, name = "") => ({ text: "SELECT pg_advisory_lock(hashtext($1), hashtext($2))", values: [LOCK_SPACES[space], name] }),
   try: (space: LockSpace, name = "") => ({ text: "SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked", values: [LOCK_SPACES[space], name] }),
   release: (space: LockSpace, name = "") => ({ text: "SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", values: [LOCK_SPACES[space], name] }),
+  /** `try` with the key written as literals, for a message of several statements (such a message takes no parameters). */
+  tryInline: (space: LockSpace, name: string, escapeLiteral: (text: string) => string) =>
+    `SELECT pg_try_advisory_lock(hashtext(${escapeLiteral(LOCK_SPACES[space])}), hashtext(${escapeLiteral(name)})) AS locked`,
 };

@@ -82,7 +82,7 @@ export class ProjectionRunner {
       applied += result.count;
       // A short batch read up to the head: events appended since wake the
       // projection again, so asking once more would only cost a round of
-      // locking, reading and committing for nothing (seven statements).
+      // locking, reading and committing for nothing (four round trips).
       if (result.count < this.batchSize) return applied;
     }
   }
@@ -91,37 +91,27 @@ export class ProjectionRunner {
    * One batch under a session advisory lock, not a transaction one: the lock
    * must outlive the commit until the batch's notifications are out, or a
    * second worker's batch could reach subscribers before the first's. A
-   * connection that dies releases the lock with it.
+   * connection that dies releases the lock with it. Four round trips around
+   * the projector's own work, where each statement alone made seven: the
+   * lock, the transaction and the checkpoint's read go together, as do the
+   * new checkpoint and the commit (batches run at every burst of edits).
    */
   async runBatch(projector: Projector): Promise<BatchResult> {
     return withClient(this.pool, async (client) => {
-      if (!(await this.tryLock(client, projector.name))) return { busy: true };
+      const stored = await this.open(client, projector);
+      if (!stored) return { busy: true };
       try {
-        const result = await this.inTransaction(client, async () => {
-          const stored = await this.stateOf(client, projector);
-          // Rows written by newer code: this older process leaves them alone.
-          if (stored.version > projector.version) return null;
-          const checkpoint = stored.version < projector.version ? await this.restart(client, projector) : stored.checkpoint;
-          const events = await new EventStore(client).readLog({ after: checkpoint, limit: this.batchSize });
-          if (events.length === 0) {
-            // An idle projection still says it is alive, without a write per catch-up.
-            await client.query(
-              `UPDATE projections SET last_run_at = now(), last_error = NULL
-               WHERE name = $1 AND (last_run_at IS NULL OR last_run_at < now() - interval '10 seconds' OR last_error IS NOT NULL)`,
-              [projector.name],
-            );
-            return { count: 0, applied: [] };
-          }
-          const applied = await projector.apply(client, events, { rebuilding: false, matrices: this.matrices.get(projector.name)! });
-          await this.saveCheckpoint(client, projector.name, events[events.length - 1]!.position);
-          return { count: events.length, applied };
-        }).catch(async (error: unknown) => {
+        let result: { count: number; applied: Applied[] } | null;
+        try {
+          result = await this.batch(client, projector, stored);
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
           // Rolled back: recorded apart, for the admin query `projections`, then reported as before.
           await client
             .query("UPDATE projections SET last_error = $2 WHERE name = $1", [projector.name, String((error as Error)?.message ?? error).slice(0, 2000)])
             .catch(() => undefined);
           throw error;
-        });
+        }
         if (!result) return { busy: true };
         const { count, applied } = result;
         if (applied.length > 0) await this.options.onApplied?.(projector.name, applied);
@@ -130,6 +120,57 @@ export class ProjectionRunner {
         await this.unlock(client, "projection", projector.name);
       }
     });
+  }
+
+  /**
+   * Takes the projection's lock, opens the batch's transaction and reads the
+   * checkpoint, in one round trip (statements of one message run in turn: the
+   * checkpoint is read after the lock is held). Null, rolled back, when
+   * another worker holds the lock.
+   */
+  private async open(client: pg.PoolClient, projector: Projector): Promise<{ checkpoint: string | null; version: number } | null> {
+    const literal = (text: string) => client.escapeLiteral(text);
+    const [lock, , state] = (await client.query(
+      `${lockSql.tryInline("projection", projector.name, literal)}; BEGIN; SELECT checkpoint, version FROM projections WHERE name = ${literal(projector.name)}`,
+    )) as unknown as pg.QueryResult[];
+    if (!lock!.rows[0]!.locked) {
+      await client.query("ROLLBACK");
+      return null;
+    }
+    const row = state!.rows[0] as { checkpoint: string; version: number } | undefined;
+    return row ? { checkpoint: row.checkpoint || null, version: row.version } : this.stateOf(client, projector);
+  }
+
+  /** The batch's work inside its open transaction, committed with its new checkpoint; null (committed, nothing done) for rows newer code wrote. */
+  private async batch(
+    client: pg.PoolClient,
+    projector: Projector,
+    stored: { checkpoint: string | null; version: number },
+  ): Promise<{ count: number; applied: Applied[] } | null> {
+    // Rows written by newer code: this older process leaves them alone.
+    if (stored.version > projector.version) {
+      await client.query("COMMIT");
+      return null;
+    }
+    const checkpoint = stored.version < projector.version ? await this.restart(client, projector) : stored.checkpoint;
+    const events = await new EventStore(client).readLog({ after: checkpoint, limit: this.batchSize });
+    if (events.length === 0) {
+      // An idle projection still says it is alive, without a write per catch-up.
+      await client.query(
+        `UPDATE projections SET last_run_at = now(), last_error = NULL
+         WHERE name = $1 AND (last_run_at IS NULL OR last_run_at < now() - interval '10 seconds' OR last_error IS NOT NULL)`,
+        [projector.name],
+      );
+      await client.query("COMMIT");
+      return { count: 0, applied: [] };
+    }
+    const applied = await projector.apply(client, events, { rebuilding: false, matrices: this.matrices.get(projector.name)! });
+    const position = client.escapeLiteral(events[events.length - 1]!.position);
+    await client.query(
+      `UPDATE projections SET checkpoint = ${position}, updated_at = now(), last_run_at = now(), last_error = NULL
+       WHERE name = ${client.escapeLiteral(projector.name)}; COMMIT`,
+    );
+    return { count: events.length, applied };
   }
 
   /**
@@ -282,21 +323,12 @@ export class ProjectionRunner {
     }
   }
 
-  private async saveCheckpoint(client: pg.PoolClient, name: string, position: string): Promise<void> {
-    await client.query("UPDATE projections SET checkpoint = $2, updated_at = now(), last_run_at = now(), last_error = NULL WHERE name = $1", [name, position]);
-  }
-
   private async unlock(client: pg.PoolClient, space: LockSpace, name: string): Promise<void> {
     await client.query(lockSql.release(space, name)).catch((cause) => {
       // An error without SQLSTATE makes withClient() drop the connection,
       // and the lock with it, rather than pool a session that holds it.
       throw new Error(`could not release the ${space} lock of ${name}`, { cause });
     });
-  }
-
-  private async tryLock(client: pg.PoolClient, name: string): Promise<boolean> {
-    const { rows } = await client.query<{ locked: boolean }>(lockSql.try("projection", name));
-    return rows[0]!.locked;
   }
 
   /** The projection's checkpoint and the version of its rows; its row is created the first time, so that later batches only read. */

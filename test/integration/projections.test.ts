@@ -1,3 +1,4 @@
+import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
 import { type CommandContext, CommandHandler } from "../../src/app/commands.ts";
@@ -214,6 +215,23 @@ describe("projections", () => {
     const batches = vi.spyOn(once, "runBatch");
     expect(await once.catchUp()).toEqual({ "matrix-views": events, "collectivity-directory": events, benchmarks: events });
     expect(batches).toHaveBeenCalledTimes(PROJECTORS.length);
+  });
+
+  it("a batch takes four round trips around its projector's work: lock, transaction and checkpoint; the log; new checkpoint and commit; unlock", async () => {
+    // A projection of its own, that writes nothing: the real ones must not skip what it reads.
+    const quiet: Projector = { ...matrixViews, name: "round-trips", tables: [], apply: async () => [] };
+    const once = runner({}, [quiet]);
+    await once.catchUpOne(quiet); // its first batch creates its row
+    await network(handler());
+    const queries = vi.spyOn(pg.Client.prototype, "query");
+    try {
+      expect(await once.runBatch(quiet)).toMatchObject({ busy: false });
+      // Each statement alone, the batch made seven.
+      expect(queries).toHaveBeenCalledTimes(4);
+    } finally {
+      queries.mockRestore();
+    }
+    expect((await once.status()).find((s) => s.name === "round-trips")!.eventsBehind).toBe(0);
   });
 
   it("a batch reads back no matrix its runner last wrote, and trusts none another worker or a rolled-back batch moved since", async () => {
