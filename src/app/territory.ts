@@ -193,9 +193,13 @@ export class TerritoryService {
   /** Départements and régions of the loaded millésime, in the order asked, null where none. */
   async areas(keys: readonly AreaKey[]): Promise<({ code: string; name: string } | null)[]> {
     const codes = (level: AreaKey["level"]) => keys.filter((key) => key.level === level).map((key) => key.code);
+    const [departementCodes, regionCodes] = [codes("departement"), codes("region")];
+    // A list that asks for one level only costs one query.
     const [departements, regions] = await Promise.all([
-      this.db.territoryDepartement.findMany({ where: { code: { in: codes("departement") } }, select: { code: true, name: true } }),
-      this.db.territoryRegion.findMany({ where: { code: { in: codes("region") } }, select: { code: true, name: true } }),
+      departementCodes.length === 0
+        ? []
+        : this.db.territoryDepartement.findMany({ where: { code: { in: departementCodes } }, select: { code: true, name: true } }),
+      regionCodes.length === 0 ? [] : this.db.territoryRegion.findMany({ where: { code: { in: regionCodes } }, select: { code: true, name: true } }),
     ]);
     return keys.map((key) => (key.level === "departement" ? departements : regions).find((area) => area.code === key.code) ?? null);
   }

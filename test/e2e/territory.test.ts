@@ -150,6 +150,8 @@ describe("the territory", () => {
     // A query per item and field made 85. Eight: the page and its count, places and EPCI,
     // members and registrations, collectivities.
     expect(page.count).toBeLessThanOrEqual(8);
+    // Régions alone: the page, its count and one query for the places.
+    expect((await app.checkouts(`{ collectivities(first: 20, kind: COMMUNE) { edges { node { region { name } } } } }`)).count).toBeLessThanOrEqual(3);
 
     const search = await app.checkouts(`{ territory(search: "saint", first: 20) { name epci { name members { name } } collectivity { name } } }`);
     expect(search.data.territory).toHaveLength(20);
