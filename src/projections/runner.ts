@@ -130,9 +130,14 @@ export class ProjectionRunner {
    */
   private async open(client: pg.PoolClient, projector: Projector): Promise<{ checkpoint: string | null; version: number } | null> {
     const literal = (text: string) => client.escapeLiteral(text);
-    const [lock, , state] = (await client.query(
-      `${lockSql.tryInline("projection", projector.name, literal)}; BEGIN; SELECT checkpoint, version FROM projections WHERE name = ${literal(projector.name)}`,
-    )) as unknown as pg.QueryResult[];
+    const [lock, , state] = (await client
+      .query(
+        `${lockSql.tryInline("projection", projector.name, literal)}; BEGIN; SELECT checkpoint, version FROM projections WHERE name = ${literal(projector.name)}`,
+      )
+      .catch((cause) => {
+        // The lock may be held already: an error without SQLSTATE makes withClient() drop the connection, and the lock with it.
+        throw new Error(`could not open a batch of ${projector.name}`, { cause });
+      })) as unknown as pg.QueryResult[];
     if (!lock!.rows[0]!.locked) {
       await client.query("ROLLBACK");
       return null;

@@ -234,6 +234,31 @@ describe("projections", () => {
     expect((await once.status()).find((s) => s.name === "round-trips")!.eventsBehind).toBe(0);
   });
 
+  it("a batch whose opening fails once its lock is taken leaves no connection holding that lock", async (ctx) => {
+    if (fx.database.embedded) ctx.skip(); // one PGlite session: no second worker to be kept out
+    await runner().catchUp();
+    const real = pg.Client.prototype.query;
+    const failing = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const result = (real as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+      // The server answered the lock, then an error with a SQLSTATE, as a statement timeout would.
+      return String(args[0]).includes("pg_try_advisory_lock")
+        ? result.then(() => Promise.reject(Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" })))
+        : result;
+    } as never);
+    try {
+      await expect(runner().runBatch(matrixViews)).rejects.toThrow(/could not open a batch of matrix-views/);
+    } finally {
+      failing.mockRestore();
+    }
+    // Another worker, on a connection of its own, takes the projection.
+    const other = new pg.Pool({ connectionString: fx.database.url, max: 1 });
+    try {
+      expect(await new ProjectionRunner(other, PROJECTORS).runBatch(matrixViews)).toMatchObject({ busy: false });
+    } finally {
+      await other.end();
+    }
+  });
+
   it("a batch reads back no matrix its runner last wrote, and trusts none another worker or a rolled-back batch moved since", async () => {
     const { matrixId } = await network(handler());
     const add = (factorId: string) =>
