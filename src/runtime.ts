@@ -12,6 +12,7 @@ import { announceEmbeddedUrl, openDatabase } from "./db/open.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
 import { reportFailures } from "./observability/failures.ts";
+import { BulkLoad } from "./projections/bulk-load.ts";
 import { type RunningServer, startServer } from "./server.ts";
 import { importTerritory, loadedMillesime } from "./territory/import.ts";
 
@@ -80,15 +81,15 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
     onError: reportFailures(logger, "a database connection failed; the pool replaces it"),
   });
   const db = connection.prisma;
-  let loadingDemo = false;
+  const bulkLoad = new BulkLoad(connection.pool);
   // Stopping the process stops the background loads (demo, territory) between two steps, rather than waiting for them.
   const stopping = new AbortController();
-  const { projections, services } = wireApplication(connection, config, logger, { quiet: () => loadingDemo });
+  const { projections, services } = wireApplication(connection, config, logger, { bulkLoad });
   const wantDemo = config.PILOTIS_DEMO_DATA ?? database.embedded !== null;
   const loadDemo = async () => {
     logger.info("empty database: loading the demo network");
     const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
-    loadingDemo = true;
+    bulkLoad.begin();
     try {
       // It takes seconds on PGlite: say how far it is, at most once a second.
       let said = 0;
@@ -103,7 +104,8 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
         stopping.signal,
       );
     } finally {
-      loadingDemo = false;
+      // A head that cannot be read means a failing database: no release would go through either.
+      bulkLoad.end(await services.store.headPosition().catch(() => null));
       projections.wake();
       // Its token served the load only, stopped or not.
       await db.apiToken.update({ where: { id: seeder.principal.tokenId }, data: { revokedAt: new Date() } });

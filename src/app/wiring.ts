@@ -2,6 +2,7 @@ import { type Config, releasePolicy } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../logger.ts";
 import { reportFailures } from "../observability/failures.ts";
+import type { BulkLoad } from "../projections/bulk-load.ts";
 import { hostProjections } from "../projections/host.ts";
 import { createServices } from "./services.ts";
 
@@ -10,7 +11,7 @@ import { createServices } from "./services.ts";
  * hosted here or in workers, and the services wired to them. The service,
  * the test app and the benchmarks start from this one place.
  */
-export function wireApplication(connection: Database, config: Config, logger: Logger, options: { quiet?: () => boolean } = {}) {
+export function wireApplication(connection: Database, config: Config, logger: Logger, options: { bulkLoad?: BulkLoad } = {}) {
   const projections = hostProjections(connection.pool, {
     redisUrl: config.REDIS_URL,
     queuePrefix: config.PILOTIS_QUEUE_PREFIX,
@@ -18,7 +19,7 @@ export function wireApplication(connection: Database, config: Config, logger: Lo
     settleMs: config.PILOTIS_PROJECTION_SETTLE_MS,
     benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
     benchmarkRelease: releasePolicy(config),
-    quiet: options.quiet,
+    holdReleases: options.bulkLoad && (() => options.bulkLoad!.holdsReleases()),
     onError: (error) => logger.error({ err: error }, "projection failed"),
     onRedisError: reportFailures(logger, "Redis unavailable: live notifications and wake-ups wait for it (catch-up timers go on)"),
   });
@@ -29,10 +30,8 @@ export function wireApplication(connection: Database, config: Config, logger: Lo
     benchmarkRelease: releasePolicy(config),
     onError: reportFailures(logger, "background write failed (snapshot, token use or revocation check)"),
     live: projections.live,
-    // `quiet` holds wake-ups during a bulk load (the demo): one catch-up at
-    // its end beats one per append (six times faster on PGlite).
     wake: () => {
-      if (!options.quiet?.()) projections.wake();
+      if (!options.bulkLoad?.loading) projections.wake();
     },
   });
   return { projections, services };

@@ -172,13 +172,13 @@ export function benchmarkRefresh(
     debounceMs: number;
     policy: ReleasePolicy;
     announce: (groupKeys: string[]) => void | Promise<void>;
-    /** While true (a bulk load: the demo), nothing is released, so that each unit's first release holds all of it. */
-    holdReleases?: () => boolean;
+    /** While true (a bulk load not yet projected whole: see BulkLoad), nothing is released, so that each unit's first release holds all of it. */
+    holdReleases?: () => Promise<boolean>;
   },
 ) {
   let passed: number | null = null;
   return async (): Promise<{ againInMs: number | null }> => {
-    if (options.holdReleases?.()) {
+    if (await options.holdReleases?.()) {
       const { pending } = await refreshGroups(pool, { debounceMs: options.debounceMs });
       return { againInMs: pending ? options.debounceMs : null };
     }

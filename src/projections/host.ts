@@ -27,8 +27,8 @@ export interface HostOptions {
   settleMs: number;
   benchmarkDebounceMs: number;
   benchmarkRelease: ReleasePolicy;
-  /** A bulk load is under way (the demo): hold benchmark releases until it ends. */
-  quiet?: () => boolean;
+  /** Benchmark releases wait while this answers true (see BulkLoad). */
+  holdReleases?: () => Promise<boolean>;
   onError: (error: unknown) => void;
   /** Redis connection failures and lost notifications (rate-limit the log: an outage repeats them). */
   onRedisError?: (error: unknown) => void;
@@ -89,7 +89,7 @@ export function hostProjections(pool: pg.Pool, options: HostOptions): Projection
       run: benchmarkRefresh(pool, {
         debounceMs: options.benchmarkDebounceMs,
         policy: options.benchmarkRelease,
-        holdReleases: options.quiet,
+        holdReleases: options.holdReleases,
         announce: (keys) => publishBenchmarks(live, keys),
       }),
     };
