@@ -13,5 +13,8 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A poll waits for what a page or a background worker shows in the end; vitest's one second
+    // failed right answers on a busy 2-core machine (a page's first query took longer under the suite).
+    expect: { poll: { timeout: 15_000 } },
   },
 });

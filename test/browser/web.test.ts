@@ -112,9 +112,7 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     await editor.getByRole("button", { name: "Ajouter" }).first().click();
     await expect.poll(() => editor.locator(".swot-column.strength .factor-label").allTextContents()).toEqual(["Des élus porteurs d'innovation"]);
     // The other browser sees it without reload.
-    await expect
-      .poll(() => watcher.locator(".swot-column.strength .factor-label").allTextContents(), { timeout: 10_000 })
-      .toEqual(["Des élus porteurs d'innovation"]);
+    await expect.poll(() => watcher.locator(".swot-column.strength .factor-label").allTextContents()).toEqual(["Des élus porteurs d'innovation"]);
 
     await editor.getByLabel("Nouvelle opportunité").fill("Des financements européens");
     await editor.locator(".swot-column.opportunity button").click();
@@ -130,9 +128,9 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     await editor.locator(".strategy").getByLabel("Raison").fill("Votée en bureau communautaire");
     await editor.getByRole("button", { name: "Décider" }).click();
     await expect.poll(() => editor.locator(".strategy .badge").allTextContents()).toEqual(["adoptée"]);
-    await expect.poll(() => watcher.locator(".strategy .badge").allTextContents(), { timeout: 10_000 }).toEqual(["adoptée"]);
+    await expect.poll(() => watcher.locator(".strategy .badge").allTextContents()).toEqual(["adoptée"]);
     // Its history grows with each decision made elsewhere: the five so far, the latest last, each once.
-    await expect.poll(() => watcher.locator(".history li").count(), { timeout: 10_000 }).toBe(5);
+    await expect.poll(() => watcher.locator(".history li").count()).toBe(5);
     expect(await watcher.locator(".history li").last().textContent()).toContain("« Votée en bureau communautaire »");
 
     await editor.getByLabel("Qui pourra la lire").selectOption("NETWORK");
@@ -495,7 +493,7 @@ describe.skipIf(!chromiumInstalled)("the web app in Chromium", () => {
     // announces it on benchmarkUpdated; one-second windows here), without reload.
     const seventh = await registerCommune(commands, "Commune 5", 2600);
     await buildMatrix(commands, seventh, { factors: ["S1"], status: "PUBLISHED", visibility: "NETWORK" });
-    await expect.poll(() => page.locator("[aria-labelledby=chiffres] p").first().textContent(), { timeout: 10_000 }).toContain("7 contributrices");
+    await expect.poll(() => page.locator("[aria-labelledby=chiffres] p").first().textContent()).toContain("7 contributrices");
     // A commune of a stratum of its own, without a matrix: its group has a member but no contributor, and says why it shows nothing.
     const alone = await registerCommune(commands, "Grande-Ville-Seule", 60_000);
     await app.caughtUp();

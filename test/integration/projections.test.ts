@@ -498,9 +498,7 @@ describe("projections", () => {
     const { matrixId } = await network(handler());
     const catchingUp = runner({}, [slow, matrixViews]).catchUp();
     try {
-      await expect
-        .poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount, { timeout: 10_000 })
-        .toBe(1);
+      await expect.poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount).toBe(1);
     } finally {
       release();
     }
@@ -524,13 +522,11 @@ describe("projections", () => {
     const scheduler = localScheduler(runner({}, [matrixViews, slow]), { catchUpMs: 60_000, onError: () => undefined, afterCatchUp });
     try {
       // The matrix views caught up while the benchmarks wait: no refresh yet.
-      await expect
-        .poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount, { timeout: 10_000 })
-        .toBe(1);
+      await expect.poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount).toBe(1);
       await new Promise((r) => setTimeout(r, 300));
       expect(behindAtRefresh).toEqual([]);
       release();
-      await expect.poll(() => behindAtRefresh.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await expect.poll(() => behindAtRefresh.length).toBeGreaterThan(0);
       expect(behindAtRefresh[0]).toBe(0);
     } finally {
       release();
@@ -571,9 +567,9 @@ describe("projections", () => {
       release();
       await on("w2");
       scheduler.wake();
-      await expect.poll(() => batches.length, { timeout: 10_000 }).toBe(2);
+      await expect.poll(() => batches.length).toBe(2);
       const { version } = await new Repository(fx.store, MatrixAggregate).loadAt(matrixId, {});
-      await expect.poll(async () => (await readModels()).views.find((v) => v.matrix_id === matrixId)?.version, { timeout: 10_000 }).toBe(version);
+      await expect.poll(async () => (await readModels()).views.find((v) => v.matrix_id === matrixId)?.version).toBe(version);
       const [first, second] = batches as [(typeof batches)[0], (typeof batches)[0]];
       expect(first.started - wokenIdle).toBeLessThan(settleMs);
       expect(second.started - first.ended).toBeGreaterThanOrEqual(settleMs - 1);
@@ -595,9 +591,7 @@ describe("projections", () => {
       const { matrixId } = await network(handler());
       scheduler.wake();
       await blocked;
-      await expect
-        .poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount, { timeout: 10_000 })
-        .toBe(1);
+      await expect.poll(async () => (await fx.connection.pool.query("SELECT 1 FROM matrix_views WHERE matrix_id = $1", [matrixId])).rowCount).toBe(1);
     } finally {
       release();
       await scheduler.stop();
