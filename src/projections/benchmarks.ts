@@ -188,13 +188,23 @@ async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[]
   if (changed.size === 0) return;
   const written = [...changed].map((id) => states.get(id)!);
   for (const matrix of written) if (matrix.publishedAt !== null) work.members.add(matrix.collectivityId);
+  // The states as one json text beside their columns (see matrix-views.ts).
   await db.query(
     `INSERT INTO benchmark_matrices (matrix_id, collectivity_id, status, published_at, version, state)
-     SELECT v.state->>'id', v.state->>'collectivityId', v.state->>'status', (v.state->>'publishedAt')::timestamptz, (v.state->>'version')::int, v.state
-     FROM jsonb_array_elements($1::jsonb) AS v(state)
+     SELECT c.matrix_id, c.collectivity_id, c.status, c.published_at, c.version, s.state
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::int[])
+            WITH ORDINALITY AS c(matrix_id, collectivity_id, status, published_at, version, n)
+     JOIN json_array_elements($6::json) WITH ORDINALITY AS s(state, n) USING (n)
      ON CONFLICT (matrix_id) DO UPDATE SET
        status = EXCLUDED.status, published_at = EXCLUDED.published_at, version = EXCLUDED.version, state = EXCLUDED.state`,
-    [JSON.stringify(written)],
+    [
+      written.map((m) => m.id),
+      written.map((m) => m.collectivityId),
+      written.map((m) => m.status),
+      written.map((m) => m.publishedAt),
+      written.map((m) => m.version),
+      JSON.stringify(written),
+    ],
   );
 }
 

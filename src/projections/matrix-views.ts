@@ -86,15 +86,28 @@ export const matrixViews: Projector = {
     const changed = [...changedIds].map((id) => views.get(id)!);
     context.matrices.remember(changed);
     if (changed.length > 0) {
+      // The states as one json text (JSON.stringify is native; pg's escaping of an array of them was not), split
+      // without parsing into jsonb; the columns beside them come as arrays, in the same order.
       await db.query(
         `INSERT INTO matrix_views (matrix_id, collectivity_id, status, published_at, visibility, version, position, state, updated_at)
-         SELECT v.state->>'id', v.state->>'collectivityId', v.state->>'status', (v.state->>'publishedAt')::timestamptz, v.state->>'visibility',
-                (v.state->>'version')::int, v.state->>'position', v.state, (v.state->>'updatedAt')::timestamptz
-         FROM jsonb_array_elements($1::jsonb) AS v(state)
+         SELECT c.matrix_id, c.collectivity_id, c.status, c.published_at, c.visibility, c.version, c.position, s.state, c.updated_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[], $8::timestamptz[])
+                WITH ORDINALITY AS c(matrix_id, collectivity_id, status, published_at, visibility, version, position, updated_at, n)
+         JOIN json_array_elements($9::json) WITH ORDINALITY AS s(state, n) USING (n)
          ON CONFLICT (matrix_id) DO UPDATE SET
            status = EXCLUDED.status, published_at = EXCLUDED.published_at, visibility = EXCLUDED.visibility, version = EXCLUDED.version,
            position = EXCLUDED.position, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-        [JSON.stringify(changed)],
+        [
+          changed.map((m) => m.id),
+          changed.map((m) => m.collectivityId),
+          changed.map((m) => m.status),
+          changed.map((m) => m.publishedAt),
+          changed.map((m) => m.visibility),
+          changed.map((m) => m.version),
+          changed.map((m) => m.position),
+          changed.map((m) => m.updatedAt),
+          JSON.stringify(changed),
+        ],
       );
     }
     if (timeline.length > 0) {

@@ -34,6 +34,7 @@ function declaredColumns(schema: string): string[] {
       let sqlType = unsupported ?? (enums.has(type!) ? type! : SCALARS[type!]!);
       if (native?.[1] === "Timestamptz") sqlType = `timestamp(${native[2] ?? 6}) with time zone`;
       if (native?.[1] === "SmallInt") sqlType = "smallint";
+      if (native?.[1] === "Json") sqlType = "json";
       columns.push(`${table}.${column} ${sqlType}${list ? "[]" : ""} ${optional ? "null" : "not null"}`);
     }
   }

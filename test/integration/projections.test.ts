@@ -442,7 +442,7 @@ describe("projections", () => {
     await r.catchUp();
     const built = await readModels();
     const q = (sql: string) => fx.connection.pool.query(sql);
-    await q("UPDATE matrix_views SET state = jsonb_set(state, '{title}', '\"écrit par une version plus ancienne\"')");
+    await q("UPDATE matrix_views SET state = jsonb_set(state::jsonb, '{title}', '\"écrit par une version plus ancienne\"')::json");
     await q(`UPDATE projections SET version = ${matrixViews.version - 1} WHERE name = 'matrix-views'`);
     await r.catchUp();
     expect(await readModels()).toEqual(built);
