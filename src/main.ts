@@ -1,17 +1,13 @@
 import { loadConfig } from "./config.ts";
-import { openDatabase } from "./db/open.ts";
 import { createLogger } from "./logger.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 // Said before the service's modules load (about 2 s): a first start never begins with silence.
 logger.info("starting Pilotis");
-// The embedded database starts in a thread of its own meanwhile (two seconds more on a first start).
-const opening = openDatabase(config);
-opening.catch(() => undefined); // reported by startPilotis, which awaits it
 const { startPilotis } = await import("./runtime.ts");
 
-const pilotis = await startPilotis(config, logger, opening);
+const pilotis = await startPilotis(config, logger);
 logger.info({ url: pilotis.server.url, database: config.DATABASE_URL ? "external" : "embedded" }, "Pilotis is listening");
 
 if (pilotis.adminToken) {

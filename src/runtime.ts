@@ -70,10 +70,9 @@ async function embeddedAdminToken(services: Services, config: Config): Promise<s
   return token;
 }
 
-/** `opening`: the database already on its way (main.ts starts the embedded one before this module loads). */
-export async function startPilotis(config: Config, logger: Logger, opening?: ReturnType<typeof openDatabase>): Promise<Pilotis> {
+export async function startPilotis(config: Config, logger: Logger): Promise<Pilotis> {
   logger.info(config.DATABASE_URL ? "connecting to the database" : `opening the embedded database in ${config.PILOTIS_DATA_DIR}`);
-  const database = await (opening ?? openDatabase(config));
+  const database = await openDatabase(config);
   const applied = await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? database.url, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
   const connection = createDatabase({

@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { listMigrations, migrate } from "./migrator.ts";
 
 export interface EmbeddedPostgres {
@@ -25,41 +28,21 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir?: string, options: { fromTemplate?: boolean } = {}): Promise<EmbeddedPostgres> {
   const fresh = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const { url, stop } = await serve(dataDir, fresh && options.fromTemplate !== false ? templatePath() : undefined);
+  const { url, stop } = await serve(dataDir, fresh && options.fromTemplate !== false ? await readTemplate() : undefined);
   return { url, stop };
 }
 
-/** PGlite in a worker thread (embedded-server.mjs), answering on a loopback port. */
-async function serve(dataDir: string | undefined, templatePath: string | undefined) {
-  const worker = new Worker(new URL("./embedded-server.mjs", import.meta.url), { workerData: { dataDir, templatePath } });
-  /** The worker's next message, or its failure. */
-  const next = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      const failed = (error: Error) => {
-        worker.off("message", answered);
-        reject(error);
-      };
-      const exited = (code: number) => failed(new Error(`the embedded database's thread stopped (exit code ${code})`));
-      const answered = (message: T) => {
-        worker.off("error", failed).off("exit", exited);
-        resolve(message);
-      };
-      worker.once("message", answered).once("error", failed).once("exit", exited);
-    });
-  const gone = new Promise((resolve) => worker.once("exit", resolve));
-  const { listening } = await next<{ listening: string }>();
+async function serve(dataDir: string | undefined, loadDataDir: Blob | undefined) {
+  // The extensions the territory's search needs (migration territory_search creates them).
+  const db = await PGlite.create({ dataDir, extensions: { pg_trgm, unaccent }, ...(loadDataDir && { loadDataDir }) });
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 4 });
+  await server.start();
   return {
-    url: `postgresql://postgres@${listening}/postgres?sslmode=disable`,
-    /** The whole data directory, gzipped tar. */
-    async dump() {
-      const answer = next<{ dump: Uint8Array }>();
-      worker.postMessage("dump");
-      return (await answer).dump;
-    },
-    /** Closes the server and the database (written to disk), and ends the thread. */
+    db,
+    url: `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
     async stop() {
-      worker.postMessage("stop");
-      await gone;
+      await server.stop();
+      await db.close();
     },
   };
 }
@@ -89,17 +72,25 @@ export function templatePath(): string {
   return join(root, "..", "..", ".cache", "pilotis", `pglite-${version}-${migrations}.tar.gz`);
 }
 
+async function readTemplate(): Promise<Blob | undefined> {
+  try {
+    return new Blob([await readFile(templatePath())]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Initialises and migrates a database, and keeps it as the template new ones start from. */
 export async function writeTemplate(): Promise<string> {
   const embedded = await serve(undefined, undefined);
   try {
     await migrate(embedded.url);
-    const dump = await embedded.dump();
+    const dump = await embedded.db.dumpDataDir("gzip");
     const path = templatePath();
     await mkdir(dirname(path), { recursive: true });
     // Written aside, then renamed: a start reading the template meanwhile reads the old one or the new one whole.
     const written = `${path}.${process.pid}`;
-    await writeFile(written, dump);
+    await writeFile(written, Buffer.from(await dump.arrayBuffer()));
     await rename(written, path);
     return path;
   } finally {
