@@ -56,7 +56,7 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   }
   if (process.env.CI === "true") throw new Error(`PostgreSQL does not answer at ${ADMIN_URL}; CI runs on the real server`);
   // The installed template is migrated already: a database asked for unmigrated starts empty instead.
-  const embedded = await startEmbeddedPostgres(undefined, { fromTemplate: migrated });
+  const embedded = await startEmbeddedPostgres(undefined, migrated ? {} : { template: null });
   if (migrated) await migrate(embedded.url);
   return { url: embedded.url, poolSize: 1, embedded: true, drop: () => embedded.stop() };
 }
