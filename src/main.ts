@@ -1,13 +1,18 @@
 import { loadConfig } from "./config.ts";
+import { openDatabaseSaying } from "./db/open.ts";
 import { createLogger } from "./logger.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 // Said before the service's modules load (about 2 s): a first start never begins with silence.
 logger.info("starting Pilotis");
+// The database opens while the modules load: each takes a second or two at
+// a first embedded start, and their waits (PGlite's files, tsx's loader
+// thread) interleave on one event loop.
+const opening = openDatabaseSaying(config, logger);
 const { startPilotis } = await import("./runtime.ts");
 
-const pilotis = await startPilotis(config, logger);
+const pilotis = await startPilotis(config, logger, opening);
 logger.info({ url: pilotis.server.url, database: config.DATABASE_URL ? "external" : "embedded" }, "Pilotis is listening");
 
 if (pilotis.adminToken) {

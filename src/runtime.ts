@@ -8,7 +8,7 @@ import type { Config } from "./config.ts";
 import { createDatabase } from "./db/client.ts";
 import { lockSql } from "./db/locks.ts";
 import { migrate } from "./db/migrator.ts";
-import { announceEmbeddedUrl, openDatabase } from "./db/open.ts";
+import { announceEmbeddedUrl, openDatabaseSaying } from "./db/open.ts";
 import { seedDemoNetwork } from "./demo/network.ts";
 import type { Logger } from "./logger.ts";
 import { reportFailures } from "./observability/failures.ts";
@@ -70,9 +70,9 @@ async function embeddedAdminToken(services: Services, config: Config): Promise<s
   return token;
 }
 
-export async function startPilotis(config: Config, logger: Logger): Promise<Pilotis> {
-  logger.info(config.DATABASE_URL ? "connecting to the database" : `opening the embedded database in ${config.PILOTIS_DATA_DIR}`);
-  const database = await openDatabase(config);
+/** Starts the service; on the database being opened, when the caller began that already (main.ts does, see there why). */
+export async function startPilotis(config: Config, logger: Logger, opening = openDatabaseSaying(config, logger)): Promise<Pilotis> {
+  const database = await opening;
   const applied = await migrate(config.PILOTIS_MIGRATION_DATABASE_URL ?? database.url, { runtimeRole: config.PILOTIS_DB_RUNTIME_ROLE });
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
   const connection = createDatabase({
@@ -84,7 +84,7 @@ export async function startPilotis(config: Config, logger: Logger): Promise<Pilo
   const bulkLoad = new BulkLoad(connection.pool);
   // Stopping the process stops the background loads (demo, territory) between two steps, rather than waiting for them.
   const stopping = new AbortController();
-  const { projections, services } = wireApplication(connection, config, logger, { bulkLoad });
+  const { projections, services } = await wireApplication(connection, config, logger, { bulkLoad });
   const wantDemo = config.PILOTIS_DEMO_DATA ?? database.embedded !== null;
   const loadDemo = async () => {
     logger.info("empty database: loading the demo network");

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
 import type { EmbeddedPostgres } from "./embedded.ts";
 
 /**
@@ -71,12 +72,18 @@ export function announceEmbeddedUrl(config: Config, url: string): void {
   writeFileSync(ownerFile(config), JSON.stringify({ pid: process.pid, url } satisfies EmbeddedOwner));
 }
 
+export interface OpenedDatabase {
+  url: string;
+  poolSize: number;
+  embedded: EmbeddedPostgres | null;
+}
+
 /**
  * Where the database is: DATABASE_URL, or PGlite kept under PILOTIS_DATA_DIR
  * (loaded only then). Throws EmbeddedInUseError when another live process
  * holds that folder.
  */
-export async function openDatabase(config: Config): Promise<{ url: string; poolSize: number; embedded: EmbeddedPostgres | null }> {
+export async function openDatabase(config: Config): Promise<OpenedDatabase> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, poolSize: config.PILOTIS_DB_POOL_SIZE, embedded: null };
   claimEmbedded(config);
   const { startEmbeddedPostgres } = await import("./embedded.ts");
@@ -95,4 +102,10 @@ export async function openDatabase(config: Config): Promise<{ url: string; poolS
       },
     },
   };
+}
+
+/** openDatabase, said in the log first: on the embedded database it takes a second or two. */
+export function openDatabaseSaying(config: Config, logger: Logger): Promise<OpenedDatabase> {
+  logger.info(config.DATABASE_URL ? "connecting to the database" : `opening the embedded database in ${config.PILOTIS_DATA_DIR}`);
+  return openDatabase(config);
 }
