@@ -76,7 +76,7 @@ function loadInWorker(data: { url: string; token: string; query: string; inputs:
   });
 }
 
-type Services = ReturnType<typeof wireApplication>["services"];
+type Services = Awaited<ReturnType<typeof wireApplication>>["services"];
 
 /**
  * addFactor over HTTP from `clients` concurrent clients, each on a matrix of
@@ -103,7 +103,7 @@ const store = new EventStore(connection.pool);
 // Projections run inside the API, as `npm start` runs them without Redis; the
 // worker topology is measured by addFactor's second figure and by the lag
 // figure in bench/projections.ts.
-const { projections, services } = wireApplication(connection, loadConfig({ LOG_LEVEL: "error" }), createLogger("error"));
+const { projections, services } = await wireApplication(connection, loadConfig({ LOG_LEVEL: "error" }), createLogger("error"));
 const rows: [string, string, string][] = [];
 const report = (name: string, value: string, target: string) => rows.push([name, value, target]);
 const writers = database.embedded ? 1 : 8;

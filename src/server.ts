@@ -48,7 +48,7 @@ export async function startServer(
   checks: Record<string, () => Promise<boolean>> = {},
 ): Promise<RunningServer> {
   let shuttingDown = false;
-  const rateLimit = new RateLimit({
+  const rateLimit = await RateLimit.create({
     perMinute: config.PILOTIS_RATE_LIMIT_PER_MINUTE,
     redisUrl: config.REDIS_URL,
     keyPrefix: config.PILOTIS_QUEUE_PREFIX,

@@ -10,9 +10,9 @@ import { reportFailures } from "../src/observability/failures.ts";
 import { createMetrics, serveMetrics } from "../src/observability/metrics.ts";
 import { benchmarkRefresh } from "../src/projections/benchmark-groups.ts";
 import { benchmarks } from "../src/projections/benchmarks.ts";
-import { redisLiveEvents } from "../src/projections/host.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { startProjectionWorker } from "../src/projections/queue.ts";
+import { redisLiveEvents } from "../src/projections/redis-host.ts";
 import { ProjectionRunner } from "../src/projections/runner.ts";
 import { readiness } from "../src/readiness.ts";
 

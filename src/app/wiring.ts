@@ -11,8 +11,8 @@ import { createServices } from "./services.ts";
  * hosted here or in workers, and the services wired to them. The service,
  * the test app and the benchmarks start from this one place.
  */
-export function wireApplication(connection: Database, config: Config, logger: Logger, options: { bulkLoad?: BulkLoad } = {}) {
-  const projections = hostProjections(connection.pool, {
+export async function wireApplication(connection: Database, config: Config, logger: Logger, options: { bulkLoad?: BulkLoad } = {}) {
+  const projections = await hostProjections(connection.pool, {
     redisUrl: config.REDIS_URL,
     queuePrefix: config.PILOTIS_QUEUE_PREFIX,
     catchUpMs: config.PILOTIS_CATCHUP_MS,

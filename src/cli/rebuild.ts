@@ -9,8 +9,8 @@ import { migrate } from "../db/migrator.ts";
 import { openDatabaseForCli } from "../db/open.ts";
 import { refreshAllGroups } from "../projections/benchmark-groups.ts";
 import { benchmarks } from "../projections/benchmarks.ts";
-import { redisLiveEvents } from "../projections/host.ts";
 import { PROJECTORS } from "../projections/index.ts";
+import { redisLiveEvents } from "../projections/redis-host.ts";
 import { ProjectionRunner } from "../projections/runner.ts";
 
 const names = process.argv.slice(2);

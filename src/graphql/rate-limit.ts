@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 
 /**
@@ -12,17 +12,24 @@ export class RateLimit {
   private readonly limiter: RateLimiterAbstract | null;
   private readonly redis: Redis | null;
 
-  constructor(options: { perMinute: number; redisUrl?: string; keyPrefix: string; onRedisError?: (error: unknown) => void }) {
-    const points = options.perMinute;
-    this.redis = points > 0 && options.redisUrl ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+  /** ioredis is loaded only when there is a Redis to count in (it costs every start 0.1 s). */
+  static async create(options: { perMinute: number; redisUrl?: string; keyPrefix: string; onRedisError?: (error: unknown) => void }): Promise<RateLimit> {
+    if (options.perMinute === 0 || !options.redisUrl) return new RateLimit(options.perMinute, options.keyPrefix, null);
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     // An outage is answered by the in-memory fallback; an error event nobody listens to would crash the process.
-    this.redis?.on("error", options.onRedisError ?? (() => undefined));
+    redis.on("error", options.onRedisError ?? (() => undefined));
+    return new RateLimit(options.perMinute, options.keyPrefix, redis);
+  }
+
+  private constructor(points: number, keyPrefix: string, redis: Redis | null) {
+    this.redis = redis;
     const memory = () => new RateLimiterMemory({ points, duration: 60 });
     this.limiter =
       points === 0
         ? null
         : this.redis
-          ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${options.keyPrefix}:rate`, points, duration: 60, insuranceLimiter: memory() })
+          ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${keyPrefix}:rate`, points, duration: 60, insuranceLimiter: memory() })
           : memory();
   }
 

@@ -1,6 +1,5 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, useReadinessCheck } from "graphql-yoga";
 import { bearerToken } from "../auth/bearer.ts";
 import type { RevocationWatcher } from "../auth/revocations.ts";
@@ -37,7 +36,8 @@ export function createGraphQLHandler(
     // Same origin only unless origins are named: a page elsewhere may not read answers.
     cors: config.PILOTIS_CORS_ORIGINS.length > 0 ? { origin: config.PILOTIS_CORS_ORIGINS, credentials: true } : false,
     // GraphiQL from the package's own bundle: no CDN, so it loads where town-hall networks filter outgoing traffic.
-    renderGraphiQL,
+    // Loaded at the first page asked for: its bundle cost every start 0.3 s, and few ever open it.
+    renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
     graphiql: (request) => {
       // A signed-in person's GraphiQL rides on the session (server.ts turned the cookie into a bearer token): it sends the CSRF token.
       const session = sessionTokenOf(request.headers.get("cookie"));

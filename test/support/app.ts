@@ -64,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   });
   const connection = createDatabase({ url: database.url, poolSize: database.poolSize });
   const db = connection.prisma;
-  const { projections, services } = wireApplication(connection, config, logger);
+  const { projections, services } = await wireApplication(connection, config, logger);
   const caughtUp = () => waitForProjections(connection.pool);
   const server: RunningServer = await startServer(services, config, logger);
   const adminToken = (await issueToken(db, { role: "ADMIN", subject: "test-admin" })).token;

@@ -40,7 +40,7 @@ describe("Yoga plugins", () => {
   });
 
   it("rate limit: the request over the limit is answered 429 RATE_LIMITED, per caller", async () => {
-    const rateLimit = new RateLimit({ perMinute: 2, keyPrefix: "test" });
+    const rateLimit = await RateLimit.create({ perMinute: 2, keyPrefix: "test" });
     const yoga = createYoga({
       schema,
       logging: false,
