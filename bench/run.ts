@@ -21,6 +21,7 @@ import { createTestDatabase } from "../test/support/database.ts";
 import { waitForProjections } from "../test/support/projections.ts";
 import { redisAnswers } from "../test/support/redis.ts";
 import { benchBenchmarks } from "./benchmarks.ts";
+import { benchFirstStart } from "./first-start.ts";
 import { benchImport } from "./import.ts";
 import { appWithWorker, benchProjections } from "./projections.ts";
 import { benchTerritory } from "./territory.ts";
@@ -273,6 +274,8 @@ try {
   await connection.close();
   await database.drop();
 }
+
+await benchFirstStart(report);
 
 // PILOTIS_BENCH_CORE_ONLY=1 skips the (slower) projection and benchmarking figures.
 if (!process.env.PILOTIS_BENCH_CORE_ONLY) {
