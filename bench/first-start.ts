@@ -14,7 +14,7 @@ const root = new URL("..", import.meta.url).pathname;
 /** Seconds from `npm start` to its first log line and to the printed token. */
 async function firstStart(): Promise<{ firstLine: number; token: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), "pilotis-first-start-"));
-  const env = { ...process.env, PILOTIS_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PILOTIS_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "info" };
   for (const name of ["DATABASE_URL", "REDIS_URL", "PILOTIS_MIGRATION_DATABASE_URL"]) delete env[name];
   const started = performance.now();
   // Its own process group: npm, the shell and node stop together.
