@@ -62,11 +62,14 @@ interface EventRow {
   payload: unknown;
   actor: string;
   reason: string | null;
-  occurred_at: Date;
+  occurred_ms: number;
 }
 
+// occurred_at as epoch milliseconds (stored to the millisecond, so exact in a
+// float8): node-postgres parses a timestamptz with a regular expression, which
+// cost each projection's catch-up from zero 0.6 s of its CPU.
 const EVENT_COLUMNS = `stream_id, stream_version, event_position(transaction_id, global_position) AS position,
-  type, payload, actor, reason, occurred_at`;
+  type, payload, actor, reason, round(date_part('epoch', occurred_at) * 1000)::float8 AS occurred_ms`;
 
 const toRecorded = (row: EventRow): RecordedEvent => ({
   streamId: row.stream_id,
@@ -76,7 +79,7 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
   data: row.payload,
   actor: row.actor,
   reason: row.reason,
-  occurredAt: new Date(row.occurred_at),
+  occurredAt: new Date(row.occurred_ms),
 });
 
 // One statement, hence one implicit transaction and one round trip: the
