@@ -81,7 +81,8 @@ export async function startPilotis(config: Config, logger: Logger, opening = ope
     onError: reportFailures(logger, "a database connection failed; the pool replaces it"),
   });
   const db = connection.prisma;
-  const bulkLoad = new BulkLoad(connection.pool);
+  // On a real database, workers and other replicas hold their releases too while the demo loads (see BulkLoad).
+  const bulkLoad = new BulkLoad(connection.pool, { url: database.embedded ? null : database.url });
   // Stopping the process stops the background loads (demo, territory) between two steps, rather than waiting for them.
   const stopping = new AbortController();
   const { projections, services } = await wireApplication(connection, config, logger, { bulkLoad });
@@ -89,7 +90,7 @@ export async function startPilotis(config: Config, logger: Logger, opening = ope
   const loadDemo = async () => {
     logger.info("empty database: loading the demo network");
     const seeder = await issueToken(db, { role: "ADMIN", subject: "pilotis-demo" });
-    bulkLoad.begin();
+    await bulkLoad.begin();
     try {
       // It takes seconds on PGlite: say how far it is, at most once a second.
       let said = 0;
@@ -167,6 +168,7 @@ export async function startPilotis(config: Config, logger: Logger, opening = ope
       await territoryLoaded;
       await server.close();
       await projections.stop();
+      await bulkLoad.close();
       await services.flush();
       await connection.close();
       await database.embedded?.stop();

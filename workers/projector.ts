@@ -10,6 +10,7 @@ import { reportFailures } from "../src/observability/failures.ts";
 import { createMetrics, serveMetrics } from "../src/observability/metrics.ts";
 import { benchmarkRefresh } from "../src/projections/benchmark-groups.ts";
 import { benchmarks } from "../src/projections/benchmarks.ts";
+import { BulkLoad } from "../src/projections/bulk-load.ts";
 import { PROJECTORS } from "../src/projections/index.ts";
 import { startProjectionWorker } from "../src/projections/queue.ts";
 import { redisLiveEvents } from "../src/projections/redis-host.ts";
@@ -41,6 +42,8 @@ const runner = new ProjectionRunner(pool, PROJECTORS, {
   },
 });
 const onError = (error: unknown) => logger.error({ err: error }, "projection failed");
+// Never loads anything itself: it only hears, through the database, of an API process loading the demo.
+const bulkLoad = new BulkLoad(pool, { url: config.DATABASE_URL });
 const metrics = createMetrics({ projectionStatus: () => runner.status() });
 // No wait for Redis here: an announcement only says "read this group again",
 // so its order does not matter, and an outage must not slow the refresh.
@@ -50,6 +53,7 @@ const afterCatchUp = {
     debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
     policy: releasePolicy(config),
     announce: (keys) => publishBenchmarks(redis.live, keys),
+    holdReleases: () => bulkLoad.holdsReleases(),
   }),
 };
 const worker = await startProjectionWorker(config.REDIS_URL, runner, {

@@ -13,6 +13,8 @@ export const LOCK_SPACES = {
   benchmarkGroups: "pilotis-benchmark-groups",
   /** First-start work (the demo) done once when replicas start together (name: ""). */
   firstStart: "pilotis-first-start",
+  /** Held by a process loading the demo until the benchmarks projection has it whole: every process holds releases meanwhile (name: ""). */
+  bulkLoad: "pilotis-bulk-load",
 } as const;
 
 export type LockSpace = keyof typeof LOCK_SPACES;
@@ -25,6 +27,11 @@ export const lockSql = {
   take: (space: LockSpace, name = "") => ({ text: "SELECT pg_advisory_lock(hashtext($1), hashtext($2))", values: [LOCK_SPACES[space], name] }),
   try: (space: LockSpace, name = "") => ({ text: "SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS locked", values: [LOCK_SPACES[space], name] }),
   release: (space: LockSpace, name = "") => ({ text: "SELECT pg_advisory_unlock(hashtext($1), hashtext($2))", values: [LOCK_SPACES[space], name] }),
+  /** Whether no session holds the lock, without keeping it: a shared lock for the statement's own transaction only. */
+  free: (space: LockSpace, name = "") => ({
+    text: "SELECT pg_try_advisory_xact_lock_shared(hashtext($1), hashtext($2)) AS free",
+    values: [LOCK_SPACES[space], name],
+  }),
   /** `try` with the key written as literals, for a message of several statements (such a message takes no parameters). */
   tryInline: (space: LockSpace, name: string, escapeLiteral: (text: string) => string) =>
     `SELECT pg_try_advisory_lock(hashtext(${escapeLiteral(LOCK_SPACES[space])}), hashtext(${escapeLiteral(name)})) AS locked`,

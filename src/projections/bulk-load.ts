@@ -1,9 +1,10 @@
-import type pg from "pg";
+import pg from "pg";
+import { lockSql } from "../db/locks.ts";
 import { benchmarks } from "./benchmarks.ts";
 
 /**
- * A bulk load (the demo network) and what it holds back in this process.
- * Wake-ups wait for its end: one catch-up then beats one per append (six
+ * A bulk load (the demo network) and what it holds back. Wake-ups in this
+ * process wait for its end: one catch-up then beats one per append (six
  * times faster on PGlite). Benchmark releases wait longer, until the
  * benchmarks projection has applied the load through its last event: a
  * unit's first release holds for a whole window (a quarter by default), so a
@@ -11,26 +12,64 @@ import { benchmarks } from "./benchmarks.ts";
  * for months. The load's end is not enough: a catch-up that read the log
  * just before it ended finishes just after, and the refresh that follows it
  * would release what that catch-up had seen.
+ *
+ * On a real database other processes refresh benchmarks too (BullMQ
+ * workers, other replicas): the loading process holds an advisory lock on a
+ * connection of its own from the load's beginning until the projection has
+ * it whole, and every process holds its releases while any session holds
+ * that lock. A loader that dies lets it go with its connection: the others
+ * then release what was loaded, as after a load stopped midway. PGlite has
+ * one process and one session: there, `url` is null and the state is this
+ * process's alone.
  */
 export class BulkLoad {
   private state: "idle" | "loading" | { through: string } = "idle";
+  private holder: pg.Client | null = null;
+  private watching: Promise<void> | null = null;
+  private closed = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: { url: string | null; pollMs?: number },
+  ) {}
 
-  begin(): void {
+  async begin(): Promise<void> {
     this.state = "loading";
+    if (!this.options.url || this.holder) return;
+    const holder = new pg.Client({ connectionString: this.options.url, application_name: "pilotis-bulk-load" });
+    // A lost connection releases the lock: the others then go on as after a stopped load.
+    holder.on("error", () => undefined);
+    await holder.connect();
+    await holder.query(lockSql.take("bulkLoad"));
+    this.holder = holder;
   }
 
   /** The load ended, whole or not, with the log's head at `through` (null: the log is empty). */
   end(through: string | null): void {
     this.state = through === null ? "idle" : { through };
+    if (this.holder && !this.watching) this.watching = this.releaseOnceProjected();
   }
 
   get loading(): boolean {
     return this.state === "loading";
   }
 
+  /** Whether benchmark releases must wait: a load here not yet projected whole, or one in another process. */
   async holdsReleases(): Promise<boolean> {
+    if (await this.holdsHere()) return true;
+    if (!this.options.url) return false;
+    const { rows } = await this.pool.query<{ free: boolean }>(lockSql.free("bulkLoad"));
+    return !rows[0]!.free;
+  }
+
+  /** Stops watching and lets the lock go (the process is stopping). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.watching;
+    await this.letGo();
+  }
+
+  private async holdsHere(): Promise<boolean> {
     const state = this.state;
     if (state === "idle") return false;
     if (state === "loading") return true;
@@ -42,5 +81,23 @@ export class BulkLoad {
     // Unless another load began meanwhile.
     if (this.state === state) this.state = "idle";
     return false;
+  }
+
+  /** Whoever projects benchmarks (this process or a worker) moves the checkpoint: this one only watches it, then lets the others release. */
+  private async releaseOnceProjected(): Promise<void> {
+    try {
+      while (!this.closed && (await this.holdsHere().catch(() => true))) {
+        await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 500));
+      }
+      if (!this.closed && this.state !== "loading") await this.letGo();
+    } finally {
+      this.watching = null;
+    }
+  }
+
+  private async letGo(): Promise<void> {
+    const holder = this.holder;
+    this.holder = null;
+    await holder?.end().catch(() => undefined);
   }
 }

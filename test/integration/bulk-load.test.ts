@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
 import { CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
@@ -19,7 +19,7 @@ const fx = useEventStore();
 it("a bulk load's benchmarks are released once the projection has applied it whole, not as soon as it ends", async () => {
   const { pool } = fx.connection;
   const commands = new CommandHandler(fx.store, new Repository(fx.store, CollectivityAggregate), new Repository(fx.store, MatrixAggregate));
-  const load = new BulkLoad(pool);
+  const load = new BulkLoad(pool, { url: null });
   const announced: string[] = [];
   const refresh = benchmarkRefresh(pool, {
     debounceMs: 0,
@@ -27,7 +27,7 @@ it("a bulk load's benchmarks are released once the projection has applied it who
     announce: (keys) => void announced.push(...keys),
     holdReleases: () => load.holdsReleases(),
   });
-  load.begin();
+  await load.begin();
   for (let i = 0; i < 6; i++) {
     const id = await registerCommune(commands, `Commune ${i}`, 2500 + i);
     await buildMatrix(commands, id, { factors: ["S1"], status: "PUBLISHED" });
@@ -48,4 +48,65 @@ it("a bulk load's benchmarks are released once the projection has applied it who
     "SELECT (released->'shared'->>'contributors')::int AS contributors FROM benchmark_cells WHERE key = 'COMMUNE|*|*'",
   );
   expect(rows).toEqual([{ contributors: 6 }]);
+});
+
+// With Redis, BullMQ workers project and release benchmarks while an API
+// process loads the demo (docker-compose.yml starts exactly that): they know
+// of the load only through the database.
+describe("a load in another process", () => {
+  const other = useEventStore();
+
+  it("holds this process's releases until the benchmarks projection has it whole", async (ctx) => {
+    if (other.database.embedded) ctx.skip(); // PGlite: one process, one session, nothing else to tell
+    const { pool } = other.connection;
+    const commands = new CommandHandler(other.store, new Repository(other.store, CollectivityAggregate), new Repository(other.store, MatrixAggregate));
+    const loader = new BulkLoad(pool, { url: other.database.url, pollMs: 20 });
+    onTestFinished(() => loader.close());
+    // The worker's side: it never loads anything itself.
+    const worker = new BulkLoad(pool, { url: other.database.url });
+    const announced: string[] = [];
+    const refresh = benchmarkRefresh(pool, {
+      debounceMs: 0,
+      policy: releasePolicy(loadConfig({})),
+      announce: (keys) => void announced.push(...keys),
+      holdReleases: () => worker.holdsReleases(),
+    });
+    expect(await worker.holdsReleases()).toBe(false);
+    await loader.begin();
+    expect(await worker.holdsReleases()).toBe(true);
+    for (let i = 0; i < 6; i++) {
+      const id = await registerCommune(commands, `Commune ${i}`, 2500 + i);
+      await buildMatrix(commands, id, { factors: ["S1"], status: "PUBLISHED" });
+    }
+    const runner = new ProjectionRunner(pool, [benchmarks], { batchSize: 10 });
+    expect(await runner.runBatch(benchmarks)).toEqual({ busy: false, count: 10 });
+    loader.end(await other.store.headPosition());
+    await refresh();
+    expect(announced).toEqual([]);
+    expect((await pool.query("SELECT key FROM benchmark_cells")).rows).toEqual([]);
+
+    await runner.catchUpOne(benchmarks);
+    await expect.poll(() => worker.holdsReleases()).toBe(false);
+    await refresh();
+    const { rows } = await pool.query<{ contributors: number }>(
+      "SELECT (released->'shared'->>'contributors')::int AS contributors FROM benchmark_cells WHERE key = 'COMMUNE|*|*'",
+    );
+    expect(rows).toEqual([{ contributors: 6 }]);
+  });
+
+  it("lets the others release when the loading process dies", async (ctx) => {
+    if (other.database.embedded) ctx.skip();
+    const { pool } = other.connection;
+    const loader = new BulkLoad(pool, { url: other.database.url });
+    onTestFinished(() => loader.close());
+    const worker = new BulkLoad(pool, { url: other.database.url });
+    await loader.begin();
+    expect(await worker.holdsReleases()).toBe(true);
+    const { rows } = await pool.query<{ ended: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+       WHERE application_name = 'pilotis-bulk-load' AND datname = current_database()`,
+    );
+    expect(rows).toEqual([{ ended: true }]);
+    await expect.poll(() => worker.holdsReleases()).toBe(false);
+  });
 });
