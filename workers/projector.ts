@@ -53,7 +53,7 @@ const afterCatchUp = {
     debounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
     policy: releasePolicy(config),
     announce: (keys) => publishBenchmarks(redis.live, keys),
-    holdReleases: () => bulkLoad.holdsReleases(),
+    holdReleases: (db) => bulkLoad.holdsReleases(db),
   }),
 };
 const worker = await startProjectionWorker(config.REDIS_URL, runner, {

@@ -19,7 +19,7 @@ export async function wireApplication(connection: Database, config: Config, logg
     settleMs: config.PILOTIS_PROJECTION_SETTLE_MS,
     benchmarkDebounceMs: config.PILOTIS_BENCHMARK_DEBOUNCE_MS,
     benchmarkRelease: releasePolicy(config),
-    holdReleases: options.bulkLoad && (() => options.bulkLoad!.holdsReleases()),
+    holdReleases: options.bulkLoad && ((db) => options.bulkLoad!.holdsReleases(db)),
     onError: (error) => logger.error({ err: error }, "projection failed"),
     onRedisError: reportFailures(logger, "Redis unavailable: live notifications and wake-ups wait for it (catch-up timers go on)"),
   });

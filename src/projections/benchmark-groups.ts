@@ -97,7 +97,17 @@ export interface RefreshOptions {
    * when `fullPass`, else only those never released, and only if a group
    * changed. Under the same lock, so no two processes release one cell twice.
    */
-  release?: { policy: ReleasePolicy; fullPass: boolean };
+  release?: {
+    policy: ReleasePolicy;
+    fullPass: boolean;
+    /**
+     * Asked under the lock, on its connection (PGlite has one): true holds
+     * every release (see BulkLoad, whose begin() waits for this lock, so
+     * that a refresh that found no load under way never sees one's first
+     * events).
+     */
+    hold?: (db: pg.PoolClient) => Promise<boolean>;
+  };
   now?: () => Date;
 }
 
@@ -108,6 +118,8 @@ export interface RefreshResult {
   released: string[];
   /** Dirty groups left for later (debounced, or another process was refreshing). */
   pending: boolean;
+  /** Releases were held (see RefreshOptions.release.hold). */
+  held: boolean;
 }
 
 /**
@@ -123,7 +135,7 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
   const now = options.now ?? (() => new Date());
   return withClient(pool, async (client) => {
     const { rows: lock } = await client.query<{ locked: boolean }>(lockSql.try("benchmarkGroups"));
-    if (!lock[0]!.locked) return { changed: [], released: [], pending: true };
+    if (!lock[0]!.locked) return { changed: [], released: [], pending: true, held: false };
     try {
       const { rows: due } = await client.query<{ key: string; generation: string; size: number; contributors: number; aggregates: GroupAggregates | null }>(
         `SELECT key, generation, size, contributors, aggregates FROM benchmark_groups
@@ -145,12 +157,13 @@ export async function refreshGroups(pool: pg.Pool, options: RefreshOptions): Pro
         changed.push(group.key);
       }
       const { release } = options;
+      const held = (await release?.hold?.(client)) ?? false;
       const released =
-        release && (release.fullPass || changed.length > 0)
+        release && !held && (release.fullPass || changed.length > 0)
           ? await releaseCells(client, { policy: release.policy, now: now(), onlyNew: !release.fullPass })
           : [];
       const { rows: left } = await client.query<{ pending: boolean }>("SELECT EXISTS (SELECT 1 FROM benchmark_groups WHERE dirty) AS pending");
-      return { changed, released, pending: left[0]!.pending };
+      return { changed, released, pending: left[0]!.pending, held };
     } finally {
       await client.query(lockSql.release("benchmarkGroups")).catch((cause) => {
         throw new Error("could not release the benchmark groups lock", { cause });
@@ -173,18 +186,18 @@ export function benchmarkRefresh(
     policy: ReleasePolicy;
     announce: (groupKeys: string[]) => void | Promise<void>;
     /** While true (a bulk load not yet projected whole: see BulkLoad), nothing is released, so that each unit's first release holds all of it. */
-    holdReleases?: () => Promise<boolean>;
+    holdReleases?: (db: pg.PoolClient) => Promise<boolean>;
   },
 ) {
   let passed: number | null = null;
   return async (): Promise<{ againInMs: number | null }> => {
-    if (await options.holdReleases?.()) {
-      const { pending } = await refreshGroups(pool, { debounceMs: options.debounceMs });
-      return { againInMs: pending ? options.debounceMs : null };
-    }
     const { opened, next } = releaseWindow(new Date(), options.policy.releaseSeconds);
     const fullPass = passed !== opened.getTime();
-    const { pending, changed, released } = await refreshGroups(pool, { debounceMs: options.debounceMs, release: { policy: options.policy, fullPass } });
+    const { pending, changed, released, held } = await refreshGroups(pool, {
+      debounceMs: options.debounceMs,
+      release: { policy: options.policy, fullPass, hold: options.holdReleases },
+    });
+    if (held) return { againInMs: pending ? options.debounceMs : null };
     // Another process holding the lock did nothing for this one: try the full pass again next time.
     if (fullPass && !pending) passed = opened.getTime();
     if (released.length > 0) await options.announce(released);

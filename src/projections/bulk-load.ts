@@ -1,5 +1,6 @@
 import pg from "pg";
 import { lockSql } from "../db/locks.ts";
+import { withClient } from "../db/with-client.ts";
 import { benchmarks } from "./benchmarks.ts";
 
 /**
@@ -13,6 +14,10 @@ import { benchmarks } from "./benchmarks.ts";
  * just before it ended finishes just after, and the refresh that follows it
  * would release what that catch-up had seen.
  *
+ * A refresh asks under the lock of the benchmark groups' refresh, and
+ * begin() waits for that lock once: a refresh that found no load under way
+ * has finished before the load's first event, and never releases part of it.
+ *
  * On a real database other processes refresh benchmarks too (BullMQ
  * workers, other replicas): the loading process holds an advisory lock on a
  * connection of its own from the load's beginning until the projection has
@@ -22,6 +27,8 @@ import { benchmarks } from "./benchmarks.ts";
  * one process and one session: there, `url` is null and the state is this
  * process's alone.
  */
+type Queryable = Pick<pg.Pool, "query">;
+
 export class BulkLoad {
   private state: "idle" | "loading" | { through: string } = "idle";
   private holder: pg.Client | null = null;
@@ -35,6 +42,10 @@ export class BulkLoad {
 
   async begin(): Promise<void> {
     this.state = "loading";
+    await withClient(this.pool, async (client) => {
+      await client.query(lockSql.take("benchmarkGroups"));
+      await client.query(lockSql.release("benchmarkGroups"));
+    });
     if (!this.options.url || this.holder) return;
     const holder = new pg.Client({ connectionString: this.options.url, application_name: "pilotis-bulk-load" });
     // A lost connection releases the lock: the others then go on as after a stopped load.
@@ -54,11 +65,11 @@ export class BulkLoad {
     return this.state === "loading";
   }
 
-  /** Whether benchmark releases must wait: a load here not yet projected whole, or one in another process. */
-  async holdsReleases(): Promise<boolean> {
-    if (await this.holdsHere()) return true;
+  /** Whether benchmark releases must wait: a load here not yet projected whole, or one in another process. On `db` (the refresh's own connection). */
+  async holdsReleases(db: Queryable = this.pool): Promise<boolean> {
+    if (await this.holdsHere(db)) return true;
     if (!this.options.url) return false;
-    const { rows } = await this.pool.query<{ free: boolean }>(lockSql.free("bulkLoad"));
+    const { rows } = await db.query<{ free: boolean }>(lockSql.free("bulkLoad"));
     return !rows[0]!.free;
   }
 
@@ -69,11 +80,11 @@ export class BulkLoad {
     await this.letGo();
   }
 
-  private async holdsHere(): Promise<boolean> {
+  private async holdsHere(db: Queryable = this.pool): Promise<boolean> {
     const state = this.state;
     if (state === "idle") return false;
     if (state === "loading") return true;
-    const { rows } = await this.pool.query<{ through: boolean }>("SELECT checkpoint >= $2 AS through FROM projections WHERE name = $1", [
+    const { rows } = await db.query<{ through: boolean }>("SELECT checkpoint >= $2 AS through FROM projections WHERE name = $1", [
       benchmarks.name,
       state.through,
     ]);

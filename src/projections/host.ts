@@ -25,7 +25,7 @@ export interface HostOptions {
   benchmarkDebounceMs: number;
   benchmarkRelease: ReleasePolicy;
   /** Benchmark releases wait while this answers true (see BulkLoad). */
-  holdReleases?: () => Promise<boolean>;
+  holdReleases?: (db: pg.PoolClient) => Promise<boolean>;
   onError: (error: unknown) => void;
   /** Redis connection failures and lost notifications (rate-limit the log: an outage repeats them). */
   onRedisError?: (error: unknown) => void;

@@ -1,8 +1,10 @@
+import pg from "pg";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { CollectivityAggregate, MatrixAggregate } from "../../src/app/aggregates.ts";
 import { CommandHandler } from "../../src/app/commands.ts";
 import { Repository } from "../../src/app/repository.ts";
 import { loadConfig, releasePolicy } from "../../src/config.ts";
+import { lockSql } from "../../src/db/locks.ts";
 import { benchmarkRefresh } from "../../src/projections/benchmark-groups.ts";
 import { benchmarks } from "../../src/projections/benchmarks.ts";
 import { BulkLoad } from "../../src/projections/bulk-load.ts";
@@ -25,7 +27,7 @@ it("a bulk load's benchmarks are released once the projection has applied it who
     debounceMs: 0,
     policy: releasePolicy(loadConfig({})),
     announce: (keys) => void announced.push(...keys),
-    holdReleases: () => load.holdsReleases(),
+    holdReleases: (db) => load.holdsReleases(db),
   });
   await load.begin();
   for (let i = 0; i < 6; i++) {
@@ -69,7 +71,7 @@ describe("a load in another process", () => {
       debounceMs: 0,
       policy: releasePolicy(loadConfig({})),
       announce: (keys) => void announced.push(...keys),
-      holdReleases: () => worker.holdsReleases(),
+      holdReleases: (db) => worker.holdsReleases(db),
     });
     expect(await worker.holdsReleases()).toBe(false);
     await loader.begin();
@@ -92,6 +94,25 @@ describe("a load in another process", () => {
       "SELECT (released->'shared'->>'contributors')::int AS contributors FROM benchmark_cells WHERE key = 'COMMUNE|*|*'",
     );
     expect(rows).toEqual([{ contributors: 6 }]);
+  });
+
+  it("begins once no refresh is under way, so that a refresh that found no load never releases part of one", async (ctx) => {
+    if (other.database.embedded) ctx.skip();
+    // A refresh under way anywhere holds the groups' lock; it decided before the load whether to release.
+    const refreshing = new pg.Client({ connectionString: other.database.url });
+    await refreshing.connect();
+    onTestFinished(() => refreshing.end());
+    await refreshing.query(lockSql.take("benchmarkGroups"));
+    const load = new BulkLoad(other.connection.pool, { url: null });
+    let begun = false;
+    const beginning = load.begin().then(() => {
+      begun = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(begun).toBe(false);
+    await refreshing.query(lockSql.release("benchmarkGroups"));
+    await beginning;
+    expect(load.loading).toBe(true);
   });
 
   it("lets the others release when the loading process dies", async (ctx) => {
