@@ -109,9 +109,10 @@ function copyTemplate(template: string, dataDir: string): boolean {
 /**
  * Initialises and migrates a database on disk, and keeps it at `path` (the
  * installed template unless told otherwise) as the template new ones start
- * from: its data directory, and beside it a tarball for databases in memory. Each is written aside and then renamed, so that a
- * start reading the template meanwhile reads the old one or the new one
- * whole (or, for the instant the folder is swapped, none).
+ * from: its data directory, and beside it a tarball for databases in
+ * memory. Each is written aside and then renamed, so that a start reading
+ * the template meanwhile reads the old one or the new one whole (or, for
+ * the instant the folder is swapped, none: the tarball serves then).
  */
 export async function writeTemplate(path = templatePath()): Promise<string> {
   await mkdir(dirname(path), { recursive: true });

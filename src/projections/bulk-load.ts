@@ -3,6 +3,8 @@ import { lockSql } from "../db/locks.ts";
 import { withClient } from "../db/with-client.ts";
 import { benchmarks } from "./benchmarks.ts";
 
+type Queryable = Pick<pg.Pool, "query">;
+
 /**
  * A bulk load (the demo network) and what it holds back. Wake-ups in this
  * process wait for its end: one catch-up then beats one per append (six
@@ -27,8 +29,6 @@ import { benchmarks } from "./benchmarks.ts";
  * one process and one session: there, `url` is null and the state is this
  * process's alone.
  */
-type Queryable = Pick<pg.Pool, "query">;
-
 export class BulkLoad {
   private state: "idle" | "loading" | { through: string } = "idle";
   private holder: pg.Client | null = null;
