@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
@@ -134,5 +134,10 @@ export async function writeTemplate(path = templatePath()): Promise<string> {
   });
   await rename(building, path);
   await rm(old, { recursive: true, force: true });
+  // Templates of other PGlite versions or migrations serve no start of this checkout: 45 MB each.
+  const current = basename(path);
+  for (const entry of await readdir(dirname(path))) {
+    if (entry.startsWith("pglite-") && !entry.startsWith(current)) await rm(join(dirname(path), entry), { recursive: true, force: true });
+  }
   return path;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -25,8 +25,12 @@ it("a new embedded database starts from the template, already migrated, on disk 
   // A template of our own: the install's is node_modules' cache, which other tests read meanwhile.
   const dir = mkdtempSync(join(tmpdir(), "pilotis-embedded-"));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const template = await writeTemplate(join(dir, "template"));
+  // An older install's template beside it goes.
+  mkdirSync(join(dir, "pglite-0.0.1-0123456789abcdef"));
+  writeFileSync(join(dir, "pglite-0.0.1-0123456789abcdef.tar.gz"), "");
+  const template = await writeTemplate(join(dir, "pglite-9.9.9-current"));
   expect(existsSync(join(template, "PG_VERSION"))).toBe(true);
+  expect(readdirSync(dir).sort()).toEqual(["pglite-9.9.9-current", "pglite-9.9.9-current.tar.gz"]);
 
   // In memory, from the tarball.
   const inMemory = await startEmbeddedPostgres(undefined, { template });
