@@ -14,6 +14,26 @@ import { useEventStore } from "../support/store.ts";
 
 const fx = useEventStore();
 
+/** A benchmark refresh that holds its releases as `load` says, and what it announced. */
+function refreshHeldBy(pool: pg.Pool, load: BulkLoad) {
+  const announced: string[] = [];
+  const refresh = benchmarkRefresh(pool, {
+    debounceMs: 0,
+    policy: releasePolicy(loadConfig({})),
+    announce: (keys) => void announced.push(...keys),
+    holdReleases: (db) => load.holdsReleases(db),
+  });
+  return { refresh, announced };
+}
+
+/** The load: six communes, each with a published matrix. */
+async function loadSixCommunes(commands: CommandHandler): Promise<void> {
+  for (let i = 0; i < 6; i++) {
+    const id = await registerCommune(commands, `Commune ${i}`, 2500 + i);
+    await buildMatrix(commands, id, { factors: ["S1"], status: "PUBLISHED" });
+  }
+}
+
 // A unit's first release holds for a whole window (a quarter by default): the
 // demo's first start once showed its communes suppressed for that long,
 // released by a refresh that followed a catch-up which had read the log just
@@ -22,18 +42,9 @@ it("a bulk load's benchmarks are released once the projection has applied it who
   const { pool } = fx.connection;
   const commands = new CommandHandler(fx.store, new Repository(fx.store, CollectivityAggregate), new Repository(fx.store, MatrixAggregate));
   const load = new BulkLoad(pool, { url: null });
-  const announced: string[] = [];
-  const refresh = benchmarkRefresh(pool, {
-    debounceMs: 0,
-    policy: releasePolicy(loadConfig({})),
-    announce: (keys) => void announced.push(...keys),
-    holdReleases: (db) => load.holdsReleases(db),
-  });
+  const { refresh, announced } = refreshHeldBy(pool, load);
   await load.begin();
-  for (let i = 0; i < 6; i++) {
-    const id = await registerCommune(commands, `Commune ${i}`, 2500 + i);
-    await buildMatrix(commands, id, { factors: ["S1"], status: "PUBLISHED" });
-  }
+  await loadSixCommunes(commands);
   // The catch-up under way as the load ends has read its first events only.
   const runner = new ProjectionRunner(pool, [benchmarks], { batchSize: 10 });
   expect(await runner.runBatch(benchmarks)).toEqual({ busy: false, count: 10 });
@@ -66,20 +77,11 @@ describe("a load in another process", () => {
     onTestFinished(() => loader.close());
     // The worker's side: it never loads anything itself.
     const worker = new BulkLoad(pool, { url: other.database.url });
-    const announced: string[] = [];
-    const refresh = benchmarkRefresh(pool, {
-      debounceMs: 0,
-      policy: releasePolicy(loadConfig({})),
-      announce: (keys) => void announced.push(...keys),
-      holdReleases: (db) => worker.holdsReleases(db),
-    });
+    const { refresh, announced } = refreshHeldBy(pool, worker);
     expect(await worker.holdsReleases()).toBe(false);
     await loader.begin();
     expect(await worker.holdsReleases()).toBe(true);
-    for (let i = 0; i < 6; i++) {
-      const id = await registerCommune(commands, `Commune ${i}`, 2500 + i);
-      await buildMatrix(commands, id, { factors: ["S1"], status: "PUBLISHED" });
-    }
+    await loadSixCommunes(commands);
     const runner = new ProjectionRunner(pool, [benchmarks], { batchSize: 10 });
     expect(await runner.runBatch(benchmarks)).toEqual({ busy: false, count: 10 });
     loader.end(await other.store.headPosition());
