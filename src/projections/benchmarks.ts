@@ -9,6 +9,7 @@ import { matrixStream } from "../domain/streams.ts";
 import type { CollectivityKind } from "../domain/types.ts";
 import { EventStore } from "../eventstore/store.ts";
 import { canonicalJson } from "../shared/canonical-json.ts";
+import type { MatrixCache } from "./matrix-cache.ts";
 import { aggregateId, collectivityEventsOf, foldMatrixEvents, isNetworkEvent, matrixEventsOf, type Projector } from "./projector.ts";
 
 /** What a batch leaves to do once it has applied its events. */
@@ -156,13 +157,16 @@ function evolveProfile(state: Profile | null, event: ReadEvent<CollectivityEvent
 
 /**
  * Matrix events: this projection's own copy of each matrix ever published,
- * folded with the domain's evolve. Drafts count in no benchmark: their
- * events are passed over (most edits happen on drafts, and folding and
- * rewriting a copy for each cost the API a fifth of its write throughput);
- * at its first publication a matrix's copy is folded from its own stream up
- * to the batch, which a rebuild reads alike.
+ * folded with the domain's evolve. Drafts count in no benchmark and have no
+ * row (most edits happen on drafts, and rewriting a copy for each cost the
+ * API a fifth of its write throughput); their states are folded in memory
+ * only (`drafts`), so that a first publication finds the matrix whole. One
+ * that is not there (this process did not see the matrix open, or another
+ * worker ran batches since) is folded from its own stream up to the batch,
+ * which a rebuild reads alike (reading those streams was a sixth of a
+ * catch-up from zero).
  */
-async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[], work: Work): Promise<void> {
+async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[], drafts: MatrixCache, work: Work): Promise<void> {
   if (events.length === 0) return;
   const ids = [...new Set(events.map(aggregateId))];
   const { rows } = await db.query<{ matrix_id: string; state: Matrix }>("SELECT matrix_id, state FROM benchmark_matrices WHERE matrix_id = ANY($1::text[])", [
@@ -172,15 +176,19 @@ async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[]
   // Each matrix's first version in the batch, in one pass: a search per first publication made a batch of 20,000 events quadratic.
   const firstInBatch = new Map<string, number>();
   for (const event of events) if (!firstInBatch.has(aggregateId(event))) firstInBatch.set(aggregateId(event), event.version);
+  // Each draft as it stood before the batch: from memory, from nothing when the batch opens it, or unknown.
+  const before = new Map<string, Matrix | null | undefined>();
+  for (const [id, first] of firstInBatch) if (!states.has(id)) before.set(id, first === 1 ? null : drafts.at(id, first - 1));
   const firstPublished = new Set(events.filter((e) => e.type === "MatrixPublished" && !states.has(aggregateId(e))).map(aggregateId));
-  // Their histories before the batch, in one read (one read each was a seventh of a catch-up from zero).
+  // The histories before the batch of those first published and not in memory, in one read (one read each was a seventh of a catch-up from zero).
   const ranges: { streamId: string; toVersion: number }[] = [];
   for (const id of firstPublished) {
-    states.set(id, null);
-    const before = firstInBatch.get(id)! - 1;
-    if (before > 0) ranges.push({ streamId: matrixStream(id), toVersion: before });
+    const draft = before.get(id);
+    states.set(id, draft ?? null);
+    if (draft === undefined) ranges.push({ streamId: matrixStream(id), toVersion: firstInBatch.get(id)! - 1 });
   }
   foldMatrixEvents(states, (await new EventStore(db).readStreams(ranges)).map(readMatrixEvent));
+  keepDrafts(drafts, before, firstPublished, events);
   const changed = foldMatrixEvents(
     states,
     events.filter((e) => states.has(aggregateId(e))),
@@ -206,6 +214,20 @@ async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[]
       JSON.stringify(written),
     ],
   );
+}
+
+/** Remembers the drafts as the batch leaves them, each where it was known before the batch; forgets the others (unknown, or published now). */
+function keepDrafts(drafts: MatrixCache, before: Map<string, Matrix | null | undefined>, published: Set<string>, events: ReadEvent<MatrixEvent>[]): void {
+  const known = new Map<string, Matrix | null>();
+  for (const [id, draft] of before) {
+    if (draft === undefined || published.has(id)) drafts.forget(id);
+    else known.set(id, draft);
+  }
+  const folded = foldMatrixEvents(
+    known,
+    events.filter((e) => known.has(aggregateId(e))),
+  );
+  drafts.remember([...folded].map((id) => known.get(id)!));
 }
 
 /** Reference weights: the members of that kind holding that factor score differently now. */
@@ -428,7 +450,7 @@ export const benchmarks: Projector = {
     const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set(), cells: new Set(), placed: new Set() };
     await applyProfiles(db, collectivityEventsOf(events), work);
     await applyQuartiles(db, work);
-    await applyMatrices(db, matrixEventsOf(events), work);
+    await applyMatrices(db, matrixEventsOf(events), context.matrices, work);
     await applyReferenceWeights(db, events.filter(isNetworkEvent).map(readReferenceWeightEvent), work);
     await applyMembers(db, work);
     // Copies being rebuilt leave the live groups alone: the swap marks them all.

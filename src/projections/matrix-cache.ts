@@ -2,12 +2,15 @@ import { LRUCache } from "lru-cache";
 import type { Matrix } from "../domain/matrix.ts";
 
 /**
- * The matrices a projection last wrote from this process, so that its next
+ * The matrices a projection last folded in this process, so that its next
  * batch need not read them back: a matrix being edited is written again at
  * every batch, and its state (tens of kilobytes at two hundred factors) was
  * sent, parsed and collected each time. A remembered state stands for a
  * row only while the row still holds its version and position: another
  * worker may have moved it since, or a rolled-back batch never wrote it.
+ * A projection that keeps no row of a matrix (benchmarks, for drafts) takes
+ * a remembered state only as the fold of the stream up to its version,
+ * which events, never changed, keep true.
  */
 export class MatrixCache {
   private readonly states: LRUCache<string, Matrix>;
@@ -18,6 +21,16 @@ export class MatrixCache {
 
   remember(matrices: Iterable<Matrix>): void {
     for (const matrix of matrices) this.states.set(matrix.id, matrix);
+  }
+
+  /** The remembered state of a matrix when it is the one at that version, else undefined. */
+  at(id: string, version: number): Matrix | undefined {
+    const state = this.states.get(id);
+    return state?.version === version ? state : undefined;
+  }
+
+  forget(id: string): void {
+    this.states.delete(id);
   }
 
   /**

@@ -20,7 +20,7 @@ export interface Applied {
 export interface ApplyContext {
   /** The batch goes to copies of the tables being rebuilt: nothing live may be touched. */
   rebuilding: boolean;
-  /** Matrices this projection last wrote, for this runner (and rebuild) alone. */
+  /** Matrices this projection last folded, for this runner (and rebuild) alone (see MatrixCache). */
   matrices: MatrixCache;
 }
 

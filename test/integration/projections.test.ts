@@ -490,6 +490,74 @@ describe("projections", () => {
     expect(member).toEqual([{ matrix_id: matrixId, strategy_count: 1 }]);
   });
 
+  it("the benchmarks publish a draft their runner saw whole from memory; one another worker or a rolled-back batch moved is read from its stream", async () => {
+    const commands = handler();
+    const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
+    let streamReads = 0;
+    let failOnce = false;
+    const watched: Projector = {
+      ...benchmarks,
+      async apply(db, events, context) {
+        const counting = new Proxy(db, {
+          get: (target, key) =>
+            key === "query"
+              ? (...args: unknown[]) => {
+                  const sql = typeof args[0] === "string" ? args[0] : (args[0] as { text: string }).text;
+                  if (sql.includes("AS wanted(stream_id, to_version)")) streamReads++;
+                  return (target.query as (...a: unknown[]) => unknown)(...args);
+                }
+              : Reflect.get(target, key),
+        });
+        const applied = await benchmarks.apply(counting, events, context);
+        if (failOnce) {
+          failOnce = false;
+          throw new Error("killed after applying, before the checkpoint");
+        }
+        return applied;
+      },
+    };
+    const copyEqualsView = async (matrixId: string) => {
+      const state = async (table: string) => (await fx.connection.pool.query(`SELECT state FROM ${table} WHERE matrix_id = $1`, [matrixId])).rows;
+      expect(await state("benchmark_matrices")).toEqual(await state("matrix_views"));
+    };
+    const on = (matrixId: string, command: MatrixCommand) => commands.onMatrix("x", { matrixId }, command, {}, {}, admin);
+    const addFactor = (matrixId: string, factorId: string) => on(matrixId, { type: "AddFactor", matrixId, factorId, kind: "WEAKNESS", label: factorId });
+    const publish = (matrixId: string) => on(matrixId, { type: "PublishMatrix", matrixId, visibility: "NETWORK" });
+    const mine = runner({}, [matrixViews, watched]);
+
+    // Seen from its opening, over several batches: published without a read.
+    const seen = (await network(commands, null)).matrixId;
+    await mine.catchUp();
+    await addFactor(seen, "w1");
+    await mine.catchUp();
+    await publish(seen);
+    await mine.catchUp();
+    expect(streamReads).toBe(0);
+    await copyEqualsView(seen);
+
+    // Another worker applied some of its events: this runner's memory of it is behind.
+    const moved = (await network(commands, null)).matrixId;
+    await mine.catchUp();
+    await addFactor(moved, "w1");
+    await runner({}, [matrixViews, benchmarks]).catchUp();
+    await addFactor(moved, "w2");
+    await publish(moved);
+    await mine.catchUp();
+    expect(streamReads).toBe(1);
+    await copyEqualsView(moved);
+
+    // A batch rolled back after this runner folded it: its memory is ahead of the checkpoint.
+    const rolledBack = (await network(commands, null)).matrixId;
+    await mine.catchUp();
+    await addFactor(rolledBack, "w1");
+    failOnce = true;
+    await expect(mine.catchUp()).rejects.toThrow(/killed/);
+    await publish(rolledBack);
+    await mine.catchUp();
+    expect(streamReads).toBe(2);
+    await copyEqualsView(rolledBack);
+  });
+
   it("a catch-up runs the projections side by side: the matrix views go on while the benchmarks are still applying", async (ctx) => {
     if (fx.database.embedded) ctx.skip(); // a batch held open keeps PGlite's one session from everything else
     await runner().catchUp();
