@@ -24,7 +24,11 @@ interface Work {
   cells: Set<string>;
   /** Placements whose groups and cells are marked already: a large batch meets the same few placements thousands of times. */
   placed: Set<string>;
+  /** The matrices this batch wrote, as written: their members' contributions need not read them back. */
+  written: Map<string, Matrix>;
 }
+
+const newWork = (): Work => ({ members: new Set(), quartiles: new Set(), dirty: new Set(), cells: new Set(), placed: new Set(), written: new Map() });
 
 interface ProfileRow {
   collectivity_id: string;
@@ -195,7 +199,10 @@ async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[]
   );
   if (changed.size === 0) return;
   const written = [...changed].map((id) => states.get(id)!);
-  for (const matrix of written) if (matrix.publishedAt !== null) work.members.add(matrix.collectivityId);
+  for (const matrix of written) {
+    work.written.set(matrix.id, matrix);
+    if (matrix.publishedAt !== null) work.members.add(matrix.collectivityId);
+  }
   // The states as one json text beside their columns (see matrix-views.ts).
   await db.query(
     `INSERT INTO benchmark_matrices (matrix_id, collectivity_id, status, published_at, version, state)
@@ -357,20 +364,24 @@ const canonical = (row: FactsRow) => canonicalJson({ ...row, decision_dates: row
  */
 async function applyMembers(db: pg.PoolClient, work: Work): Promise<void> {
   if (work.members.size === 0) return;
-  const { rows } = await db.query<FactsRow & PlaceRow & { state: Matrix | null }>(
-    `SELECT m.*, latest.state FROM benchmark_members m
+  // The latest published matrix's state comes from the database only where this batch did not just write it.
+  const { rows } = await db.query<FactsRow & PlaceRow & { latest_id: string | null; state: Matrix | null }>(
+    `SELECT m.*, latest.matrix_id AS latest_id, CASE WHEN latest.version = w.version THEN NULL ELSE latest.state END AS state
+     FROM benchmark_members m
      LEFT JOIN LATERAL (
-       SELECT state FROM benchmark_matrices b
+       SELECT matrix_id, version, state FROM benchmark_matrices b
        WHERE b.collectivity_id = m.collectivity_id AND b.status = 'PUBLISHED'
        ORDER BY b.published_at DESC, b.matrix_id DESC LIMIT 1
      ) latest ON true
+     LEFT JOIN unnest($2::text[], $3::int[]) AS w(matrix_id, version) ON w.matrix_id = latest.matrix_id
      WHERE m.collectivity_id = ANY($1::text[])`,
-    [[...work.members]],
+    [[...work.members], [...work.written.keys()], [...work.written.values()].map((m) => m.version)],
   );
   const weights = await referenceWeights(db, [...new Set(rows.map((r) => r.kind))]);
   const written: FactsRow[] = [];
   for (const row of rows) {
-    const next = factsRow(row.collectivity_id, row.state ? memberFacts(row.state) : null, weights.get(row.kind) ?? new Map());
+    const state = row.latest_id === null ? null : (row.state ?? work.written.get(row.latest_id)!);
+    const next = factsRow(row.collectivity_id, state ? memberFacts(state) : null, weights.get(row.kind) ?? new Map());
     const previous = Object.fromEntries(Object.keys(next).map((k) => [k, row[k as keyof FactsRow]])) as unknown as FactsRow;
     if (canonical(previous) === canonical(next)) continue;
     markGroups(work, placementOf(row));
@@ -447,7 +458,7 @@ export const benchmarks: Projector = {
   version: 6,
 
   async apply(db, events, context) {
-    const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set(), cells: new Set(), placed: new Set() };
+    const work = newWork();
     await applyProfiles(db, collectivityEventsOf(events), work);
     await applyQuartiles(db, work);
     await applyMatrices(db, matrixEventsOf(events), context.matrices, work);
@@ -469,7 +480,7 @@ export const benchmarks: Projector = {
     await db.query("UPDATE benchmark_groups SET dirty = true, generation = generation + 1");
     // Groups no member had before the rebuild (a new kind of group: a place's) get their rows.
     const { rows: places } = await db.query<PlaceRow>("SELECT DISTINCT kind, stratum, wealth_quartile, region_code, departement_code FROM benchmark_members");
-    const work: Work = { members: new Set(), quartiles: new Set(), dirty: new Set(), cells: new Set(), placed: new Set() };
+    const work = newWork();
     for (const place of places) markGroups(work, placementOf(place));
     await markDirty(db, work.dirty);
     // Cells of the members, and those that emptied.
