@@ -9,7 +9,7 @@ const DATA = "PILOTIS_CHILD_DATA";
 
 /**
  * Runs a TypeScript module in a process of its own (a core of its own),
- * given `data`; resolves with what it reports as done. A child that exits
+ * given `data` (and Node's `nodeOptions`); resolves with what it reports as done. A child that exits
  * without reporting fails the promise, naming `label`. Processes rather than
  * worker threads: a worker thread of Node 20 does not load TypeScript
  * through tsx.
@@ -17,10 +17,13 @@ const DATA = "PILOTIS_CHILD_DATA";
 export function runChild<Data, Progress, Result>(
   module: URL,
   data: Data,
-  options: { label: string; onProgress?: (progress: Progress) => void; signal?: AbortSignal },
+  options: { label: string; onProgress?: (progress: Progress) => void; signal?: AbortSignal; nodeOptions?: readonly string[] },
 ): Promise<Result> {
   return new Promise<Result>((resolve, reject) => {
-    const child = fork(fileURLToPath(module), { execArgv: ["--import", "tsx"], env: { ...process.env, [DATA]: JSON.stringify(data) } });
+    const child = fork(fileURLToPath(module), {
+      execArgv: [...(options.nodeOptions ?? []), "--import", "tsx"],
+      env: { ...process.env, [DATA]: JSON.stringify(data) },
+    });
     const stop = () => child.kill();
     options.signal?.addEventListener("abort", stop, { once: true });
     let result: { value: Result } | null = null;
