@@ -51,3 +51,23 @@ it("applies each migration once when several migrators start at once", async (ct
   );
   await expectRecordedAsPrismaDoes(database.url);
 });
+
+it("compresses matrix states with lz4 where the server has it, and still migrates where it has not (PGlite)", async () => {
+  database = await createTestDatabase();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ table: string; method: string }>(
+      `SELECT attrelid::regclass::text AS table, attcompression AS method FROM pg_attribute
+       WHERE attname = 'state' AND attrelid IN ('matrix_views'::regclass, 'benchmark_matrices'::regclass) ORDER BY 1`,
+    );
+    // 'l' is lz4; '' the server's default, pglz.
+    const expected = database.embedded ? "" : "l";
+    expect(rows).toEqual([
+      { table: "benchmark_matrices", method: expected },
+      { table: "matrix_views", method: expected },
+    ]);
+  } finally {
+    await client.end();
+  }
+});
