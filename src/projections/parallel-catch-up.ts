@@ -10,8 +10,9 @@ import { ProjectionRunner } from "./runner.ts";
  * once per batch: on the national network, 283 s with 2,000, 168 s with
  * 20,000 (both before the benchmarks projection's fixes of that day); on
  * 2026-11-27, with the three processes, 46.5–46.8 s with 20,000 against
- * 43.0–43.6 s with 50,000, for 600 MB instead of 400 MB at the peak of the
- * largest process.
+ * 43.0–43.6 s with 50,000, for about 620 MB instead of 400 MB at the peak of
+ * the largest process (the matrix views'; 750 MB with the young generation
+ * below).
  */
 export const CATCH_UP_BATCH = 50_000;
 
