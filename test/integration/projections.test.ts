@@ -52,6 +52,42 @@ function heldBenchmarks() {
   return { projector, release, entered };
 }
 
+/**
+ * The projector, with each query its batches make (SQL text and rows) told
+ * to `heard`; after `failNext()`, its next batch throws once it has applied,
+ * before the checkpoint, as a worker killed there would.
+ */
+function watchedProjector(projector: Projector, heard: (sql: string, rows: any[]) => void) {
+  let failing = false;
+  const watched: Projector = {
+    ...projector,
+    async apply(db, events, context) {
+      const watching = new Proxy(db, {
+        get: (target, key) =>
+          key === "query"
+            ? async (...args: unknown[]) => {
+                const result = await (target.query as (...a: unknown[]) => Promise<{ rows: any[] }>)(...args);
+                heard(typeof args[0] === "string" ? args[0] : (args[0] as { text: string }).text, result.rows);
+                return result;
+              }
+            : Reflect.get(target, key),
+      });
+      const applied = await projector.apply(watching, events, context);
+      if (failing) {
+        failing = false;
+        throw new Error("killed after applying, before the checkpoint");
+      }
+      return applied;
+    },
+  };
+  return {
+    projector: watched,
+    failNext() {
+      failing = true;
+    },
+  };
+}
+
 /** A collectivity with a matrix and a little history, published with that visibility (null: left a draft); returns ids. */
 async function network(commands: CommandHandler, visibility: MatrixVisibility | null = "NETWORK") {
   const c = (await commands.registerCollectivity({ name: `Commune ${Math.random()}`, kind: "COMMUNE", population: 900 }, {}, admin)).ids.collectivityId!;
@@ -264,29 +300,10 @@ describe("projections", () => {
     const add = (factorId: string) =>
       handler().onMatrix("f", { matrixId }, { type: "AddFactor", matrixId, factorId, kind: "WEAKNESS", label: factorId }, {}, {}, admin);
     const read: { matrix_id: string; state: unknown }[] = [];
-    let failOnce = false;
-    const watched: Projector = {
-      ...matrixViews,
-      async apply(db, events, context) {
-        const recording = new Proxy(db, {
-          get: (target, key) =>
-            key === "query"
-              ? async (...args: Parameters<typeof db.query>) => {
-                  const result = await (target.query as (...a: typeof args) => Promise<{ rows: typeof read }>)(...args);
-                  if (String(args[0]).includes("FROM matrix_views v")) read.push(...result.rows);
-                  return result;
-                }
-              : Reflect.get(target, key),
-        });
-        const applied = await matrixViews.apply(recording, events, context);
-        if (failOnce) {
-          failOnce = false;
-          throw new Error("killed after writing, before the checkpoint");
-        }
-        return applied;
-      },
-    };
-    const mine = runner({}, [watched]);
+    const views = watchedProjector(matrixViews, (sql, rows) => {
+      if (sql.includes("FROM matrix_views v")) read.push(...rows);
+    });
+    const mine = runner({}, [views.projector]);
     const viewState = async () => (await readModels()).views.find((v) => v.matrix_id === matrixId)!.state;
     const folded = async () => (await new Repository(fx.store, MatrixAggregate).loadAt(matrixId, {})).state;
     await mine.catchUp();
@@ -304,7 +321,7 @@ describe("projections", () => {
 
     // A batch rolled back after this runner remembered what it wrote.
     await add("x4");
-    failOnce = true;
+    views.failNext();
     await expect(mine.catchUp()).rejects.toThrow(/killed/);
     await mine.catchUp();
     expect(read.at(-1)!.state).not.toBeNull();
@@ -494,32 +511,13 @@ describe("projections", () => {
     const commands = handler();
     const benchmarks = PROJECTORS.find((p) => p.name === "benchmarks")!;
     let streamReads = 0;
-    let failOnce = false;
-    const watched: Projector = {
-      ...benchmarks,
-      async apply(db, events, context) {
-        const counting = new Proxy(db, {
-          get: (target, key) =>
-            key === "query"
-              ? (...args: unknown[]) => {
-                  const sql = typeof args[0] === "string" ? args[0] : (args[0] as { text: string }).text;
-                  if (sql.includes("AS wanted(stream_id, to_version)")) streamReads++;
-                  return (target.query as (...a: unknown[]) => unknown)(...args);
-                }
-              : Reflect.get(target, key),
-        });
-        const applied = await benchmarks.apply(counting, events, context);
-        if (failOnce) {
-          failOnce = false;
-          throw new Error("killed after applying, before the checkpoint");
-        }
-        return applied;
-      },
-    };
+    const watched = watchedProjector(benchmarks, (sql) => {
+      if (sql.includes("AS wanted(stream_id, to_version)")) streamReads++;
+    });
     const on = (matrixId: string, command: MatrixCommand) => commands.onMatrix("x", { matrixId }, command, {}, {}, admin);
     const addFactor = (matrixId: string, factorId: string) => on(matrixId, { type: "AddFactor", matrixId, factorId, kind: "WEAKNESS", label: factorId });
     const publish = (matrixId: string) => on(matrixId, { type: "PublishMatrix", matrixId, visibility: "NETWORK" });
-    const mine = runner({}, [matrixViews, watched]);
+    const mine = runner({}, [matrixViews, watched.projector]);
     /** A draft this runner sees open and edited, then `meanwhile`, then its publication: how many stream reads that took. */
     const publishedDraft = async (meanwhile: (matrixId: string) => Promise<void>) => {
       const before = streamReads;
@@ -546,7 +544,7 @@ describe("projections", () => {
     // A batch rolled back after this runner folded it: its memory is ahead of the checkpoint.
     expect(
       await publishedDraft(async () => {
-        failOnce = true;
+        watched.failNext();
         await expect(mine.catchUp()).rejects.toThrow(/killed/);
       }),
     ).toBe(1);
