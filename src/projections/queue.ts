@@ -20,6 +20,14 @@ export function bullConnection(url: string, onError: (error: unknown) => void): 
  * The API's side: after each append, a job saying "there is something new".
  * The job carries no data; the worker reads the log from its checkpoint, so a
  * lost job only waits for the next one or for the periodic catch-up.
+ *
+ * Wake-ups that come while a job is being added are folded into one more
+ * job, added once that one is in: every append is still followed by a job
+ * added after it (a job dropped because an earlier one was still being
+ * taken could leave the last events of a burst waiting for the catch-up),
+ * but a burst costs two jobs rather than one each. A job per append cost
+ * the API, Redis and the worker a BullMQ script each, hundreds a second
+ * under load, and piled up in memory while Redis was away.
  */
 export function queueScheduler(
   redisUrl: string,
@@ -30,14 +38,31 @@ export function queueScheduler(
   const connection = bullConnection(redisUrl, onRedisError);
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   queue.on("error", onError);
+  let adding: Promise<void> | null = null;
+  let again = false;
+  const add = (): Promise<void> =>
+    queue.add("wake", {}, { removeOnComplete: true }).then(
+      () => next(),
+      (error: unknown) => {
+        onError(error);
+        return next();
+      },
+    );
+  const next = (): Promise<void> | undefined => {
+    if (!again) {
+      adding = null;
+      return;
+    }
+    again = false;
+    return add();
+  };
   return {
     wake() {
-      // One job per append, not deduplicated: a wake-up dropped because an
-      // earlier one was still being taken could leave the last events of a
-      // burst waiting for the catch-up. Jobs are cheap: the worker folds them.
-      queue.add("wake", {}, { removeOnComplete: true }).catch(onError);
+      if (adding) again = true;
+      else adding = add();
     },
     async stop() {
+      await adding;
       await queue.close();
       await connection.quit().catch(() => undefined);
     },

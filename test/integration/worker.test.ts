@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Queue } from "bullmq";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrixStream } from "../../src/domain/streams.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
+import { QUEUE_NAME, queueScheduler } from "../../src/projections/queue.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { createTestDatabase, postgresAnswers, type TestDatabase } from "../support/database.ts";
@@ -282,6 +284,25 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
       await app.close();
       await stop(worker);
       await redis.kill();
+    }
+  });
+});
+
+describe.skipIf(!redisUp)("the API's wake-ups", () => {
+  it("a burst adds one job, and one more after it for every wake-up that came while it was being added", async () => {
+    const prefix = `wakeups-${process.pid}-${Date.now()}`;
+    const errors: unknown[] = [];
+    const scheduler = queueScheduler(REDIS_URL, prefix, (error) => errors.push(error));
+    const queue = new Queue(QUEUE_NAME, { connection: { url: REDIS_URL }, prefix });
+    try {
+      for (let i = 0; i < 50; i++) scheduler.wake();
+      // stop() waits for the jobs being added.
+      await scheduler.stop();
+      expect(await queue.getWaitingCount()).toBe(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
     }
   });
 });
