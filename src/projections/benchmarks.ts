@@ -167,8 +167,9 @@ function evolveProfile(state: Profile | null, event: ReadEvent<CollectivityEvent
  * only (`drafts`), so that a first publication finds the matrix whole. One
  * that is not there (this process did not see the matrix open, or another
  * worker ran batches since) is folded from its own stream up to the batch,
- * which a rebuild reads alike (reading those streams was a sixth of a
- * catch-up from zero).
+ * which a rebuild reads alike (in a catch-up from zero, reading those
+ * streams took about a sixth of this projection's CPU, its own and the
+ * database's).
  */
 async function applyMatrices(db: pg.PoolClient, events: ReadEvent<MatrixEvent>[], drafts: MatrixCache, work: Work): Promise<void> {
   if (events.length === 0) return;
