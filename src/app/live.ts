@@ -40,7 +40,3 @@ export function publishBenchmarks(live: LiveEvents, groupKeys: string[]): void {
     live.publish("benchmark:changed", ANY_GROUP, announcement);
   }
 }
-
-/** A change that crossed Redis arrives as JSON: its event's time is a string again. */
-export const revived = (change: Applied): Applied =>
-  change.event.occurredAt instanceof Date ? change : { ...change, event: { ...change.event, occurredAt: new Date(change.event.occurredAt) } };

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { canEdit, canSeeMatrix, type Principal, requireAdmin, requirePrincipal } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
 import type { Collectivity, CollectivityCommand, Merger } from "../domain/collectivity.ts";
@@ -210,6 +211,28 @@ export class QueryService {
     if (at.asOf == null && at.atVersion == null) return current;
     return (await this.matrices.loadAt(id, { toVersion: at.atVersion ?? undefined, until: at.asOf ?? undefined })).state;
   }
+
+  /**
+   * The matrix as one of its events left it, for the subscribers of a change
+   * that came through Redis without it: read once in this process, however
+   * many of them ask.
+   */
+  matrixAfter(event: RecordedEvent): Promise<Matrix> {
+    const key = `${event.streamId}@${event.version}`;
+    let answer = this.changedMatrices.get(key);
+    if (!answer) {
+      const matrixId = matrixIdOf(event.streamId);
+      if (!matrixId) return Promise.reject(new Error(`${event.streamId} holds no matrix`));
+      answer = this.matrices
+        .loadAt(matrixId, { toVersion: event.version })
+        .then(({ state }) => state ?? Promise.reject(new Error(`${event.streamId} has no matrix at version ${event.version}`)));
+      this.changedMatrices.set(key, answer);
+      answer.catch(() => this.changedMatrices.delete(key));
+    }
+    return answer;
+  }
+
+  private readonly changedMatrices = new LRUCache<string, Promise<Matrix>>({ max: 1000, ttl: 60_000 });
 
   /** The matrix as the event store has it now, whatever the read models say: for answering the one who just wrote. */
   async writtenMatrix(id: string): Promise<Matrix | null> {

@@ -81,7 +81,7 @@ export const matrixViews: Projector = {
     const changedIds = foldMatrixEvents(views, matrixEvents, (event, after) => {
       const decision = decisionOf(event, after);
       if (decision) timeline.push(decision);
-      applied.push({ event, collectivityId: after.collectivityId, matrix: after });
+      applied.push({ event, collectivityId: after.collectivityId, visibility: after.visibility, matrix: after });
     });
     const changed = [...changedIds].map((id) => views.get(id)!);
     context.matrices.remember(changed);

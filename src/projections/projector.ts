@@ -3,16 +3,24 @@ import { type CollectivityEvent, readCollectivityEvent } from "../domain/collect
 import type { EventMetadata, ReadEvent, RecordedEvent } from "../domain/events.ts";
 import { evolveMatrix, type Matrix, type MatrixEvent, readMatrixEvent } from "../domain/matrix.ts";
 import { categoryOf, idOf } from "../domain/streams.ts";
+import type { MatrixVisibility } from "../domain/types.ts";
 import type { MatrixCache } from "./matrix-cache.ts";
 
 /**
  * An event a projector has applied, for live subscribers: the collectivity
- * it concerns and, for a matrix event, the matrix as that event left it (so
- * that no subscriber has to read it back).
+ * it concerns and, for a matrix event, who may hear of it and the matrix as
+ * that event left it.
  */
 export interface Applied {
   event: RecordedEvent;
   collectivityId: string;
+  /** A matrix event's audience: the matrix's visibility as the event left it (see canSeeMatrix). */
+  visibility?: MatrixVisibility | null;
+  /**
+   * Only in the process that applied it, where it costs nothing: a change
+   * crossing Redis leaves it behind (see redis-host.ts), and a subscriber
+   * that wants it reads it again (Queries.matrixAfter).
+   */
   matrix?: Matrix;
 }
 

@@ -2,11 +2,29 @@ import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 import { createLiveEvents, type LiveEvents } from "../app/live.ts";
 import type { HostOptions, ProjectionHost } from "./host.ts";
+import type { Applied } from "./projector.ts";
 import { queueScheduler } from "./queue.ts";
 
 // The Redis side of the projections' hosting: live events through Redis
 // pub/sub, wake-ups through BullMQ. A module apart, loaded only where Redis
 // is configured.
+
+const isChange = (detail: unknown): detail is Applied => typeof detail === "object" && detail !== null && "event" in detail;
+
+/**
+ * What a live event is on the wire. A change goes without its matrix: tens
+ * of kilobytes that each applied event carried to Redis, twice, whether
+ * anyone listened or not (npm run bench: two fifths of the worker's CPU under
+ * addFactor load); its subscribers read it again (Queries.matrixAfter). Its
+ * event's time arrives as a string, and leaves as a Date again.
+ */
+export const wire = {
+  stringify: (detail: unknown): string => JSON.stringify(isChange(detail) ? { ...detail, matrix: undefined } : detail),
+  parse(text: string): unknown {
+    const detail: unknown = JSON.parse(text);
+    return isChange(detail) ? { ...detail, event: { ...detail.event, occurredAt: new Date(detail.event.occurredAt) } } : detail;
+  },
+};
 
 /** Live events carried by Redis pub/sub, so that every API process hears what any worker applied. */
 export function redisLiveEvents(
@@ -33,7 +51,7 @@ export function redisLiveEvents(
   subscribeClient.unsubscribe = ((...args: Parameters<typeof unsubscribe>) => unsubscribe(...args).catch(lost)) as typeof unsubscribe;
   publishClient.publish = ((...args: Parameters<typeof publish>) => publish(...args).catch(lost)) as typeof publish;
   return {
-    live: createLiveEvents(createRedisEventTarget({ publishClient, subscribeClient }) as never),
+    live: createLiveEvents(createRedisEventTarget({ publishClient, subscribeClient, serializer: wire }) as never),
     ping: async () => (await publishClient.ping()) === "PONG",
     // Commands on one connection are answered in order: once a PING sent
     // after the PUBLISHes is answered, Redis has taken them all. Bounded, so

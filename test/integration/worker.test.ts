@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrixStream } from "../../src/domain/streams.ts";
@@ -133,6 +134,11 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
         `subscription($m: ID!) { matrixChanged(matrixId: $m) { event { type version } matrix { version factors { label } } } }`,
         { m: matrixId },
       );
+      // What the worker sends through Redis, as any process subscribed to the matrix's topic hears it.
+      const heard: Record<string, unknown>[] = [];
+      const listener = new Redis(REDIS_URL);
+      listener.on("message", (_channel, message: string) => heard.push(JSON.parse(message)));
+      await listener.subscribe(`stream:changed:${matrixStream(matrixId)}`);
       await new Promise((r) => setTimeout(r, 200));
       await one.ok(`mutation($m: ID!) { addFactor(input: { matrixId: $m, kind: THREAT, label: "Isolement" }) { position } }`, { m: matrixId });
       await one.ok(`mutation($m: ID!) { renameMatrix(input: { matrixId: $m, title: "En direct, renommée" }) { position } }`, { m: matrixId });
@@ -141,6 +147,13 @@ describe.skipIf(!redisUp || !postgresUp)("BullMQ projection workers", () => {
       const first = (await changes.next()).data.matrixChanged;
       expect(first).toEqual({ event: { type: "FactorAdded", version: 2 }, matrix: { version: 2, factors: [{ label: "Isolement" }] } });
       expect((await changes.next()).data.matrixChanged.event).toEqual({ type: "MatrixRenamed", version: 3 });
+      // The matrix stayed behind: the subscriber above read it again, at the event's version.
+      expect(heard.map((change) => Object.keys(change).sort())).toEqual([
+        ["collectivityId", "event", "visibility"],
+        ["collectivityId", "event", "visibility"],
+      ]);
+      expect(heard[0]).toMatchObject({ collectivityId, visibility: null, event: { type: "FactorAdded", version: 2 } });
+      await listener.quit();
       events.close();
       changes.close();
     } finally {

@@ -1,6 +1,6 @@
 import { filter, map, pipe } from "graphql-yoga";
-import { ANY_GROUP, revived } from "../../app/live.ts";
-import { canSeeMatrix, requirePrincipal } from "../../auth/principal.ts";
+import { ANY_GROUP } from "../../app/live.ts";
+import { canSeeMatrix, type Principal, requirePrincipal } from "../../auth/principal.ts";
 import { notFound } from "../../domain/errors.ts";
 import type { RecordedEvent } from "../../domain/events.ts";
 import type { Matrix as MatrixState } from "../../domain/matrix.ts";
@@ -18,6 +18,10 @@ const MatrixChange = builder.objectRef<{ matrix: MatrixState; event: RecordedEve
   }),
 });
 
+/** Whether a change may reach this caller: a matrix's, only if the matrix as the event left it was theirs to read. */
+const audible = (principal: Principal | null, change: Applied) =>
+  change.visibility === undefined || canSeeMatrix(principal, { collectivityId: change.collectivityId, visibility: change.visibility });
+
 builder.subscriptionType({
   fields: (t) => ({
     matrixChanged: t.field({
@@ -30,11 +34,11 @@ builder.subscriptionType({
         // Checked again on each change: a matrix made private stops reaching those who may no longer read it.
         return pipe(
           ctx.live.subscribe("stream:changed", matrixStream(matrixId)),
-          map(revived),
-          filter((change: Applied) => !change.matrix || canSeeMatrix(ctx.principal, change.matrix)),
+          filter((change: Applied) => audible(ctx.principal, change)),
+          map(async (change: Applied) => ({ event: change.event, matrix: change.matrix ?? (await ctx.queries.matrixAfter(change.event)) })),
         );
       },
-      resolve: (change) => ({ matrix: change.matrix!, event: change.event }),
+      resolve: (change) => change,
     }),
     collectivityEvents: t.field({
       type: DomainEvent,
@@ -46,8 +50,7 @@ builder.subscriptionType({
         if (!(await ctx.queries.collectivity(collectivityId, who))) throw notFound("collectivity", collectivityId);
         return pipe(
           ctx.live.subscribe("collectivity:changed", collectivityId),
-          map(revived),
-          filter((change: Applied) => !change.matrix || canSeeMatrix(who, change.matrix)),
+          filter((change: Applied) => audible(who, change)),
         );
       },
       resolve: (change) => change.event,
