@@ -1,9 +1,7 @@
-import { filter, map, pipe } from "graphql-yoga";
+import { filter, pipe } from "graphql-yoga";
 import { ANY_GROUP } from "../../app/live.ts";
 import { canSeeMatrix, type Principal, requirePrincipal } from "../../auth/principal.ts";
 import { notFound } from "../../domain/errors.ts";
-import type { RecordedEvent } from "../../domain/events.ts";
-import type { Matrix as MatrixState } from "../../domain/matrix.ts";
 import { matrixStream } from "../../domain/streams.ts";
 import type { Applied } from "../../projections/projector.ts";
 import { builder } from "../builder.ts";
@@ -11,9 +9,10 @@ import { PeerGroupBenchmark, PeerGroupInput } from "./benchmark.ts";
 import { DomainEvent } from "./events.ts";
 import { Matrix } from "./matrix.ts";
 
-const MatrixChange = builder.objectRef<{ matrix: MatrixState; event: RecordedEvent }>("MatrixChange").implement({
+const MatrixChange = builder.objectRef<Applied>("MatrixChange").implement({
   fields: (t) => ({
-    matrix: t.field({ type: Matrix, resolve: (change) => change.matrix }),
+    // Read again only when asked for, and only where the change came through Redis without it.
+    matrix: t.field({ type: Matrix, resolve: (change, _args, ctx) => change.matrix ?? ctx.queries.matrixAfter(change.event) }),
     event: t.field({ type: DomainEvent, resolve: (change) => change.event }),
   }),
 });
@@ -35,7 +34,6 @@ builder.subscriptionType({
         return pipe(
           ctx.live.subscribe("stream:changed", matrixStream(matrixId)),
           filter((change: Applied) => audible(ctx.principal, change)),
-          map(async (change: Applied) => ({ event: change.event, matrix: change.matrix ?? (await ctx.queries.matrixAfter(change.event)) })),
         );
       },
       resolve: (change) => change,
