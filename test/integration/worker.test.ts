@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrixStream } from "../../src/domain/streams.ts";
 import { PROJECTORS } from "../../src/projections/index.ts";
-import { QUEUE_NAME, queueScheduler } from "../../src/projections/queue.ts";
+import { QUEUE_NAME, queueScheduler, WAKE_INTERVAL_MS } from "../../src/projections/queue.ts";
 import { ProjectionRunner } from "../../src/projections/runner.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { createTestDatabase, postgresAnswers, type TestDatabase } from "../support/database.ts";
@@ -313,6 +313,30 @@ describe.skipIf(!redisUp)("the API's wake-ups", () => {
       await scheduler.stop();
       expect(await queue.getWaitingCount()).toBe(2);
       expect(errors).toEqual([]);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
+  it("wakes the workers at most once per interval under a steady stream of appends, and once more after the last", async () => {
+    const prefix = `wakeups-${process.pid}-${Date.now()}`;
+    const scheduler = queueScheduler(REDIS_URL, prefix, () => undefined);
+    const queue = new Queue(QUEUE_NAME, { connection: { url: REDIS_URL }, prefix });
+    try {
+      const started = Date.now();
+      let lastWake = started;
+      while (Date.now() - started < 10 * WAKE_INTERVAL_MS) {
+        lastWake = Date.now();
+        scheduler.wake();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await scheduler.stop();
+      const jobs = await queue.getWaiting();
+      // Eleven intervals at most, and the leading job: a slower machine only adds fewer.
+      expect(jobs.length).toBeGreaterThanOrEqual(2);
+      expect(jobs.length).toBeLessThanOrEqual(12);
+      expect(Math.max(...jobs.map((job) => job.timestamp))).toBeGreaterThanOrEqual(lastWake);
     } finally {
       await queue.obliterate({ force: true });
       await queue.close();
