@@ -19,6 +19,9 @@ export interface Loaded<State> {
 
 const SNAPSHOT_EVERY = 50;
 
+/** A stream before its first event. */
+const EMPTY = { state: null, version: 0, position: null } as const;
+
 /** A snapshot as stored (streams.snapshot): the state and the version of its shape. */
 interface StoredSnapshot<State> extends Loaded<State> {
   stateVersion: number;
@@ -62,13 +65,28 @@ export class Repository<State, Command> {
 
   /** The cached state, or else an empty stream. */
   latest(id: string): Loaded<State> {
-    return this.cached(id) ?? { state: null, version: 0, position: null };
+    return this.cached(id) ?? EMPTY;
   }
 
-  /** Time travel: the state as it stood at a version or at an instant, folded from the first event. */
+  /**
+   * Time travel: the state as it stood at a version or at an instant. A
+   * version is folded from the newest state at or before it that this
+   * process holds or the stream stored (a live subscriber asks for each
+   * version of a matrix in turn); an instant from the first event, since a
+   * snapshot does not say when its last event happened.
+   */
   async loadAt(id: string, at: { toVersion?: number; until?: Date }): Promise<Loaded<State>> {
-    const events = await this.store.readStream(this.streamId(id), at);
-    return this.fold({ state: null, version: 0, position: null }, events);
+    const streamId = this.streamId(id);
+    const start = at.toVersion != null && at.until == null ? await this.startAtOrBefore(streamId, at.toVersion) : EMPTY;
+    if (start.version === at.toVersion) return start;
+    return this.fold(start, await this.store.readStream(streamId, { ...at, afterVersion: start.version }));
+  }
+
+  private async startAtOrBefore(streamId: string, version: number): Promise<Loaded<State>> {
+    const cached = this.cache.get(streamId);
+    if (cached && cached.version <= version) return cached;
+    const stored = await this.fromSnapshot(streamId);
+    return stored.version <= version ? stored : EMPTY;
   }
 
   fold(start: Loaded<State>, events: RecordedEvent[]): Loaded<State> {
@@ -113,6 +131,6 @@ export class Repository<State, Command> {
     if (snapshot && info!.snapshotVersion > 0 && snapshot.stateVersion === this.type.stateVersion) {
       return { state: snapshot.state, version: snapshot.version, position: snapshot.position };
     }
-    return { state: null, version: 0, position: null };
+    return EMPTY;
   }
 }

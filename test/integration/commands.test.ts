@@ -129,6 +129,33 @@ describe("command handling on the real database", () => {
     expect(fromSnapshot.state?.factors["g-4"]?.weight).toBe(119);
   });
 
+  it("a version is folded from the nearest state held or stored before it, and equals a fold from the first event", async () => {
+    const { commands, matrices } = handler();
+    const matrixId = await newMatrix(commands);
+    for (let i = 0; i < 119; i++) await commands.onMatrix("r", { matrixId }, { type: "RenameMatrix", matrixId, title: `Titre ${i}` }, {}, {}, admin);
+    await matrices.flush();
+    const read: number[] = [];
+    const counting = Object.assign(Object.create(fx.store) as EventStore, {
+      readStream: async (...args: Parameters<EventStore["readStream"]>) => {
+        const events = await fx.store.readStream(...args);
+        read.push(events.length);
+        return events;
+      },
+    });
+    const cold = new Repository(counting, MatrixAggregate);
+    const fromFirst = async (toVersion: number) =>
+      cold.fold({ state: null, version: 0, position: null }, await fx.store.readStream(matrixStream(matrixId), { toVersion }));
+    // The snapshot (version 100) is the start for the versions after it, not for those before.
+    expect(await cold.loadAt(matrixId, { toVersion: 110 })).toEqual(await fromFirst(110));
+    expect(await cold.loadAt(matrixId, { toVersion: 90 })).toEqual(await fromFirst(90));
+    expect(read).toEqual([10, 90]);
+    // The newest state this process folded, when it is at or before the version asked.
+    await cold.load(matrixId);
+    read.length = 0;
+    expect((await cold.loadAt(matrixId, { toVersion: 120 })).state?.title).toBe("Titre 118");
+    expect(read).toEqual([]);
+  });
+
   it("a snapshot that cannot be written is reported, and the command still succeeds", async () => {
     const failures: unknown[] = [];
     const store = Object.assign(Object.create(fx.store) as EventStore, { saveSnapshot: async () => Promise.reject(new Error("disque plein")) });
