@@ -71,3 +71,21 @@ it("compresses matrix states with lz4 where the server has it, and still migrate
     await client.end();
   }
 });
+
+it("keys the decision timeline by bytes (the C collation), whatever the database's locale", async () => {
+  database = await createTestDatabase();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ column: string; collation: string }>(
+      `SELECT a.attname AS column, c.collname AS collation FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+       WHERE a.attrelid = 'decision_timeline'::regclass AND a.attname IN ('position', 'collectivity_id') ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { column: "collectivity_id", collation: "C" },
+      { column: "position", collation: "C" },
+    ]);
+  } finally {
+    await client.end();
+  }
+});
