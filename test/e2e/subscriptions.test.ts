@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { publishBenchmarks } from "../../src/app/live.ts";
+import { Repository } from "../../src/app/repository.ts";
 import { groupKey } from "../../src/domain/benchmark/peer-groups.ts";
+import type { RecordedEvent } from "../../src/domain/events.ts";
+import { matrixStream } from "../../src/domain/streams.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { subscribeSse } from "../support/sse.ts";
 import { collect, wsClient } from "../support/ws.ts";
@@ -114,5 +117,25 @@ describe("subscriptions", () => {
     }
     // Each delivery used to query the group again: 200 checkouts here, about 17 transactions each on real groups.
     expect(checkouts).toBeLessThan(20);
+  });
+
+  it("a change that crossed Redis without its matrix: each version is read once in a process, however many subscribers ask", async () => {
+    const { matrixId } = await matrix();
+    await addFactors(matrixId, ["Un", "Deux"]);
+    const reads = vi.spyOn(Repository.prototype, "loadAt");
+    try {
+      const after = (version: number) => app.services.queries.matrixAfter({ streamId: matrixStream(matrixId), version } as RecordedEvent);
+      const matrices = await Promise.all([2, 2, 2, 3, 3].map(after));
+      expect(matrices.map((m) => [m.version, Object.keys(m.factors).length])).toEqual([
+        [2, 1],
+        [2, 1],
+        [2, 1],
+        [3, 2],
+        [3, 2],
+      ]);
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
