@@ -54,16 +54,22 @@ export class DuplicateCommandError extends Error {
   }
 }
 
-interface EventRow {
-  stream_id: string;
-  stream_version: number;
-  position: string;
-  type: string;
-  payload: unknown;
-  actor: string;
-  reason: string | null;
-  occurred_ms: number;
-}
+/**
+ * An event's row in EVENT_COLUMNS' order, as node-postgres gives it in
+ * array mode: no object with named keys per row, which was an eighth of the
+ * CPU of reading the national network's log (1,030,347 events: 4.6 s → 3.7-4.0 s),
+ * and a catch-up from zero reads it once in each of its processes.
+ */
+type EventTuple = [
+  streamId: string,
+  version: number,
+  position: string,
+  type: string,
+  payload: unknown,
+  actor: string,
+  reason: string | null,
+  occurredMs: number,
+];
 
 // occurred_at as epoch milliseconds (stored to the millisecond, so exact in a
 // float8): node-postgres parses a timestamptz with a regular expression, which
@@ -71,15 +77,15 @@ interface EventRow {
 const EVENT_COLUMNS = `stream_id, stream_version, event_position(transaction_id, global_position) AS position,
   type, payload, actor, reason, round(date_part('epoch', occurred_at) * 1000)::float8 AS occurred_ms`;
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  streamId: row.stream_id,
-  version: row.stream_version,
-  position: row.position,
-  type: row.type,
-  data: row.payload,
-  actor: row.actor,
-  reason: row.reason,
-  occurredAt: new Date(row.occurred_ms),
+const toRecorded = ([streamId, version, position, type, data, actor, reason, occurredMs]: EventTuple): RecordedEvent => ({
+  streamId,
+  version,
+  position,
+  type,
+  data,
+  actor,
+  reason,
+  occurredAt: new Date(occurredMs),
 });
 
 // One statement, hence one implicit transaction and one round trip: the
@@ -211,6 +217,14 @@ export class EventStore {
     return withClient(this.db, async (client) => (await client.query(query)).rows as T);
   }
 
+  /** The events a statement selects with EVENT_COLUMNS. */
+  private async events(sql: string, ...params: unknown[]): Promise<RecordedEvent[]> {
+    const query: pg.QueryArrayConfig = { name: statementName(sql), text: sql, values: params, rowMode: "array" };
+    const run = (db: pg.Pool | pg.PoolClient) => db.query<EventTuple>(query);
+    const { rows } = this.db instanceof pg.Pool ? await withClient(this.db, run) : await run(this.db);
+    return rows.map(toRecorded);
+  }
+
   /**
    * Appends events to one stream, if it is still at the expected version,
    * with its command recorded once. On a pool, concurrent appends are
@@ -240,8 +254,7 @@ export class EventStore {
   private async writeBatch(batch: Waiting[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        const rows = await this.rows<EventRow[]>(APPEND_MANY_SQL, JSON.stringify(batch.map(({ request }, i) => manyRow(request, i))));
-        const recorded = rows.map(toRecorded);
+        const recorded = await this.events(APPEND_MANY_SQL, JSON.stringify(batch.map(({ request }, i) => manyRow(request, i))));
         for (const { request, resolve } of batch) {
           const events = recorded.filter(
             (e) => e.streamId === request.streamId && e.version > request.expectedVersion && e.version <= request.expectedVersion + request.events.length,
@@ -264,7 +277,7 @@ export class EventStore {
   private async appendOne(request: AppendRequest): Promise<AppendResult> {
     const { metadata } = request;
     try {
-      const rows = await this.rows<EventRow[]>(
+      const events = await this.events(
         APPEND_SQL,
         request.streamId,
         request.expectedVersion,
@@ -281,7 +294,6 @@ export class EventStore {
         request.occurredAt?.toISOString() ?? null,
         request.idempotency?.caller ?? null,
       );
-      const events = rows.map(toRecorded);
       const last = events[events.length - 1]!;
       return { events, version: last.version, position: last.position };
     } catch (error) {
@@ -320,7 +332,7 @@ export class EventStore {
 
   /** Events of one stream in version order, optionally after a version, up to a version or up to a time. */
   async readStream(streamId: string, options: { afterVersion?: number; toVersion?: number; until?: Date } = {}): Promise<RecordedEvent[]> {
-    const rows = await this.rows<EventRow[]>(
+    return this.events(
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE stream_id = $1 AND stream_version > $2
          AND ($3::int IS NULL OR stream_version <= $3::int)
@@ -331,20 +343,18 @@ export class EventStore {
       options.toVersion ?? null,
       options.until ?? null,
     );
-    return rows.map(toRecorded);
   }
 
   /** Events of several streams, each up to its own version, in one query: by stream, in version order. */
   async readStreams(ranges: readonly { streamId: string; toVersion: number }[]): Promise<RecordedEvent[]> {
     if (ranges.length === 0) return [];
-    const rows = await this.rows<EventRow[]>(
+    return this.events(
       `SELECT ${EVENT_COLUMNS} FROM events JOIN unnest($1::text[], $2::int[]) AS wanted(stream_id, to_version) USING (stream_id)
        WHERE stream_version <= wanted.to_version
        ORDER BY stream_id, stream_version`,
       ranges.map((r) => r.streamId),
       ranges.map((r) => r.toVersion),
     );
-    return rows.map(toRecorded);
   }
 
   async streamInfo(streamId: string): Promise<{ snapshot: unknown; snapshotVersion: number; streamType: string; ownerId: string | null } | null> {
@@ -365,14 +375,13 @@ export class EventStore {
    */
   async readLog(options: { after?: string | null; limit: number; streamId?: string | null }): Promise<RecordedEvent[]> {
     const from: LogPoint = options.after ? parsePosition(options.after, "after") : START;
-    const rows = await this.rows<EventRow[]>(
+    return this.events(
       `SELECT ${EVENT_COLUMNS} FROM events_read_log($1::text::xid8, $2::bigint, $3::text, $4::int)`,
       from.transactionId.toString(),
       from.globalPosition.toString(),
       options.streamId ?? null,
       options.limit,
     );
-    return rows.map(toRecorded);
   }
 
   /** The position of the last event a log reader may see now (null when the log is empty). */
