@@ -52,40 +52,38 @@ it("applies each migration once when several migrators start at once", async (ct
   await expectRecordedAsPrismaDoes(database.url);
 });
 
-it("compresses matrix states with lz4 where the server has it, and still migrates where it has not (PGlite)", async () => {
+/** Rows of one catalog query on a freshly migrated test database. */
+async function onFreshDatabase<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
   database = await createTestDatabase();
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ table: string; method: string }>(
-      `SELECT attrelid::regclass::text AS table, attcompression AS method FROM pg_attribute
-       WHERE attname = 'state' AND attrelid IN ('matrix_views'::regclass, 'benchmark_matrices'::regclass) ORDER BY 1`,
-    );
-    // 'l' is lz4; '' the server's default, pglz.
-    const expected = database.embedded ? "" : "l";
-    expect(rows).toEqual([
-      { table: "benchmark_matrices", method: expected },
-      { table: "matrix_views", method: expected },
-    ]);
+    return (await client.query<T>(sql)).rows;
   } finally {
     await client.end();
   }
+}
+
+it("compresses matrix states with lz4 where the server has it, and still migrates where it has not (PGlite)", async () => {
+  const rows = await onFreshDatabase<{ table: string; method: string }>(
+    `SELECT attrelid::regclass::text AS table, attcompression AS method FROM pg_attribute
+     WHERE attname = 'state' AND attrelid IN ('matrix_views'::regclass, 'benchmark_matrices'::regclass) ORDER BY 1`,
+  );
+  // 'l' is lz4; '' the server's default, pglz.
+  const expected = database!.embedded ? "" : "l";
+  expect(rows).toEqual([
+    { table: "benchmark_matrices", method: expected },
+    { table: "matrix_views", method: expected },
+  ]);
 });
 
 it("keys the decision timeline by bytes (the C collation), whatever the database's locale", async () => {
-  database = await createTestDatabase();
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ column: string; collation: string }>(
-      `SELECT a.attname AS column, c.collname AS collation FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
-       WHERE a.attrelid = 'decision_timeline'::regclass AND a.attname IN ('position', 'collectivity_id') ORDER BY 1`,
-    );
-    expect(rows).toEqual([
-      { column: "collectivity_id", collation: "C" },
-      { column: "position", collation: "C" },
-    ]);
-  } finally {
-    await client.end();
-  }
+  const rows = await onFreshDatabase<{ column: string; collation: string }>(
+    `SELECT a.attname AS column, c.collname AS collation FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation
+     WHERE a.attrelid = 'decision_timeline'::regclass AND a.attname IN ('position', 'collectivity_id') ORDER BY 1`,
+  );
+  expect(rows).toEqual([
+    { column: "collectivity_id", collation: "C" },
+    { column: "position", collation: "C" },
+  ]);
 });
